@@ -1,0 +1,186 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { DEAD_LETTER_PAYLOAD_LIMIT, DEAD_LETTER_REASONS, DeadLetterReason, DeviceState, ReadingRow } from '@sensorhub/domain';
+
+import { INGEST_CONFIG } from '../config/config.tokens';
+import { IngestConfig } from '../config/ingest.config';
+
+/** One received message, as stored: readings and device state, or a dead letter. */
+export type Accepted =
+  | { kind: 'data'; topic: string; payload: Buffer; receivedAt: Date; deviceId: string; readings: ReadingRow[]; device?: DeviceState }
+  | { kind: 'dead'; topic: string; payload: Buffer; receivedAt: Date; reason: DeadLetterReason; detail: string };
+
+interface Entry {
+  item: Accepted;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export interface BatchStats {
+  batches: number;
+  rows: number;
+  retries: number;
+}
+
+/**
+ * Group commit: messages wait in memory until written together in one transaction, at most INGEST_BATCH_SIZE at a
+ * time and INGEST_BATCH_MAX_WAIT_MS after the first; while one batch is being written the next one fills. Each
+ * `add()` resolves only when its batch is committed, which is when its message may be acknowledged. A failing
+ * database is retried with backoff, never dropped.
+ */
+@Injectable()
+export class BatchWriter implements OnApplicationShutdown {
+  private readonly logger = new Logger(BatchWriter.name);
+  private pending: Entry[] = [];
+  private writing = false;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  readonly stats: BatchStats = { batches: 0, rows: 0, retries: 0 };
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+  ) {}
+
+  add(item: Accepted): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      if (this.pending.length >= this.config.INGEST_BATCH_SIZE) this.kick(0);
+      else this.kick(this.config.INGEST_BATCH_MAX_WAIT_MS);
+    });
+  }
+
+  onApplicationShutdown(): void {
+    // runs after the MQTT server drained; whatever is still here was never acknowledged
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const e of this.pending.splice(0)) e.reject(new Error('shutting down'));
+  }
+
+  private kick(maxWaitMs: number): void {
+    if (this.writing) return; // the running loop takes the next batch as soon as it is done
+    if (maxWaitMs === 0 || this.pending.length >= this.config.INGEST_BATCH_SIZE) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.drain();
+    } else if (!this.timer) {
+      // give the messages already in the socket buffer a chance to join the batch, bounded by the max wait
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.drain();
+      }, Math.min(maxWaitMs, 2));
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.pending.length && !this.stopped) {
+        const batch = this.pending.splice(0, this.config.INGEST_BATCH_SIZE);
+        const ok = await this.writeWithRetry(batch.map((e) => e.item));
+        for (const e of batch) (ok ? e.resolve() : e.reject(new Error('not written')));
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async writeWithRetry(items: Accepted[]): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.transaction((tx) => this.write(tx, items));
+        if (attempt > 0) this.logger.log(`database back: wrote ${items.length} held messages after ${attempt} retries`);
+        return true;
+      } catch (err) {
+        if (this.stopped) return false;
+        this.stats.retries++;
+        const delay = Math.min(100 * 2 ** attempt, 5000);
+        this.logger.warn(`write of ${items.length} messages failed (${(err as Error).message}); retry in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async write(tx: EntityManager, items: Accepted[]): Promise<void> {
+    let data = items.filter((i): i is Extract<Accepted, { kind: 'data' }> => i.kind === 'data');
+    const dead = items.filter((i): i is Extract<Accepted, { kind: 'dead' }> => i.kind === 'dead');
+
+    if (this.config.INGEST_REQUIRE_REGISTERED && data.length) {
+      const ids = [...new Set(data.map((d) => d.deviceId))];
+      const rows: Array<{ id: string }> = await tx.query('SELECT id FROM devices WHERE id = ANY($1::text[])', [ids]);
+      const known = new Set(rows.map((r) => r.id));
+      for (const d of data.filter((d) => !known.has(d.deviceId))) {
+        dead.push({ ...d, kind: 'dead', reason: DEAD_LETTER_REASONS.unknownDevice, detail: `device "${d.deviceId}" is not registered` });
+      }
+      data = data.filter((d) => known.has(d.deviceId));
+    }
+
+    const readings = data.flatMap((d) => d.readings);
+    if (readings.length) {
+      await tx.query(
+        `INSERT INTO readings (device_id, metric, ts, value)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
+         ON CONFLICT DO NOTHING`,
+        [readings.map((r) => r.deviceId), readings.map((r) => r.metric), readings.map((r) => r.ts.toISOString()), readings.map((r) => r.value)],
+      );
+    }
+
+    const devices = mergeDeviceUpdates(data);
+    if (devices.length) {
+      await tx.query(
+        `INSERT INTO devices (id, first_seen, last_seen, status, battery, online)
+         SELECT id, seen, seen, status, battery, online
+         FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::real[], $5::boolean[]) AS u(id, seen, status, battery, online)
+         ON CONFLICT (id) DO UPDATE SET
+           last_seen = GREATEST(devices.last_seen, EXCLUDED.last_seen),
+           status = COALESCE(EXCLUDED.status, devices.status),
+           battery = COALESCE(EXCLUDED.battery, devices.battery),
+           online = COALESCE(EXCLUDED.online, devices.online)`,
+        [devices.map((d) => d.id), devices.map((d) => d.seen.toISOString()), devices.map((d) => d.status ?? null), devices.map((d) => d.battery ?? null), devices.map((d) => d.online ?? null)],
+      );
+    }
+
+    if (dead.length) {
+      await tx.query(
+        `INSERT INTO dead_letters (topic, payload, payload_size, reason, detail, received_at)
+         SELECT * FROM unnest($1::text[], $2::bytea[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])`,
+        [
+          dead.map((d) => noNul(d.topic)),
+          dead.map((d) => d.payload.subarray(0, DEAD_LETTER_PAYLOAD_LIMIT)),
+          dead.map((d) => d.payload.length),
+          dead.map((d) => d.reason),
+          dead.map((d) => noNul(d.detail)),
+          dead.map((d) => d.receivedAt.toISOString()),
+        ],
+      );
+      this.logger.debug(`${dead.length} dead letters`);
+    }
+    this.stats.batches++;
+    this.stats.rows += readings.length;
+  }
+}
+
+interface DeviceUpdate extends DeviceState {
+  id: string;
+  seen: Date;
+}
+
+/** One row per device and batch (an upsert may not touch a row twice), latest state wins, sorted against deadlocks. */
+export function mergeDeviceUpdates(data: Array<{ deviceId: string; receivedAt: Date; device?: DeviceState }>): DeviceUpdate[] {
+  const byId = new Map<string, DeviceUpdate>();
+  for (const d of data) {
+    const u = byId.get(d.deviceId) ?? { id: d.deviceId, seen: d.receivedAt };
+    if (d.receivedAt > u.seen) u.seen = d.receivedAt;
+    if (d.device?.status !== undefined) u.status = d.device.status;
+    if (d.device?.battery !== undefined) u.battery = d.device.battery;
+    if (d.device?.online !== undefined) u.online = d.device.online;
+    byId.set(d.deviceId, u);
+  }
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** PostgreSQL text cannot hold NUL; a raw topic may. */
+const noNul = (s: string): string => s.replace(/\u0000/g, '\uFFFD');

@@ -1,0 +1,32 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+import { DeadLetterReason } from '../wire/dead-letter-reason';
+
+/** A message that could not be stored as readings, kept verbatim (up to a bound) with why. */
+@Entity({ name: 'dead_letters' })
+export class DeadLetter {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'text' })
+  topic: string;
+
+  /** the raw payload, cut to DEAD_LETTER_PAYLOAD_LIMIT bytes */
+  @Column({ type: 'bytea' })
+  payload: Buffer;
+
+  /** the payload's full size in bytes, to tell a cut payload */
+  @Column({ name: 'payload_size', type: 'integer' })
+  payloadSize: number;
+
+  @Column({ type: 'text' })
+  reason: DeadLetterReason;
+
+  @Column({ type: 'text' })
+  detail: string;
+
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt: Date;
+}
+
+export const DEAD_LETTER_PAYLOAD_LIMIT = 16 * 1024;

@@ -1,0 +1,6 @@
+export * from './data-source';
+export * from './entities';
+export * from './migrations';
+export * from './wire/dead-letter-reason';
+export * from './wire/parse';
+export * from './wire/topics';

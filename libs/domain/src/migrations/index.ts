@@ -1,0 +1,4 @@
+import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
+
+/** Every migration in order; the only way the schema changes (synchronize is never on). */
+export const MIGRATIONS = [InitialSchema1767225600000];

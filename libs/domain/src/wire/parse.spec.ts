@@ -1,0 +1,168 @@
+import { DEAD_LETTER_REASONS as R } from './dead-letter-reason';
+import { parseMessage, ParsedMessage } from './parse';
+
+const now = new Date('2026-01-15T10:30:00.000Z');
+const parse = (topic: string, payload: string | Buffer, opts = {}) =>
+  parseMessage(topic, typeof payload === 'string' ? Buffer.from(payload) : payload, { now, ...opts });
+const reasonOf = (m: ParsedMessage) => (m.ok ? 'OK' : m.reason);
+
+describe(parseMessage.name, () => {
+  describe('single readings on devices/{id}/{metric}', () => {
+    it('takes a plain number and stamps it with the time of receipt', () => {
+      expect(parse('devices/t0000001/temperature', '21.5')).toEqual({
+        ok: true,
+        kind: 'reading',
+        deviceId: 't0000001',
+        readings: [{ deviceId: 't0000001', metric: 'temperature', ts: now, value: 21.5 }],
+      });
+    });
+
+    it.each(['-3', '0', '1e3', '  42  ', '.5', '7.'])('takes the number text %p', (text) => {
+      const m = parse('devices/d1/x', text);
+      expect(m.ok && m.readings[0].value).toBe(Number(text));
+    });
+
+    it('takes {"value","ts"} with an ISO 8601 ts', () => {
+      const m = parse('devices/d-1_a/humidity', '{"value":41,"ts":"2026-01-15T10:00:00.000Z"}');
+      expect(m.ok && m.readings).toEqual([
+        { deviceId: 'd-1_a', metric: 'humidity', ts: new Date('2026-01-15T10:00:00.000Z'), value: 41 },
+      ]);
+    });
+
+    it('takes an epoch-millisecond ts and an ISO ts with an offset', () => {
+      const epoch = parse('devices/d1/x', `{"value":1,"ts":${now.getTime() - 1000}}`);
+      expect(epoch.ok && epoch.readings[0].ts).toEqual(new Date(now.getTime() - 1000));
+      const offset = parse('devices/d1/x', '{"value":1,"ts":"2026-01-15T11:00:00+01:00"}');
+      expect(offset.ok && offset.readings[0].ts).toEqual(new Date('2026-01-15T10:00:00Z'));
+    });
+
+    it('takes {"value"} without ts as the time of receipt', () => {
+      const m = parse('devices/d1/x', '{"value":-0.25}');
+      expect(m.ok && m.readings[0]).toEqual({ deviceId: 'd1', metric: 'x', ts: now, value: -0.25 });
+    });
+
+    it('does not treat a payload with "id" or "data" keys as anything but a reading payload', () => {
+      expect(reasonOf(parse('devices/d1/x', '{"id":1,"data":2}'))).toBe(R.invalidPayload);
+    });
+  });
+
+  describe('telemetry packets on devices/{id}/telemetry', () => {
+    const packet = {
+      device_id: 'a1b2c3d4',
+      timestamp: '2026-01-15T10:29:59.000Z',
+      measurements: { temperature: 23.5, humidity: 41 },
+      status: 'ok',
+      battery: 87,
+    };
+
+    it('turns each measurement into a reading and keeps status and battery', () => {
+      const m = parse('devices/a1b2c3d4/telemetry', JSON.stringify(packet));
+      const ts = new Date(packet.timestamp);
+      expect(m).toEqual({
+        ok: true,
+        kind: 'telemetry',
+        deviceId: 'a1b2c3d4',
+        readings: [
+          { deviceId: 'a1b2c3d4', metric: 'temperature', ts, value: 23.5 },
+          { deviceId: 'a1b2c3d4', metric: 'humidity', ts, value: 41 },
+        ],
+        device: { status: 'ok', battery: 87 },
+      });
+    });
+
+    it('accepts a packet without device_id, timestamp, status or battery', () => {
+      const m = parse('devices/a1/telemetry', '{"measurements":{"co2":612}}');
+      expect(m.ok && m.readings).toEqual([{ deviceId: 'a1', metric: 'co2', ts: now, value: 612 }]);
+    });
+
+    it('accepts a packet that only reports battery', () => {
+      const m = parse('devices/a1/telemetry', '{"measurements":{},"battery":12}');
+      expect(m.ok && m.device).toEqual({ battery: 12 });
+    });
+  });
+
+  describe('presence on devices/{id}/status', () => {
+    it.each([
+      ['online', true],
+      ['offline', false],
+    ])('reads %p as online=%p', (text, online) => {
+      expect(parse('devices/d1/status', text)).toEqual({
+        ok: true,
+        kind: 'status',
+        deviceId: 'd1',
+        readings: [],
+        device: { online },
+      });
+    });
+  });
+
+  it('passes our own commands on devices/{id}/cmd without readings or a dead letter', () => {
+    expect(parse('devices/d1/cmd', '{"command":"ping"}')).toEqual({ ok: true, kind: 'command', deviceId: 'd1', readings: [] });
+  });
+
+  describe('dead letters: every reason code', () => {
+    const cases: Array<[string, string, string | Buffer, object?]> = [
+      [R.invalidTopic, 'sensors/d1/temperature', '1'],
+      [R.invalidTopic, 'devices/d1', '1'],
+      [R.invalidTopic, 'devices/d1/temperature/extra', '1'],
+      [R.invalidTopic, 'devices//temperature', '1'],
+      [R.invalidTopic, 'devices/d1/Temperature', '1'],
+      [R.invalidTopic, `devices/${'x'.repeat(65)}/t`, '1'],
+      [R.invalidTopic, 'devices/d.1/t', '1'],
+      [R.payloadTooLarge, 'devices/d1/t', Buffer.alloc(65 * 1024, 0x31)],
+      [R.payloadTooLarge, 'devices/d1/t', '12345', { maxPayloadBytes: 4 }],
+      [R.emptyPayload, 'devices/d1/t', ''],
+      [R.emptyPayload, 'devices/d1/t', '   '],
+      [R.invalidEncoding, 'devices/d1/t', Buffer.from([0xff, 0xfe, 0x31])],
+      [R.invalidJson, 'devices/d1/t', '{"value":'],
+      [R.invalidJson, 'devices/d1/telemetry', 'not json'],
+      [R.invalidPayload, 'devices/d1/t', '[1,2]'],
+      [R.invalidPayload, 'devices/d1/t', '{"ts":1}'],
+      [R.invalidPayload, 'devices/d1/t', '{"value":1,"unit":"C"}'],
+      [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":[1]}'],
+      [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":{},"extra":1}'],
+      [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":{}}'],
+      [R.invalidPayload, 'devices/d1/telemetry', '{"device_id":7,"measurements":{"t":1}}'],
+      [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":{"t":1},"status":5}'],
+      [R.invalidValue, 'devices/d1/t', 'NaN'],
+      [R.invalidValue, 'devices/d1/t', 'Infinity'],
+      [R.invalidValue, 'devices/d1/t', '0x10'],
+      [R.invalidValue, 'devices/d1/t', 'warm'],
+      [R.invalidValue, 'devices/d1/t', '{"value":"21.5"}'],
+      [R.invalidValue, 'devices/d1/t', '{"value":null}'],
+      [R.invalidValue, 'devices/d1/telemetry', '{"measurements":{"t":"hot"}}'],
+      [R.invalidValue, 'devices/d1/telemetry', '{"measurements":{"t":1e999}}'],
+      [R.invalidMetric, 'devices/d1/telemetry', '{"measurements":{"Temp C":1}}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"yesterday"}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T10:00:00"}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"2026-13-45T10:00:00Z"}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":1.5}'],
+      [R.invalidTimestamp, 'devices/d1/telemetry', '{"timestamp":true,"measurements":{"t":1}}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T10:40:00Z"}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":"2025-12-01T00:00:00Z"}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":0}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T10:30:02Z"}', { maxSkewMs: 1000 }],
+      [R.deviceIdMismatch, 'devices/d1/telemetry', '{"device_id":"d2","measurements":{"t":1}}'],
+      [R.invalidBattery, 'devices/d1/telemetry', '{"measurements":{"t":1},"battery":101}'],
+      [R.invalidBattery, 'devices/d1/telemetry', '{"measurements":{"t":1},"battery":"87"}'],
+      [R.invalidStatus, 'devices/d1/status', 'maybe'],
+    ];
+
+    it.each(cases)('%s for %p with payload %p', (reason, topic, payload, opts) => {
+      const m = parse(topic, payload, opts);
+      expect(reasonOf(m)).toBe(reason);
+      expect(!m.ok && m.detail.length).toBeGreaterThan(0);
+    });
+
+    it('covers every reason code but the one decided by the registry (UNKNOWN_DEVICE)', () => {
+      const covered = new Set(cases.map(([reason]) => reason));
+      const expected = Object.values(R).filter((r) => r !== R.unknownDevice);
+      expect([...covered].sort()).toEqual([...expected].sort());
+    });
+
+    it('drops a reading whose ts is 10 minutes ahead', () => {
+      const ahead = new Date(now.getTime() + 10 * 60_000).toISOString();
+      expect(reasonOf(parse('devices/d1/t', `{"value":1,"ts":"${ahead}"}`))).toBe(R.timestampOutOfRange);
+    });
+  });
+});
