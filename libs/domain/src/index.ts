@@ -4,3 +4,5 @@ export * from './migrations';
 export * from './wire/dead-letter-reason';
 export * from './wire/parse';
 export * from './wire/topics';
+export * from './auth/password';
+export * from './wire/live';

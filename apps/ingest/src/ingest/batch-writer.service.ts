@@ -2,7 +2,15 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { DEAD_LETTER_PAYLOAD_LIMIT, DEAD_LETTER_REASONS, DeadLetterReason, DeviceState, ReadingRow } from '@sensorhub/domain';
+import {
+  DEAD_LETTER_PAYLOAD_LIMIT,
+  DEAD_LETTER_REASONS,
+  DeadLetterReason,
+  DeviceState,
+  encodeLive,
+  LIVE_CHANNEL,
+  ReadingRow,
+} from '@sensorhub/domain';
 
 import { INGEST_CONFIG } from '../config/config.tokens';
 import { IngestConfig } from '../config/ingest.config';
@@ -158,6 +166,12 @@ export class BatchWriter implements OnApplicationShutdown {
       );
       this.logger.debug(`${dead.length} dead letters`);
     }
+    // delivered to LISTENers only when this transaction commits
+    const live = encodeLive(
+      readings.map((r) => [r.deviceId, r.metric, r.ts.getTime(), r.value]),
+      devices.map((d) => ({ id: d.id, lastSeen: d.seen.getTime(), online: d.online, status: d.status, battery: d.battery })),
+    );
+    if (live.length) await tx.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [LIVE_CHANNEL, live]);
     this.stats.batches++;
     this.stats.rows += readings.length;
   }

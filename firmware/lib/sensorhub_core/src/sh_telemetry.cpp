@@ -135,8 +135,8 @@ size_t encodeTelemetry(const char* deviceId, const Sample& sample, const char* c
   w.append("\",\"measurements\":{");
   size_t written = 0;
   for (size_t i = 0; i < metricCount; ++i) {
+    if ((sample.presentMask & (1u << i)) == 0) continue;  // a disabled metric may have an empty name
     if (!isValidMetricName(metricNames[i])) return 0;
-    if ((sample.presentMask & (1u << i)) == 0) continue;
     char number[40];
     const size_t length = formatValue(sample.values[i], number, sizeof number);
     if (length == 0) continue;  // NaN or out of range: the contract wants finite numbers

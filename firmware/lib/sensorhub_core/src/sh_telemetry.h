@@ -51,7 +51,7 @@ size_t formatValue(double value, char* out, size_t outSize);
 
 // Encodes `sample` as a telemetry payload. Measurements are written in
 // metric order; those not present or not finite are left out. Returns the
-// payload length, or 0 when the device id or a metric name is invalid, the
+// payload length, or 0 when the device id or a present metric's name is invalid, the
 // timestamp cannot be formatted, no measurement is left, or `out` is too
 // small.
 size_t encodeTelemetry(const char* deviceId, const Sample& sample, const char* const* metricNames,
