@@ -17,6 +17,8 @@
 #include <esp_system.h>
 #include <sys/time.h>
 
+#include <cstring>
+
 #if __has_include("config.h")
 #include "config.h"
 #else
