@@ -55,6 +55,8 @@ async function startEmbeddedPostgres({ dir, port, portVariable = 'PG_PORT', log 
   const initialised = fs.existsSync(path.join(dir, 'PG_VERSION'));
   if (!initialised) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
+    // as root, PostgreSQL runs as a separate system user that must be able to reach the data directory
+    if (process.getuid?.() === 0) fs.chmodSync(path.dirname(dir), 0o755);
     await pg.initialise();
   }
   await pg.start();

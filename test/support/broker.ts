@@ -35,8 +35,8 @@ const hasMosquitto = (() => {
  * A broker of the test's own: Mosquitto with the config we ship (deploy/mosquitto/mosquitto.conf, its queue and
  * in-flight limits sized for ingest) on a free port when the binary is installed, else an embedded Aedes.
  */
-export async function startOwnBroker(): Promise<OwnBroker> {
-  const port = await embedded.freePort();
+export async function startOwnBroker(port?: number): Promise<OwnBroker> {
+  port = port ?? (await embedded.freePort());
   if (!hasMosquitto) {
     const b = await embedded.startEmbeddedBroker({ port });
     return { url: b.url, kind: 'aedes', stop: b.stop };

@@ -64,3 +64,43 @@ export async function count(client: Client, sql: string, params: unknown[] = [])
   const { rows } = await client.query<{ n: string }>(sql, params);
   return Number(rows[0].n);
 }
+
+/** A PostgreSQL server of the test's own, in its own process, which the test may stop and start again. */
+export class OwnPostgres {
+  private proc?: import('node:child_process').ChildProcess;
+  url = '';
+
+  constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  async start(): Promise<string> {
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    const proc = spawn(process.execPath, [path.resolve(__dirname, '../../scripts/lib/postgres-process.js'), this.dir, String(this.port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc = proc;
+    let out = '';
+    this.url = await new Promise<string>((resolve, reject) => {
+      proc.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /ready (\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+      proc.once('exit', (code) => reject(new Error(`postgres exited with ${code}: ${out}`)));
+    });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
+  }
+}

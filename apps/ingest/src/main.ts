@@ -43,9 +43,17 @@ async function bootstrap(): Promise<void> {
     strategy: createIngestServer(config),
     logger: [...logger],
   });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen();
-  new Logger('ingest').log('ready');
+  const log = new Logger('ingest');
+  log.log('ready');
+  // not enableShutdownHooks(): Nest re-raises the signal after its hooks, and SIGTERM must end with exit code 0
+  const stop = async (signal: string) => {
+    log.log(`${signal}: committing what was received, then exiting`);
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
 void bootstrap();

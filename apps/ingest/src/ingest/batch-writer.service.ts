@@ -64,6 +64,7 @@ export class BatchWriter implements OnApplicationShutdown {
     // runs after the MQTT server drained; whatever is still here was never acknowledged
     this.stopped = true;
     clearTimeout(this.timer);
+    this.logger.log(`stored ${this.stats.rows} readings in ${this.stats.batches} batches (${this.stats.retries} retries)`);
     for (const e of this.pending.splice(0)) e.reject(new Error('shutting down'));
   }
 

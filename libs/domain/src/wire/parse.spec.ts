@@ -148,7 +148,8 @@ describe(parseMessage.name, () => {
       [R.invalidStatus, 'devices/d1/status', 'maybe'],
     ];
 
-    it.each(cases)('%s for %p with payload %p', (reason, topic, payload, opts) => {
+    const label = (p: string | Buffer) => (typeof p === 'string' ? JSON.stringify(p) : `<${p.length} bytes>`);
+    it.each(cases.map(([r, t, p, o]) => [r, t, label(p), p, o] as const))('%s for %s with payload %s', (reason, topic, _label, payload, opts) => {
       const m = parse(topic, payload, opts);
       expect(reasonOf(m)).toBe(reason);
       expect(!m.ok && m.detail.length).toBeGreaterThan(0);

@@ -1,0 +1,127 @@
+import { MqttClient } from 'mqtt';
+
+import { DEAD_LETTER_REASONS as R } from '@sensorhub/domain';
+
+import { brokerUrl, connectClient } from '../../../test/support/broker';
+import { count, createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
+import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
+
+// The wire contract through the real path: a broker, the built ingest process, PostgreSQL.
+describe('ingest: wire contract end to end', () => {
+  let db: TestDatabase;
+  let ingest: IngestProcess;
+  let pub: MqttClient;
+  const id = `wire${process.pid}`;
+  const recent = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ingest = startIngest({ DATABASE_URL: db.url, MQTT_URL: brokerUrl(), INGEST_CLIENT_ID: `ingest-wire-${process.pid}` });
+    await ingest.ready;
+    pub = await connectClient(brokerUrl());
+  });
+
+  afterAll(async () => {
+    await pub?.endAsync();
+    ingest?.proc.kill('SIGTERM');
+    await ingest?.exited;
+    await db?.drop();
+  });
+
+  const publish = (topic: string, payload: string | Buffer) => pub.publishAsync(topic, payload, { qos: 1 });
+  const readings = async (device: string) =>
+    (await db.client.query('SELECT metric, ts, value FROM readings WHERE device_id = $1 ORDER BY metric, ts', [device])).rows;
+
+  it('stores a plain number with the time of receipt', async () => {
+    const before = Date.now();
+    await publish(`devices/${id}-a/temperature`, '21.5');
+    const rows = await waitFor(async () => (await readings(`${id}-a`)).length === 1 && readings(`${id}-a`), 5000, 'the reading');
+    expect(rows[0]).toMatchObject({ metric: 'temperature', value: 21.5 });
+    expect(rows[0].ts.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(rows[0].ts.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('stores {"value","ts"} with ISO and epoch-ms timestamps at the given time', async () => {
+    const iso = recent(60_000);
+    const epoch = Date.now() - 120_000;
+    await publish(`devices/${id}-b/humidity`, JSON.stringify({ value: 41.25, ts: iso }));
+    await publish(`devices/${id}-b/pressure`, JSON.stringify({ value: -3, ts: epoch }));
+    const rows = await waitFor(async () => (await readings(`${id}-b`)).length === 2 && readings(`${id}-b`), 5000, 'two readings');
+    expect(rows).toEqual([
+      { metric: 'humidity', ts: new Date(iso), value: 41.25 },
+      { metric: 'pressure', ts: new Date(epoch), value: -3 },
+    ]);
+  });
+
+  it('stores every measurement of a telemetry packet and the device state, and presence from status', async () => {
+    const ts = recent(5000);
+    const device = `${id}-c`;
+    await publish(`devices/${device}/status`, 'online');
+    await publish(
+      `devices/${device}/telemetry`,
+      JSON.stringify({ device_id: device, timestamp: ts, measurements: { temperature: 23.5, humidity: 41 }, status: 'ok', battery: 87 }),
+    );
+    const rows = await waitFor(async () => (await readings(device)).length === 2 && readings(device), 5000, 'telemetry readings');
+    expect(rows).toEqual([
+      { metric: 'humidity', ts: new Date(ts), value: 41 },
+      { metric: 'temperature', ts: new Date(ts), value: 23.5 },
+    ]);
+    const dev = await waitFor(async () => (await db.client.query('SELECT * FROM devices WHERE id = $1', [device])).rows[0], 5000, 'device');
+    expect(dev).toMatchObject({ status: 'ok', battery: 87, online: true });
+    expect(dev.first_seen.getTime()).toBeLessThanOrEqual(dev.last_seen.getTime());
+
+    await publish(`devices/${device}/status`, 'offline');
+    await waitFor(async () => (await db.client.query('SELECT online FROM devices WHERE id = $1', [device])).rows[0].online === false, 5000, 'offline');
+  });
+
+  it('stores a redelivered message once', async () => {
+    const payload = JSON.stringify({ value: 7, ts: recent(1000) });
+    for (let i = 0; i < 3; i++) await publish(`devices/${id}-d/level`, payload);
+    await publish(`devices/${id}-d/marker`, '1');
+    await waitFor(async () => (await readings(`${id}-d`)).some((r) => r.metric === 'marker'), 5000, 'marker');
+    expect(await count(db.client, `SELECT count(*) n FROM readings WHERE device_id = $1 AND metric = 'level'`, [`${id}-d`])).toBe(1);
+  });
+
+  it('sends every malformed form to dead_letters with its reason and keeps going', async () => {
+    const cases: Array<[string, string | Buffer, string]> = [
+      [`devices/${id}-e/a/b`, '1', R.invalidTopic],
+      [`devices/${id}-e/Temp`, '1', R.invalidTopic],
+      [`devices/${id}-e/t`, 'NaN', R.invalidValue],
+      [`devices/${id}-e/t`, '{"value":', R.invalidJson],
+      [`devices/${id}-e/t`, '{"ts":1}', R.invalidPayload],
+      [`devices/${id}-e/t`, '', R.emptyPayload],
+      [`devices/${id}-e/t`, Buffer.from([0xff, 0x00, 0xfe]), R.invalidEncoding],
+      [`devices/${id}-e/t`, Buffer.alloc(70_000, 0x31), R.payloadTooLarge],
+      [`devices/${id}-e/t`, JSON.stringify({ value: 1, ts: new Date(Date.now() + 3600_000).toISOString() }), R.timestampOutOfRange],
+      [`devices/${id}-e/t`, '{"value":1,"ts":"noon"}', R.invalidTimestamp],
+      [`devices/${id}-e/telemetry`, '{"device_id":"other","measurements":{"t":1}}', R.deviceIdMismatch],
+      [`devices/${id}-e/telemetry`, '{"measurements":{"Bad Name":1}}', R.invalidMetric],
+      [`devices/${id}-e/telemetry`, '{"measurements":{"t":1},"battery":300}', R.invalidBattery],
+      [`devices/${id}-e/status`, 'sleeping', R.invalidStatus],
+    ];
+    for (const [topic, payload] of cases) await publish(topic, payload);
+    await publish(`devices/${id}-e/after`, '5');
+
+    const dead = await waitFor(
+      async () => {
+        const { rows } = await db.client.query(`SELECT topic, payload, payload_size, reason, detail FROM dead_letters WHERE topic LIKE $1 ORDER BY id`, [`devices/${id}-e/%`]);
+        return rows.length === cases.length && rows;
+      },
+      5000,
+      'all dead letters',
+    );
+    expect(dead.map((d) => [d.topic, d.reason])).toEqual(cases.map(([t, , r]) => [t, r]));
+    const big = dead.find((d) => d.reason === R.payloadTooLarge)!;
+    expect(big.payload_size).toBe(70_000);
+    expect(big.payload.length).toBe(16 * 1024);
+    expect(dead.find((d) => d.reason === R.invalidEncoding)!.payload).toEqual(Buffer.from([0xff, 0x00, 0xfe]));
+    expect(await waitFor(async () => (await readings(`${id}-e`)).length, 5000, 'the reading after')).toBe(1);
+  });
+
+  it('ignores its own commands on devices/{id}/cmd', async () => {
+    await publish(`devices/${id}-f/cmd`, '{"command":"ping"}');
+    await publish(`devices/${id}-f/v`, '1');
+    await waitFor(async () => (await readings(`${id}-f`)).length === 1, 5000, 'reading');
+    expect(await count(db.client, `SELECT count(*) n FROM dead_letters WHERE topic = $1`, [`devices/${id}-f/cmd`])).toBe(0);
+  });
+});
