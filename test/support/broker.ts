@@ -1,8 +1,3 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,48 +16,29 @@ export interface OwnBroker {
   stop(): Promise<void>;
 }
 
-const hasMosquitto = (() => {
-  try {
-    execFileSync('mosquitto', ['-h'], { stdio: 'ignore' });
-    return true;
-  } catch (e) {
-    // `mosquitto -h` exits non-zero after printing its help
-    return (e as { code?: string }).code !== 'ENOENT';
-  }
-})();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const mosquitto = require('../../scripts/lib/mosquitto.js');
 
 /**
  * A broker of the test's own: Mosquitto with the config we ship (deploy/mosquitto/mosquitto.conf, its queue and
- * in-flight limits sized for ingest) on a free port when the binary is installed, else an embedded Aedes.
+ * in-flight limits sized for ingest) when the binary is installed, else an embedded Aedes.
  */
 export async function startOwnBroker(port?: number): Promise<OwnBroker> {
   port = port ?? (await embedded.freePort());
-  if (!hasMosquitto) {
-    const b = await embedded.startEmbeddedBroker({ port });
-    return { url: b.url, kind: 'aedes', stop: b.stop };
+  if (!mosquitto.hasMosquitto()) {
+    // its own process: Aedes is ESM-only, and Jest's module sandbox cannot import() it
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    const proc = spawn(process.execPath, [path.resolve(__dirname, '../../scripts/lib/aedes-process.js'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      proc.stdout!.on('data', (b: Buffer) => /ready (\S+)/.test(b.toString()) && resolve(`mqtt://127.0.0.1:${port}`));
+      proc.once('exit', (code) => reject(new Error(`aedes exited with ${code}`)));
+    });
+    const stop = () => new Promise<void>((resolve) => (proc.exitCode !== null ? resolve() : (proc.once('exit', () => resolve()), proc.kill('SIGTERM'))));
+    return { url, kind: 'aedes', stop };
   }
-  const shipped = fs.readFileSync(path.resolve(__dirname, '../../deploy/mosquitto/mosquitto.conf'), 'utf8');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-mosquitto-'));
-  // keep the shipped limits; replace listeners, persistence and logging with test-local ones
-  const limits = shipped
-    .split('\n')
-    .filter((l) => /^(max_|message_size_limit|allow_duplicate|persistent_client_expiration|set_tcp_nodelay)/.test(l.trim()));
-  const conf = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', `log_dest file ${dir}/mosquitto.log`, ...limits].join('\n');
-  fs.writeFileSync(path.join(dir, 'mosquitto.conf'), conf);
-  const proc: ChildProcess = spawn('mosquitto', ['-c', path.join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
-  const url = `mqtt://127.0.0.1:${port}`;
-  const probe = await connectClient(url, { reconnectPeriod: 100, connectTimeout: 5000 });
-  await probe.endAsync();
-  return {
-    url,
-    kind: 'mosquitto',
-    stop: () =>
-      new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-      }),
-  };
+  const m = await mosquitto.startMosquitto(port);
+  return { url: m.url, kind: 'mosquitto', stop: m.stop };
 }
 
 export async function connectClient(url: string, opts: IClientOptions = {}): Promise<MqttClient> {

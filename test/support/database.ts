@@ -48,13 +48,15 @@ export async function createTestDatabase(base = adminUrl()): Promise<TestDatabas
   };
 }
 
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
 /** Polls `fn` until it returns a truthy value or `timeoutMs` passes (then throws with the last value). */
-export async function waitFor<T>(fn: () => Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
     last = await fn();
-    if (last) return last;
+    if (last) return last as Truthy<T>;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);

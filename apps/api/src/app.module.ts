@@ -1,12 +1,69 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { dataSourceOptions } from '@sensorhub/domain';
 
-import { HealthController } from './health/health.controller';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthModule } from './auth/auth.module';
+import { AuthGuard } from './common/guards/auth.guard';
+import { RolesGuard } from './common/guards/roles.guard';
+import { JsonLogger } from './common/logging/json-logger';
+import { ApiConfig } from './config/api.config';
+import { ApiConfigModule } from './config/config.module';
+import { RuntimeSettingsService } from './config/runtime-settings.service';
+import { DevicesModule } from './devices/devices.module';
+import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
+import { MessagesModule } from './messages/messages.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { MqttModule } from './mqtt/mqtt.module';
+import { PacketsModule } from './packets/packets.module';
+import { ReadingsModule } from './readings/readings.module';
+import { SystemModule } from './system/system.module';
+import { UsersModule } from './users/users.module';
 
-@Module({
-  imports: [TypeOrmModule.forRoot(dataSourceOptions(process.env.DATABASE_URL ?? ''))],
-  controllers: [HealthController],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig, logger: JsonLogger, pinnedEnvKeys: string[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ApiConfigModule.forRoot(config, logger, pinnedEnvKeys),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config.DATABASE_URL, { extra: { max: 10, connectionTimeoutMillis: 5000 } }),
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+        ThrottlerModule.forRootAsync({
+          inject: [RuntimeSettingsService],
+          // functions, so /rereadenv changes apply to the next request
+          useFactory: (s: RuntimeSettingsService) => ({
+            throttlers: [
+              { name: 'default', ttl: () => s.get().THROTTLE_TTL_MS, limit: () => s.get().THROTTLE_LIMIT },
+            ],
+          }),
+        }),
+        MetricsModule,
+        MqttModule,
+        AuthModule,
+        UsersModule,
+        ApiKeysModule,
+        DevicesModule,
+        ReadingsModule,
+        PacketsModule,
+        MessagesModule,
+        SystemModule,
+        LiveModule,
+        HealthModule,
+      ],
+      // order matters: throttle first (also unauthenticated floods), then authenticate, then authorise
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
+    };
+  }
+}

@@ -1,13 +1,28 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 
-import { AppModule } from './app.module';
+import { config as loadDotenv } from 'dotenv';
+
+import { createApp } from './app.factory';
+import { JsonLogger } from './common/logging/json-logger';
+import { ApiConfig, ConfigError, validateApiConfig } from './config/api.config';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  app.setGlobalPrefix('api/v1');
-  app.enableShutdownHooks();
-  await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');
+  // keys of the real environment win over .env, now and on /rereadenv
+  const pinnedEnvKeys = Object.keys(process.env);
+  let config: ApiConfig;
+  try {
+    loadDotenv({ quiet: true });
+    config = validateApiConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`api: ${err.message}`);
+    process.exit(2);
+  }
+  const logger = new JsonLogger(config.LOG_LEVEL);
+  const app = await createApp(config, { pinnedEnvKeys, logger });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(config.PORT, config.HOST);
+  logger.log({ msg: 'listening', url: await app.getUrl() }, 'bootstrap');
 }
 
 void bootstrap();

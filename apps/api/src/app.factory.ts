@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { BadRequestException, RequestMethod, ValidationError, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import express, { NextFunction, Request, Response } from 'express';
+
+import { AppModule } from './app.module';
+import { REFRESH_COOKIE } from './auth/auth.service';
+import { SECURITY } from './common/decorators/auth.decorators';
+import { ErrorDto } from './common/error.dto';
+import { ApiError, ERROR_CODES } from './common/errors';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { requestLog } from './common/interceptors/request-log.middleware';
+import { JsonLogger } from './common/logging/json-logger';
+import { ApiConfig } from './config/api.config';
+import { MetricsService } from './metrics/metrics.service';
+
+export const API_PREFIX = 'api/v1';
+
+export interface CreateAppOptions {
+  /** keys of the real process environment, which win over .env on /rereadenv */
+  pinnedEnvKeys?: string[];
+  logger?: JsonLogger;
+}
+
+/** The configured app, not yet listening: main.ts listens, e2e tests hand `app.getHttpServer()` to supertest. */
+export async function createApp(
+  config: ApiConfig,
+  opts: CreateAppOptions = {},
+): Promise<NestExpressApplication> {
+  const logger = opts.logger ?? new JsonLogger(config.LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, logger, opts.pinnedEnvKeys),
+    { logger },
+  );
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+  app.use(requestLog(app.get(MetricsService), logger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationError,
+    }),
+  );
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  if (config.WEB_DIST) serveSpa(app, path.resolve(config.WEB_DIST), logger);
+  SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+export function buildOpenApi(app: NestExpressApplication): OpenAPIObject {
+  const codes = Object.entries(ERROR_CODES)
+    .map(([code, meaning]) => `| \`${code}\` | ${meaning} |`)
+    .join('\n');
+  const doc = new DocumentBuilder()
+    .setTitle('SensorHub API')
+    .setVersion('1')
+    .setDescription(
+      'Telemetry of SensorHub devices. People log in (POST /api/v1/auth/login) and send `Authorization: Bearer <accessToken>`; ' +
+        'roles admin ⊃ operator ⊃ viewer. Integrators send `X-API-Key`: scope `read` opens viewer routes, `write` operator ' +
+        'routes; admin routes never accept keys. Every route is throttled: 429 THROTTLED with `Retry-After`.\n\n' +
+        'Every error has the shape `{statusCode, code, message, details?}` with one of these stable codes:\n\n' +
+        '| code | meaning |\n|---|---|\n' +
+        codes,
+    )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, SECURITY.bearer)
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'an integrator key from POST /api/v1/api-keys',
+      },
+      SECURITY.apiKey,
+    )
+    .addCookieAuth(REFRESH_COOKIE, { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE }, 'refreshCookie')
+    .build();
+  return SwaggerModule.createDocument(app, doc, { extraModels: [ErrorDto] });
+}
+
+/** ValidationPipe errors in the one error shape, each invalid field (dotted for nested ones) in details. */
+function validationError(errors: ValidationError[]): BadRequestException {
+  const details: { field: string; errors: string[] }[] = [];
+  const walk = (list: ValidationError[], prefix: string) => {
+    for (const e of list) {
+      const field = prefix + e.property;
+      if (e.constraints) details.push({ field, errors: Object.values(e.constraints) });
+      if (e.children?.length) walk(e.children, `${field}.`);
+    }
+  };
+  walk(errors, '');
+  return new ApiError(
+    400,
+    'VALIDATION_FAILED',
+    details[0]?.errors[0] ?? 'invalid request',
+    details,
+  ) as unknown as BadRequestException;
+}
+
+/** The built SPA at / with index.html for client-side routes; /api and /metrics stay the API's. */
+function serveSpa(app: NestExpressApplication, dir: string, logger: JsonLogger): void {
+  const index = path.join(dir, 'index.html');
+  if (!fs.existsSync(index)) {
+    logger.warn({ msg: 'WEB_DIST has no index.html; not serving the dashboard', dir }, 'bootstrap');
+    return;
+  }
+  const isApi = (p: string) => p === '/api' || p.startsWith('/api/') || p === '/metrics';
+  const assets = express.static(dir, { index: false, maxAge: '1h' });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    isApi(req.path) ? next() : assets(req, res, next),
+  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || isApi(req.path) || !req.accepts('html')) return next();
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { API_CONFIG } from '../config/config.tokens';
+import { ApiConfig } from '../config/api.config';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtStrategy } from './jwt.strategy';
+import { LoginThrottleService } from './login-throttle.service';
+import { TicketsService } from './tickets.service';
+
+@Module({
+  imports: [
+    PassportModule,
+    UsersModule,
+    ApiKeysModule,
+    JwtModule.registerAsync({
+      inject: [API_CONFIG],
+      useFactory: (c: ApiConfig) => ({
+        secret: c.JWT_SECRET,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, JwtStrategy, LoginThrottleService, TicketsService],
+  exports: [TicketsService, ApiKeysModule],
+})
+export class AuthModule {}

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+
+import { API_CONFIG } from '../config/config.tokens';
+import { ApiConfig } from '../config/api.config';
+import { Principal } from '../common/decorators/principal.decorator';
+import { unauthorized } from '../common/errors';
+import { UsersService } from '../users/users.service';
+
+export const ACCESS_AUDIENCE = 'sensorhub-api';
+
+export interface AccessPayload {
+  sub: string;
+  role: string;
+}
+
+/** Bearer access tokens; the user is re-read so disabling or demoting someone takes effect at once. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly users: UsersService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.JWT_SECRET,
+      audience: ACCESS_AUDIENCE,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(payload: AccessPayload): Promise<Principal> {
+    const user = await this.users.findById(payload.sub);
+    if (!user || user.disabled) throw unauthorized('account disabled or removed');
+    return { kind: 'user', id: user.id, email: user.email, role: user.role };
+  }
+}

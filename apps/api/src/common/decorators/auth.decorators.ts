@@ -1,0 +1,53 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiInternalServerErrorResponse,
+  ApiSecurity,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+
+import { Role } from '@sensorhub/domain';
+
+import { ErrorDto } from '../error.dto';
+
+export const ROLES_KEY = 'sensorhub:role';
+export const PUBLIC_KEY = 'sensorhub:public';
+export const TICKET_KEY = 'sensorhub:ticket';
+
+export const API_KEY_HEADER = 'x-api-key';
+export const SECURITY = { bearer: 'bearer', apiKey: 'apiKey' } as const;
+
+/** The API key scope a role's routes need: keys act as viewers (read) or operators (write), never as admins. */
+export const SCOPE_FOR_ROLE = { viewer: 'read', operator: 'write', admin: null } as const;
+
+const common = () => [
+  ApiTooManyRequestsResponse({ type: ErrorDto, description: 'THROTTLED (Retry-After header)' }),
+  ApiInternalServerErrorResponse({ type: ErrorDto, description: 'INTERNAL_ERROR' }),
+];
+
+/**
+ * The least role a route needs (admin ⊃ operator ⊃ viewer). API keys are accepted on viewer routes with scope `read`
+ * and on operator routes with scope `write`; admin routes take users only.
+ */
+export const Roles = (role: Role) => {
+  const scope = SCOPE_FOR_ROLE[role];
+  return applyDecorators(
+    SetMetadata(ROLES_KEY, role),
+    ApiBearerAuth(SECURITY.bearer),
+    ...(scope ? [ApiSecurity(SECURITY.apiKey)] : []),
+    ApiUnauthorizedResponse({ type: ErrorDto, description: 'UNAUTHORIZED: no, bad or expired credentials' }),
+    ApiForbiddenResponse({
+      type: ErrorDto,
+      description: `FORBIDDEN: needs role ${role}${scope ? ` or an API key with scope ${scope}` : ' (API keys are refused)'}`,
+    }),
+    ...common(),
+  );
+};
+
+/** No credentials needed (login, refresh, health, metrics). */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), ...common());
+
+/** Also accepts a single-use `?ticket=` from POST /live/ticket, for EventSource which cannot send headers. */
+export const AllowTicket = () => SetMetadata(TICKET_KEY, true);

@@ -1,0 +1,30 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+
+import { Role, ROLES } from '@sensorhub/domain';
+
+import { PUBLIC_KEY, ROLES_KEY, SCOPE_FOR_ROLE } from '../decorators/auth.decorators';
+import { Principal } from '../decorators/principal.decorator';
+import { forbidden } from '../errors';
+
+/** Role hierarchy admin ⊃ operator ⊃ viewer; API keys by scope. A route with neither @Roles nor @Public is refused. */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const role = this.reflector.getAllAndOverride<Role | undefined>(ROLES_KEY, targets);
+    if (!role) throw forbidden('route has no access rule');
+    const principal = ctx.switchToHttp().getRequest().user as Principal;
+    if (principal.kind === 'apiKey') {
+      const scope = SCOPE_FOR_ROLE[role];
+      if (!scope) throw forbidden('API keys cannot use admin routes');
+      if (!principal.scopes.includes(scope)) throw forbidden(`API key lacks scope ${scope}`);
+      return true;
+    }
+    if (ROLES.indexOf(principal.role) < ROLES.indexOf(role)) throw forbidden(`needs role ${role}`);
+    return true;
+  }
+}

@@ -1,0 +1,148 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
+/** Every setting of apps/api, read once from the environment and validated (see .env.example). */
+export class ApiConfig {
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string;
+
+  @Matches(/^(mqtts?|wss?|tcp|tls):\/\//, { message: 'MQTT_URL must be an mqtt:// or mqtts:// URL' })
+  MQTT_URL: string;
+
+  @IsOptional() @IsString() MQTT_USERNAME?: string;
+  @IsOptional() @IsString() MQTT_PASSWORD?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  /** signs access tokens, refresh cookies and live tickets */
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET: string;
+
+  /** access token lifetime: a number of seconds or 30s / 15m / 2h / 1d */
+  @Matches(/^\d+[smhd]?$/, { message: 'JWT_TTL must be seconds or a duration like 15m' })
+  JWT_TTL = '15m';
+
+  /** lifetime of the httpOnly refresh cookie set at login: how long one can stay logged in without the password */
+  @Matches(/^\d+[smhd]?$/, { message: 'REFRESH_TTL must be seconds or a duration like 12h' })
+  REFRESH_TTL = '12h';
+
+  /** requests per THROTTLE_TTL_MS per client address, on every route (changeable by /rereadenv) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  THROTTLE_LIMIT = 300;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  THROTTLE_TTL_MS = 60_000;
+
+  /** failed logins per address and e-mail within LOGIN_THROTTLE_TTL_MS before login answers 429 (changeable) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_THROTTLE_LIMIT = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  LOGIN_THROTTLE_TTL_MS = 900_000;
+
+  /** a device whose presence is unknown counts as online when seen within this many seconds (changeable) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DEVICE_OFFLINE_AFTER_SECONDS = 300;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'log';
+
+  /** built Angular SPA served at / when the folder exists */
+  @IsOptional() @IsString() WEB_DIST?: string;
+
+  /** the file /rereadenv reads */
+  @IsString()
+  ENV_FILE = '.env';
+}
+
+/** Keys /rereadenv applies without a restart. */
+export const RUNTIME_KEYS = [
+  'LOG_LEVEL',
+  'THROTTLE_LIMIT',
+  'THROTTLE_TTL_MS',
+  'LOGIN_THROTTLE_LIMIT',
+  'LOGIN_THROTTLE_TTL_MS',
+  'DEVICE_OFFLINE_AFTER_SECONDS',
+] as const satisfies readonly (keyof ApiConfig)[];
+
+/** Never echoed back or logged. */
+export const SECRET_KEYS: readonly (keyof ApiConfig)[] = ['JWT_SECRET', 'MQTT_PASSWORD', 'DATABASE_URL'];
+
+const OPTIONAL_KEYS = [
+  'DATABASE_URL',
+  'MQTT_URL',
+  'MQTT_USERNAME',
+  'MQTT_PASSWORD',
+  'JWT_SECRET',
+  'WEB_DIST',
+];
+export const CONFIG_KEYS = new Set([...Object.keys(new ApiConfig()), ...OPTIONAL_KEYS]);
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly keys: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Validates `env`; a bad value throws a ConfigError naming its key. */
+export function validateApiConfig(env: Record<string, unknown>): ApiConfig {
+  const known = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => CONFIG_KEYS.has(k) && v !== undefined && v !== ''),
+  );
+  const config = plainToInstance(ApiConfig, known, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length) {
+    const lines = errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ') || 'invalid'}`,
+    );
+    throw new ConfigError(
+      `invalid configuration:\n  ${lines.join('\n  ')}`,
+      errors.map((e) => e.property),
+    );
+  }
+  return config;
+}
+
+/** `15m` → 900; a bare number is seconds. */
+export function durationSeconds(text: string): number {
+  const m = /^(\d+)([smhd]?)$/.exec(text);
+  if (!m) throw new ConfigError(`bad duration "${text}"`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { Roles } from '../common/decorators/auth.decorators';
+import { DevicesService } from './devices.service';
+import {
+  CommandDto,
+  CommandSentDto,
+  DEVICE_ID_PARAM,
+  DeviceDto,
+  LatestValueDto,
+  UpdateDeviceDto,
+} from './dto/device.dto';
+
+@ApiTags('devices')
+@ApiExtraModels(LatestValueDto)
+@Controller('devices')
+export class DevicesController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Get()
+  @Roles('viewer')
+  @ApiOperation({
+    summary: 'All devices with last seen, presence, status, battery and the latest value per metric',
+  })
+  @ApiOkResponse({ type: [DeviceDto] })
+  list(): Promise<DeviceDto[]> {
+    return this.devices.list();
+  }
+
+  @Get(':id')
+  @Roles('viewer')
+  @ApiOperation({ summary: 'One device' })
+  @ApiParam(DEVICE_ID_PARAM)
+  @ApiOkResponse({ type: DeviceDto })
+  @ApiErrors(404)
+  get(@Param('id') id: string): Promise<DeviceDto> {
+    return this.devices.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('operator')
+  @ApiOperation({ summary: "Change a device's name, location or metadata" })
+  @ApiParam(DEVICE_ID_PARAM)
+  @ApiOkResponse({ type: DeviceDto })
+  @ApiErrors(400, 404)
+  update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
+    return this.devices.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete a device and all its readings' })
+  @ApiParam(DEVICE_ID_PARAM)
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiErrors(404)
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.devices.remove(id);
+  }
+
+  @Post(':id/commands')
+  @HttpCode(202)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Send a command: JSON published at QoS 1 to devices/{id}/cmd' })
+  @ApiParam(DEVICE_ID_PARAM)
+  @ApiAcceptedResponse({
+    type: CommandSentDto,
+    description: 'the broker accepted it; the device applies it when connected',
+  })
+  @ApiErrors(400, 404, 503)
+  sendCommand(@Param('id') id: string, @Body() dto: CommandDto): Promise<CommandSentDto> {
+    return this.devices.sendCommand(id, dto);
+  }
+}

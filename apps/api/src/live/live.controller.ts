@@ -1,0 +1,94 @@
+import { Controller, HttpCode, MessageEvent, Post, Query, Sse } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { filter, finalize, from, interval, map, merge, mergeMap, Observable, of } from 'rxjs';
+
+import { DEVICE_ID_PATTERN, LiveNotification } from '@sensorhub/domain';
+
+import { TicketDto } from '../auth/dto/login.dto';
+import { TicketsService } from '../auth/tickets.service';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { AllowTicket, Roles } from '../common/decorators/auth.decorators';
+import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
+import { badRequest } from '../common/errors';
+import { MetricsService } from '../metrics/metrics.service';
+import { LiveService } from './live.service';
+
+const HEARTBEAT_MS = 15_000;
+
+@ApiTags('live')
+@Controller('live')
+export class LiveController {
+  constructor(
+    private readonly live: LiveService,
+    private readonly tickets: TicketsService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @Post('ticket')
+  @HttpCode(200)
+  @Roles('viewer')
+  @ApiOperation({
+    summary: 'A 30-second, single-use ticket for the live stream',
+    description:
+      'EventSource cannot send headers: open GET /api/v1/live?ticket=… with it instead of putting a token in the URL.',
+  })
+  @ApiOkResponse({ type: TicketDto })
+  ticket(@CurrentPrincipal() me: Principal): TicketDto {
+    return this.tickets.issue(me);
+  }
+
+  @Sse()
+  @Roles('viewer')
+  @AllowTicket()
+  @ApiOperation({
+    summary: 'Server-sent events of committed readings and device changes',
+    description:
+      'Authenticate with `?ticket=` (from POST /live/ticket; EventSource), a bearer token or an API key (scope read). ' +
+      'Events: `ready` once subscribed; `readings` — [{deviceId, metric, ts, value}] per committed batch; ' +
+      '`devices` — [{id, lastSeen, online?, status?, battery?}]; `heartbeat` every 15 s.',
+  })
+  @ApiQuery({
+    name: 'ticket',
+    required: false,
+    description: 'single-use ticket from POST /api/v1/live/ticket',
+  })
+  @ApiQuery({ name: 'deviceId', required: false, description: 'only this device' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
+  @ApiErrors(400)
+  stream(@Query('deviceId') deviceId?: string): Observable<MessageEvent> {
+    if (deviceId !== undefined && !DEVICE_ID_PATTERN.test(deviceId)) {
+      throw badRequest('deviceId must be 1-64 of [A-Za-z0-9_-]', [
+        { field: 'deviceId', errors: ['invalid'] },
+      ]);
+    }
+    this.metrics.sseClients.inc();
+    const events = this.live.notifications.pipe(
+      map((n) => toEvents(n, deviceId)),
+      filter((e): e is MessageEvent[] => e.length > 0),
+    );
+    return merge(
+      of([{ type: 'ready', data: { deviceId: deviceId ?? null } } as MessageEvent]),
+      events,
+      interval(HEARTBEAT_MS).pipe(
+        map(() => [{ type: 'heartbeat', data: { time: new Date().toISOString() } } as MessageEvent]),
+      ),
+    ).pipe(
+      mergeMap((batch) => from(batch)),
+      finalize(() => this.metrics.sseClients.dec()),
+    );
+  }
+}
+
+function toEvents(n: LiveNotification, deviceId?: string): MessageEvent[] {
+  const readings = (n.readings ?? [])
+    .filter((r) => !deviceId || r[0] === deviceId)
+    .map(([id, metric, ts, value]) => ({ deviceId: id, metric, ts: new Date(ts).toISOString(), value }));
+  const devices = (n.devices ?? [])
+    .filter((d) => !deviceId || d.id === deviceId)
+    .map((d) => ({ ...d, lastSeen: new Date(d.lastSeen).toISOString() }));
+  const out: MessageEvent[] = [];
+  if (devices.length) out.push({ type: 'devices', data: devices });
+  if (readings.length) out.push({ type: 'readings', data: readings });
+  return out;
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { MessageDto, MessagesDto, MessagesQueryDto } from './dto/messages.dto';
+
+// Per device through the primary key (device_id, metric, ts), merged: no (metric, ts) index for ingest to maintain.
+const FILTER = `r.device_id = d.id AND r.metric = $1 AND r.ts >= $2 AND r.ts < $3 AND ($4::float8 IS NULL OR r.value = $4)`;
+const ITEMS_SQL = `SELECT r.device_id AS "deviceId", r.metric, r.ts, r.value FROM devices d CROSS JOIN LATERAL (
+    SELECT * FROM readings r WHERE ${FILTER} ORDER BY r.ts DESC LIMIT $5) r
+  ORDER BY r.ts DESC, r.device_id LIMIT $5`;
+const COUNT_SQL = `SELECT coalesce(sum(c.n), 0)::bigint AS total FROM devices d CROSS JOIN LATERAL (
+    SELECT count(*) AS n FROM readings r WHERE ${FILTER}) c`;
+
+@Injectable()
+export class MessagesService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async find(q: MessagesQueryDto): Promise<MessagesDto> {
+    const params = [q.key, q.start_time ?? new Date(0), q.end_time ?? new Date(8.64e15), q.value ?? null];
+    const [items, [{ total }]] = await Promise.all([
+      this.db.query<MessageDto[]>(ITEMS_SQL, [...params, q.limit]),
+      this.db.query<{ total: string }[]>(COUNT_SQL, params),
+    ]);
+    return { total: Number(total), limit: q.limit, items };
+  }
+}

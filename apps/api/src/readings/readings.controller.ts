@@ -1,0 +1,51 @@
+import { pipeline } from 'node:stream/promises';
+
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { Roles } from '../common/decorators/auth.decorators';
+import { DEVICE_ID_PARAM } from '../devices/dto/device.dto';
+import { ExportQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
+import { ReadingsService } from './readings.service';
+
+@ApiTags('readings')
+@Controller('devices/:id/readings')
+export class ReadingsController {
+  constructor(private readonly readings: ReadingsService) {}
+
+  @Get()
+  @Roles('viewer')
+  @ApiOperation({
+    summary: 'Readings of one metric over a range, downsampled to at most maxPoints buckets',
+    description:
+      'Raw readings (count 1) when the range holds at most maxPoints, else date_bin buckets of min/avg/max/count whose ' +
+      'width is the narrowest of 1 s … 30 d keeping the bucket count ≤ maxPoints. With tz, day-sized buckets start at local midnight.',
+  })
+  @ApiParam(DEVICE_ID_PARAM)
+  @ApiOkResponse({ type: ReadingsDto })
+  @ApiErrors(400, 404)
+  query(@Param('id') id: string, @Query() q: ReadingsQueryDto): Promise<ReadingsDto> {
+    return this.readings.query(id, q);
+  }
+
+  @Get('export')
+  @Roles('viewer')
+  @ApiOperation({
+    summary: 'CSV of the raw readings in a range (streamed, no cap): device_id,metric,ts,value',
+  })
+  @ApiParam(DEVICE_ID_PARAM)
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'CSV rows ordered by metric and time',
+    schema: { type: 'string', example: 'device_id,metric,ts,value\n' },
+  })
+  @ApiErrors(400, 404)
+  async export(@Param('id') id: string, @Query() q: ExportQueryDto, @Res() res: Response): Promise<void> {
+    const csv = await this.readings.exportCsv(id, q);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${id}${q.metric ? `-${q.metric}` : ''}.csv"`);
+    await pipeline(csv, res).catch(() => undefined); // a client that goes away ends the export
+  }
+}

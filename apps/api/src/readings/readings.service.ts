@@ -1,0 +1,116 @@
+import { PassThrough, Readable, Transform } from 'node:stream';
+
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { badRequest } from '../common/errors';
+import { DevicesService } from '../devices/devices.service';
+import { chooseBucketSeconds, DAY_SECONDS } from './bucket';
+import { ExportQueryDto, PointDto, RangeQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
+import { BUCKET_SQL, EXPORT_SQL, LOCAL_BUCKET_SQL, RAW_SQL } from './readings.sql';
+
+const DEFAULT_RANGE_MS = 24 * 3600 * 1000;
+
+@Injectable()
+export class ReadingsService {
+  private zones?: Promise<Set<string>>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly devices: DevicesService,
+  ) {}
+
+  /** Raw points when the range holds at most maxPoints readings, else at most maxPoints min/avg/max/count buckets. */
+  async query(deviceId: string, q: ReadingsQueryDto): Promise<ReadingsDto> {
+    const { from, to } = range(q);
+    if (q.tz !== undefined && !(await this.timeZones()).has(q.tz)) {
+      throw badRequest(`unknown time zone ${q.tz}`, [{ field: 'tz', errors: ['not in pg_timezone_names'] }]);
+    }
+    const base = { deviceId, metric: q.metric, from, to, tz: q.tz ?? null };
+    const raw = await this.db.query<{ ts: Date; value: number }[]>(RAW_SQL, [
+      deviceId,
+      q.metric,
+      from,
+      to,
+      q.maxPoints + 1,
+    ]);
+    let points: PointDto[];
+    let bucketSeconds: number | null = null;
+    if (raw.length <= q.maxPoints) {
+      points = raw.map((r) => ({ ts: r.ts, min: r.value, avg: r.value, max: r.value, count: 1 }));
+    } else {
+      bucketSeconds = chooseBucketSeconds(to.getTime() - from.getTime(), q.maxPoints);
+      const local = q.tz !== undefined && bucketSeconds >= DAY_SECONDS;
+      const interval = `${bucketSeconds} seconds`;
+      points = await this.db.query<PointDto[]>(
+        local ? LOCAL_BUCKET_SQL : BUCKET_SQL,
+        local ? [deviceId, q.metric, from, to, interval, q.tz] : [deviceId, q.metric, from, to, interval],
+      );
+    }
+    if (points.length === 0) await this.devices.assertExists(deviceId);
+    return { ...base, bucketSeconds, points };
+  }
+
+  /**
+   * CSV of the raw rows in the range, streamed through a server-side cursor (pg-query-stream over a pooled
+   * connection): memory stays constant whatever the size. The connection is released when the stream ends or the
+   * client goes away.
+   */
+  async exportCsv(deviceId: string, q: ExportQueryDto): Promise<Readable> {
+    const { from, to } = range(q);
+    await this.devices.assertExists(deviceId);
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    const out = new PassThrough();
+    try {
+      const params: unknown[] = q.metric ? [deviceId, from, to, q.metric] : [deviceId, from, to];
+      const rows = await runner.stream(EXPORT_SQL(!!q.metric), params);
+      const toCsv = new Transform({
+        writableObjectMode: true,
+        transform(r: { metric: string; ts: Date; value: number }, _enc, done) {
+          done(null, `${deviceId},${r.metric},${r.ts.toISOString()},${r.value}\n`);
+        },
+      });
+      out.write('device_id,metric,ts,value\n');
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        rows.destroy();
+        void runner.release();
+      };
+      out.once('close', release);
+      rows.once('error', (e) => {
+        release();
+        out.destroy(e);
+      });
+      toCsv.once('end', release);
+      rows.pipe(toCsv).pipe(out);
+      return out;
+    } catch (e) {
+      await runner.release();
+      throw e;
+    }
+  }
+
+  /** Valid zone names, read once (pg_timezone_names scans the zone files: too slow per request). */
+  private timeZones(): Promise<Set<string>> {
+    this.zones ??= this.db
+      .query<{ name: string }[]>('SELECT name FROM pg_timezone_names')
+      .then((rows) => new Set(rows.map((r) => r.name)))
+      .catch((e) => {
+        this.zones = undefined;
+        throw e;
+      });
+    return this.zones;
+  }
+}
+
+function range(q: RangeQueryDto): { from: Date; to: Date } {
+  const to = q.to ?? new Date();
+  const from = q.from ?? new Date(to.getTime() - DEFAULT_RANGE_MS);
+  if (from >= to)
+    throw badRequest('from must be before to', [{ field: 'from', errors: ['must be before to'] }]);
+  return { from, to };
+}

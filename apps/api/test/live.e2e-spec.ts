@@ -1,0 +1,192 @@
+import * as http from 'node:http';
+
+import { INestApplication } from '@nestjs/common';
+import { MqttClient } from 'mqtt';
+import request from 'supertest';
+
+import { createUsers, login, startApi } from '../../../test/support/api';
+import { brokerUrl, connectClient } from '../../../test/support/broker';
+import { createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
+import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
+
+interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+/** A minimal EventSource: GET with no headers, events collected as they arrive. */
+function openSse(
+  url: string,
+): Promise<{ events: SseEvent[]; status: number; close: () => void; body: () => string }> {
+  return new Promise((resolve, reject) => {
+    const events: SseEvent[] = [];
+    let buf = '';
+    let raw = '';
+    const req = http.get(url, { headers: { Accept: 'text/event-stream' } }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        raw += chunk;
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          events.push({ event, data: data === undefined ? undefined : JSON.parse(data) });
+        }
+      });
+      resolve({ events, status: res.statusCode ?? 0, close: () => req.destroy(), body: () => raw });
+    });
+    req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
+  });
+}
+
+describe('live stream through the real path (MQTT → ingest → NOTIFY → API → SSE)', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let ingest: IngestProcess;
+  let mqtt: MqttClient;
+  let base: string;
+  let viewer: string;
+  let operator: string;
+  const device = `live-${process.pid}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await createUsers(db.client, ['viewer', 'operator']);
+    ({ app } = await startApi(db.url));
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ingest = startIngest({
+      DATABASE_URL: db.url,
+      MQTT_URL: brokerUrl(),
+      INGEST_CLIENT_ID: `api-live-test-${process.pid}`,
+      INGEST_BATCH_MAX_WAIT_MS: '20',
+    });
+    mqtt = await connectClient(brokerUrl());
+    [viewer, operator] = await Promise.all([
+      login(app, 'viewer@example.com'),
+      login(app, 'operator@example.com'),
+      ingest.ready,
+    ]);
+  });
+
+  afterAll(async () => {
+    await mqtt?.endAsync();
+    if (ingest && ingest.proc.exitCode === null) {
+      ingest.proc.kill('SIGTERM');
+      await ingest.exited;
+    }
+    await app?.close();
+    await db?.drop();
+  });
+
+  const ticket = async () =>
+    (
+      await request(app.getHttpServer())
+        .post('/api/v1/live/ticket')
+        .auth(viewer, { type: 'bearer' })
+        .expect(200)
+    ).body.ticket as string;
+
+  it('delivers a reading published over MQTT to a connected EventSource within a second', async () => {
+    const t = await ticket();
+    const sse = await openSse(`${base}/api/v1/live?ticket=${encodeURIComponent(t)}&deviceId=${device}`);
+    try {
+      expect(sse.status).toBe(200);
+      await waitFor(async () => sse.events.some((e) => e.event === 'ready'), 5000, 'ready event');
+      const sent = Date.now();
+      await mqtt.publishAsync(`devices/${device}/temperature`, '21.5', { qos: 1 });
+      await mqtt.publishAsync(`devices/other-${device}/temperature`, '99', { qos: 1 });
+      const got = await waitFor(
+        async () => sse.events.find((e) => e.event === 'readings'),
+        5000,
+        'readings event',
+      );
+      const elapsed = Date.now() - sent;
+      expect(got.data).toEqual([
+        { deviceId: device, metric: 'temperature', ts: expect.any(String), value: 21.5 },
+      ]);
+      expect(elapsed).toBeLessThan(1000);
+
+      await mqtt.publishAsync(`devices/${device}/status`, 'offline', { qos: 1 });
+      const status = await waitFor(
+        async () =>
+          sse.events.find(
+            (e) => e.event === 'devices' && (e.data as { online?: boolean }[])[0].online === false,
+          ),
+        5000,
+        'device event',
+      );
+      expect(status.data).toEqual([expect.objectContaining({ id: device, online: false })]);
+      // the filter kept the other device out
+      expect(JSON.stringify(sse.events)).not.toContain(`other-${device}`);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('accepts a ticket once and refuses the stream without one', async () => {
+    const t = await ticket();
+    const first = await openSse(`${base}/api/v1/live?ticket=${t}`);
+    first.close();
+    const again = await request(app.getHttpServer()).get(`/api/v1/live?ticket=${t}`).expect(401);
+    expect(again.body).toMatchObject({ code: 'UNAUTHORIZED', message: 'ticket already used' });
+    await request(app.getHttpServer()).get('/api/v1/live').expect(401);
+    await request(app.getHttpServer()).get('/api/v1/live?ticket=forged.ticket.value').expect(401);
+  });
+
+  it('stores a packet posted to /packets through the broker and ingest, answering 201 with an id', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/api/v1/packets')
+      .auth(operator, { type: 'bearer' })
+      .send({
+        device_id: device,
+        measurements: { temperature: 22.25, humidity: 40 },
+        status: 'ok',
+        battery: 77,
+      })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      deviceId: device,
+      readings: 2,
+    });
+    const rows = await waitFor(
+      async () => {
+        const { rows } = await db.client.query(
+          `SELECT metric, value FROM readings WHERE device_id = $1 AND ts = $2 ORDER BY metric`,
+          [device, res.body.timestamp],
+        );
+        return rows.length === 2 ? rows : null;
+      },
+      5000,
+      'packet stored by ingest',
+    );
+    expect(rows).toEqual([
+      { metric: 'humidity', value: 40 },
+      { metric: 'temperature', value: 22.25 },
+    ]);
+    const { rows: dev } = await db.client.query('SELECT status, battery FROM devices WHERE id = $1', [
+      device,
+    ]);
+    expect(dev[0]).toEqual({ status: 'ok', battery: 77 });
+  });
+
+  it('counts connected stream clients in /metrics', async () => {
+    const sse = await openSse(`${base}/api/v1/live?ticket=${await ticket()}`);
+    try {
+      await waitFor(async () => sse.events.length > 0, 5000, 'ready event');
+      const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/^sse_clients 1$/m);
+    } finally {
+      sse.close();
+    }
+    await waitFor(
+      async () => /^sse_clients 0$/m.test((await request(app.getHttpServer()).get('/metrics')).text),
+      5000,
+      'client gone',
+    );
+  });
+});

@@ -1,0 +1,450 @@
+'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run by node directly */
+/* global require, process, console, __dirname, URL, fetch, document, localStorage, window */
+// Browser tests of the dashboard against the real stack (api + ingest + PostgreSQL + MQTT broker), driving the
+// OS's Chromium through playwright-core. Run: node --test apps/web/e2e/ (screenshots in apps/web/e2e/screenshots/).
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { after, before, describe, it } = require('node:test');
+
+const { launchBrowser, login, startStack, waitFor } = require('./stack');
+
+const SHOTS = path.join(__dirname, 'screenshots');
+const DESKTOP = { width: 1280, height: 860 };
+const PHONE = { width: 390, height: 844 };
+
+let stack;
+let browser;
+
+async function newPage(viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('[browser error]', e.message));
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The series ECharts is drawing, read from the chart instance of a metric's chart (default: the first chart). */
+async function chartSeries(page, metric) {
+  return page.evaluate((m) => {
+    const el = m
+      ? document.querySelector(`[data-chart="${m}"] sh-chart`)
+      : document.querySelector('sh-chart');
+    const chart = el && el.__shChart;
+    if (!chart) return null;
+    return chart.getOption().series.map((s) => ({ id: s.id, data: s.data }));
+  }, metric);
+}
+
+/** Waits until the n-th chart draws series with data, and returns them. */
+function waitForChart(page, metric) {
+  return waitFor(
+    async () => {
+      const s = await chartSeries(page, metric);
+      return s && s.length && s.some((x) => x.data.length) ? s : null;
+    },
+    20_000,
+    'a chart with data',
+  );
+}
+
+describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, () => {
+  before(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    stack = await startStack({ build: process.env.E2E_BUILD !== '0' });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('sends a signed-out visitor to the login page and a viewer to the overview with viewer navigation', async () => {
+    const page = await newPage();
+    await page.goto(stack.baseUrl + '/devices');
+    await page.waitForURL(/\/login\?returnUrl=%2Fdevices/);
+    await shot(page, '01-login');
+
+    await page.fill('input[name=email]', stack.users.viewer.email);
+    await page.fill('input[name=password]', 'wrong password!');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=login-error]');
+    await shot(page, '02-login-error');
+
+    await login(page, stack.baseUrl, stack.users.viewer);
+    assert.match(page.url(), /\/devices$/);
+    await page.waitForSelector(`[data-device="${stack.devices[0].id}"]`);
+    assert.equal(await page.textContent('[data-testid=role]'), 'viewer');
+    const nav = await page.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent.trim()));
+    assert.deepEqual(nav, ['Devices']);
+    const card = page.locator(`[data-device="${stack.devices[0].id}"]`);
+    assert.match(await card.textContent(), /Greenhouse north/);
+    assert.match(await card.locator('[data-testid=status]').textContent(), /Online/);
+    assert.match(await card.locator('[data-testid=battery]').textContent(), /87%/);
+    assert.match(await card.locator('[data-testid=last-seen]').textContent(), /(\d+ s|1 min) ago/);
+    assert.equal(await card.locator('li[data-metric]').count(), 2);
+    await waitFor(() => card.locator('sh-sparkline path').count(), 10_000, 'sparklines');
+    const weather = page.locator(`[data-device="${stack.devices[1].id}"]`);
+    assert.match(await weather.locator('[data-testid=status]').textContent(), /Offline/);
+    await shot(page, '03-overview-viewer');
+
+    await page.fill('[data-testid=search]', 'weather');
+    await waitFor(async () => (await page.locator('[data-device]').count()) === 1, 5000, 'filtered list');
+    await page.fill('[data-testid=search]', 'no-such-device-anywhere');
+    await page.waitForSelector('text=No devices match');
+    await shot(page, '04-overview-no-match');
+    await page.context().close();
+  });
+
+  it('does not let a viewer reach the admin pages, in the UI or through the API', async () => {
+    const page = await newPage();
+    await login(page, stack.baseUrl, stack.users.viewer);
+    await page.goto(stack.baseUrl + '/admin/users');
+    await page.waitForURL(/\/devices\?denied=1/);
+    await page.waitForSelector('text=That page is for administrators');
+    await page.goto(stack.baseUrl + '/admin/api-keys');
+    await page.waitForURL(/\/devices\?denied=1/);
+    const status = await page.evaluate(async () => {
+      const s = JSON.parse(localStorage.getItem('sensorhub.session'));
+      return (await fetch('/api/v1/users', { headers: { Authorization: `Bearer ${s.token}` } })).status;
+    });
+    assert.equal(status, 403);
+    await shot(page, '05-viewer-denied');
+    await page.context().close();
+  });
+
+  it('shows a reading published over MQTT on the overview without a reload', async () => {
+    const page = await newPage();
+    await login(page, stack.baseUrl, stack.users.viewer);
+    const id = stack.devices[0].id;
+    const value = page.locator(
+      `[data-device="${id}"] li[data-metric=temperature] [data-testid=metric-value]`,
+    );
+    await value.waitFor();
+    await waitFor(
+      () => page.evaluate(() => document.querySelector('.live.open') !== null),
+      10_000,
+      'live stream open',
+    );
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+
+    await stack.publish(`devices/${id}/temperature`, { value: 31.75, ts: new Date().toISOString() });
+    await waitFor(
+      async () => (await value.textContent()).trim() === '31.75',
+      15_000,
+      'the published value on the card',
+    );
+    assert.equal(navigations, 0);
+    assert.match(
+      await page.locator(`[data-device="${id}"] [data-testid=last-seen]`).textContent(),
+      /\d+ s ago/,
+    );
+    await shot(page, '06-overview-live');
+    await page.context().close();
+  });
+
+  it('draws the seeded series on the detail chart, with a min–max band when downsampled', async () => {
+    const page = await newPage();
+    const id = stack.devices[0].id;
+    await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=24h&metrics=temperature`);
+    const series = await waitForChart(page);
+    const line = series.find((s) => s.id === 'temperature');
+    assert.ok(line, 'temperature line');
+
+    // 24 h of 5-minute readings fit maxPoints: the chart holds exactly the raw readings of the range
+    const { rows } = await stack.db.query(
+      `SELECT (extract(epoch FROM ts) * 1000)::float8 AS t, value FROM readings
+       WHERE device_id = $1 AND metric = 'temperature' AND ts >= now() - interval '24 hours' ORDER BY ts`,
+      [id],
+    );
+    const drawn = line.data.filter(([t]) => t >= rows[0].t);
+    const seeded = rows.filter((r) => r.t <= line.data.at(-1)[0]).map((r) => [r.t, r.value]);
+    assert.ok(seeded.length >= 280, `seeded ${seeded.length}`);
+    assert.deepEqual(drawn.slice(0, seeded.length), seeded);
+    assert.ok(!series.some((s) => s.id === 'temperature:band'), 'no band on raw readings');
+    await shot(page, '07-detail-24h');
+
+    // 30 days do not fit: buckets, drawn as average plus band
+    await page.click('[data-range="30d"]');
+    await page.waitForURL(/range=30d/);
+    const month = await waitFor(
+      async () => {
+        const s = await chartSeries(page);
+        return s && s.some((x) => x.id === 'temperature:band' && x.data.length) ? s : null;
+      },
+      20_000,
+      'a banded 30-day chart',
+    );
+    const avg = month.find((s) => s.id === 'temperature').data;
+    const lo = month.find((s) => s.id === 'temperature:min').data;
+    const width = month.find((s) => s.id === 'temperature:band').data;
+    assert.ok(avg.length > 50 && avg.length <= 1000, `bucket count ${avg.length}`);
+    for (let i = 0; i < avg.length; i++) {
+      assert.ok(
+        lo[i][1] <= avg[i][1] + 1e-9 && avg[i][1] <= lo[i][1] + width[i][1] + 1e-9,
+        `bucket ${i} avg within band`,
+      );
+    }
+    await shot(page, '08-detail-30d-band');
+
+    // CSV export of the visible range: the raw readings, not the buckets
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=export-csv]'),
+    ]);
+    const csv = fs
+      .readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(csv[0], 'device_id,metric,ts,value');
+    const { rows: n } = await stack.db.query(
+      `SELECT count(*)::int AS n FROM readings WHERE device_id = $1 AND metric = 'temperature'`,
+      [id],
+    );
+    assert.ok(
+      csv.length - 1 >= n[0].n - 2 && csv.length - 1 <= n[0].n,
+      `${csv.length - 1} rows of ${n[0].n}`,
+    );
+    assert.ok(csv.slice(1).every((l) => l.startsWith(`${id},temperature,`)));
+    await page.context().close();
+  });
+
+  it('requests the new range when the range changes, keeps it in the URL across a reload, and refetches on zoom', async () => {
+    const page = await newPage();
+    const id = stack.devices[0].id;
+    const requests = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === `/api/v1/devices/${id}/readings`) requests.push(Object.fromEntries(u.searchParams));
+    });
+    await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=1h`);
+    await waitForChart(page);
+    const span = (q) => Date.parse(q.to) - Date.parse(q.from);
+    await waitFor(() => requests.some((q) => q.metric === 'temperature'), 5000, 'first request');
+    assert.equal(span(requests.find((q) => q.metric === 'temperature')), 3_600_000);
+    assert.ok(requests.every((q) => q.tz === 'Europe/Berlin'));
+
+    requests.length = 0;
+    await page.click('[data-range="7d"]');
+    await page.waitForURL(/range=7d/);
+    await waitFor(() => requests.filter((q) => q.metric).length >= 2, 5000, 'requests for the new range');
+    for (const q of requests) assert.equal(span(q), 7 * 86_400_000);
+    assert.deepEqual(new Set(requests.map((q) => q.metric)), new Set(['humidity', 'temperature']));
+
+    await page.reload();
+    await waitForChart(page);
+    assert.equal(await page.getAttribute('[data-range="7d"]', 'aria-pressed'), 'true');
+
+    // custom from–to
+    requests.length = 0;
+    await page.click('[data-range=custom]');
+    const from = new Date(Date.now() - 2 * 86_400_000);
+    const to = new Date(Date.now() - 86_400_000);
+    // <input type=datetime-local> takes the browser's local time (Europe/Berlin here)
+    const localInput = (t) =>
+      page.evaluate((ms) => {
+        const d = new Date(ms);
+        const p = (n) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+      }, t);
+    const fromLocal = await localInput(from.getTime());
+    const toLocal = await localInput(to.getTime());
+    await page.fill('[data-testid=custom-range] input[name=from]', fromLocal);
+    await page.fill('[data-testid=custom-range] input[name=to]', toLocal);
+    await page.click('[data-testid=custom-range] button[type=submit]');
+    await page.waitForURL(/from=.*&to=|to=.*&from=/);
+    await waitFor(() => requests.length >= 2, 5000, 'custom range requests');
+    assert.ok(Math.abs(span(requests[0]) - 86_400_000) < 60_000);
+
+    // zoom in on the chart: the visible window is fetched again at finer resolution
+    await page.click('[data-range="30d"]');
+    await page.waitForURL(/range=30d/);
+    await waitForChart(page);
+    await waitFor(
+      async () => ((await chartSeries(page, 'temperature')) ?? []).some((s) => s.id === 'temperature:band'),
+      20_000,
+      '30-day buckets',
+    );
+    requests.length = 0;
+    const zoomTo = Date.now() - 10 * 86_400_000;
+    const zoomFrom = zoomTo - 6 * 3_600_000;
+    await page.evaluate(
+      ([s, e]) =>
+        document
+          .querySelector('[data-chart="temperature"] sh-chart')
+          .__shChart.dispatchAction({ type: 'dataZoom', startValue: s, endValue: e }),
+      [zoomFrom, zoomTo],
+    );
+    await waitFor(() => requests.some((q) => span(q) < 86_400_000), 5000, 'a zoomed request');
+    const zq = requests.find((q) => span(q) < 86_400_000);
+    assert.ok(
+      Math.abs(Date.parse(zq.from) - zoomFrom) < 3_600_000 &&
+        Math.abs(Date.parse(zq.to) - zoomTo) < 3_600_000,
+      JSON.stringify(zq),
+    );
+    // the zoomed window now holds raw 5-minute readings rather than multi-hour buckets
+    await waitFor(
+      async () => {
+        const line = ((await chartSeries(page, 'temperature')) ?? []).find((s) => s.id === 'temperature');
+        return line && line.data.filter(([t]) => t >= zoomFrom && t <= zoomTo).length >= 60;
+      },
+      10_000,
+      'finer points in the zoomed window',
+    );
+    await page.waitForSelector('text=Reset zoom');
+    await shot(page, '09-detail-zoomed');
+    await page.context().close();
+  });
+
+  it('appends live points to a chart whose range ends now', async () => {
+    const page = await newPage();
+    const id = stack.devices[0].id;
+    await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=15m&metrics=humidity`);
+    await waitForChart(page);
+    await waitFor(
+      () => page.evaluate(() => document.querySelector('.live.open') !== null),
+      10_000,
+      'live stream open',
+    );
+    const ts = Date.now();
+    await stack.publish(`devices/${id}/humidity`, { value: 77.7, ts: new Date(ts).toISOString() });
+    await waitFor(
+      async () => {
+        const line = ((await chartSeries(page)) ?? []).find((s) => s.id === 'humidity');
+        return line && line.data.some(([t, v]) => t === ts && v === 77.7);
+      },
+      15_000,
+      'the live point on the chart',
+    );
+    await shot(page, '10-detail-live');
+    await page.context().close();
+  });
+
+  it('sends an expired session back to login and returns to the same page afterwards', async () => {
+    const page = await newPage();
+    await login(page, stack.baseUrl, stack.users.viewer);
+    const id = stack.devices[0].id;
+    // the stored access token expires and the refresh cookie is gone: the session is over
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('sensorhub.session'));
+      localStorage.setItem('sensorhub.session', JSON.stringify({ ...s, expiresAt: Date.now() - 1000 }));
+    });
+    await page.context().clearCookies();
+    await page.goto(`${stack.baseUrl}/devices/${id}?range=7d&metrics=humidity`);
+    await page.waitForURL(/\/login\?returnUrl=/);
+    assert.equal(
+      new URL(page.url()).searchParams.get('returnUrl'),
+      `/devices/${id}?range=7d&metrics=humidity`,
+    );
+    await page.fill('input[name=email]', stack.users.viewer.email);
+    await page.fill('input[name=password]', stack.users.viewer.password);
+    await Promise.all([
+      page.waitForURL(new RegExp(`/devices/${id}\\?range=7d&metrics=humidity$`)),
+      page.click('button[type=submit]'),
+    ]);
+    await waitForChart(page);
+
+    // an access token the server rejects mid-session: one refresh attempt with the cookie, then back to login
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('sensorhub.session'));
+      localStorage.setItem('sensorhub.session', JSON.stringify({ ...s, token: 'not-a-valid-token' }));
+    });
+    await page.context().clearCookies();
+    await page.reload();
+    await page.waitForURL(/\/login\?.*reason=expired|\/login\?returnUrl=/, { timeout: 10_000 });
+    await page.waitForSelector('form[aria-labelledby="login-title"]');
+    await shot(page, '11-session-expired');
+    await page.context().close();
+  });
+
+  it('lets an admin manage users and API keys, and an operator edit a device', async () => {
+    const page = await newPage();
+    await login(page, stack.baseUrl, stack.users.admin);
+    const nav = await page.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent.trim()));
+    assert.deepEqual(nav, ['Devices', 'Users', 'API keys']);
+
+    await page.click('[data-nav="/admin/users"]');
+    await page.waitForSelector('[data-testid=users-table]');
+    for (const u of Object.values(stack.users)) await page.waitForSelector(`tr[data-user="${u.email}"]`);
+    await page.fill('[data-testid=create-user] input[name=email]', 'new.person@sensorhub.test');
+    await page.fill('[data-testid=create-user] input[name=password]', 'a-long-enough-password');
+    await page.selectOption('[data-testid=create-user] select[name=role]', 'operator');
+    await page.click('[data-testid=create-user] button[type=submit]');
+    await page.waitForSelector('tr[data-user="new.person@sensorhub.test"]');
+    await page.click('tr[data-user="new.person@sensorhub.test"] button:has-text("Disable")');
+    await page.waitForSelector('tr[data-user="new.person@sensorhub.test"] >> text=Disabled');
+    const { rows } = await stack.db.query(
+      `SELECT role, disabled FROM users WHERE email = 'new.person@sensorhub.test'`,
+    );
+    assert.deepEqual(rows[0], { role: 'operator', disabled: true });
+    await shot(page, '12-admin-users');
+
+    await page.click('[data-nav="/admin/api-keys"]');
+    await page.waitForSelector('text=No API keys yet');
+    await shot(page, '13-admin-api-keys-empty');
+    await page.fill('[data-testid=create-key] input[name=name]', 'billing export');
+    await page.click('[data-testid=create-key] button[type=submit]');
+    const key = (await page.locator('[data-testid=new-key] code.key').textContent()).trim();
+    assert.ok(key.length > 20);
+    const ok = await fetch(`${stack.baseUrl}/api/v1/devices`, { headers: { 'X-API-Key': key } });
+    assert.equal(ok.status, 200);
+    await shot(page, '14-admin-api-key-created');
+    await page.click('[data-testid=new-key] button:has-text("Done")');
+    await page.waitForSelector('[data-testid=new-key]', { state: 'detached' });
+    assert.equal(await page.getByText(key).count(), 0, 'the key is shown once');
+    await page.click('tr[data-key="billing export"] button:has-text("Revoke")');
+    await page.click('tr[data-key="billing export"] button:has-text("Revoke now")');
+    await page.waitForSelector('tr[data-key="billing export"] >> text=Revoked');
+    const revoked = await fetch(`${stack.baseUrl}/api/v1/devices`, { headers: { 'X-API-Key': key } });
+    assert.equal(revoked.status, 401);
+    await page.context().close();
+
+    const op = await newPage();
+    const id = stack.devices[1].id;
+    await login(op, stack.baseUrl, stack.users.operator, `/devices/${id}`);
+    assert.deepEqual(await op.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent.trim())), [
+      'Devices',
+    ]);
+    await op.click('[data-testid=edit-device]');
+    await op.fill('[data-testid=edit-form] input[name=name]', 'Weather station (roof)');
+    await op.fill('[data-testid=edit-form] input[name=location]', 'Roof, mast 2');
+    await op.click('[data-testid=edit-form] button[type=submit]');
+    await op.waitForSelector('[data-testid=device-name]:has-text("Weather station (roof)")');
+    const dev = await stack.db.query('SELECT name, location FROM devices WHERE id = $1', [id]);
+    assert.deepEqual(dev.rows[0], { name: 'Weather station (roof)', location: 'Roof, mast 2' });
+    await waitForChart(op);
+    await shot(op, '15-detail-operator-edited');
+    await op.context().close();
+
+    const viewer = await newPage();
+    await login(viewer, stack.baseUrl, stack.users.viewer, `/devices/${id}`);
+    await waitForChart(viewer);
+    assert.equal(
+      await viewer.locator('[data-testid=edit-device]').count(),
+      0,
+      'a viewer gets no edit button',
+    );
+    await viewer.context().close();
+  });
+
+  it('is usable at phone width', async () => {
+    const page = await newPage(PHONE);
+    await login(page, stack.baseUrl, stack.users.admin);
+    await page.waitForSelector(`[data-device="${stack.devices[0].id}"]`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+    await shot(page, '16-phone-overview');
+    await page.click(`[data-device="${stack.devices[0].id}"]`);
+    await waitForChart(page);
+    const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow2 <= 0, `horizontal overflow ${overflow2}px`);
+    await shot(page, '17-phone-detail');
+    await page.context().close();
+  });
+});

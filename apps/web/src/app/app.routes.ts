@@ -1,0 +1,24 @@
+import { Routes } from '@angular/router';
+
+import { authGuard, roleGuard } from './core/auth.guards';
+
+export const routes: Routes = [
+  { path: 'login', loadChildren: () => import('./features/login/login.routes').then((m) => m.LOGIN_ROUTES) },
+  {
+    path: '',
+    canActivate: [authGuard],
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'devices' },
+      {
+        path: 'devices',
+        loadChildren: () => import('./features/devices/devices.routes').then((m) => m.DEVICES_ROUTES),
+      },
+      {
+        path: 'admin',
+        canActivate: [roleGuard('admin')],
+        loadChildren: () => import('./features/admin/admin.routes').then((m) => m.ADMIN_ROUTES),
+      },
+    ],
+  },
+  { path: '**', redirectTo: 'devices' },
+];

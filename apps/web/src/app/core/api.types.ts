@@ -1,0 +1,111 @@
+/**
+ * The API's wire shapes as the dashboard uses them. Everything that knows the server's field names lives in
+ * api-client.ts, which maps responses onto these types; pages only see these.
+ */
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export function hasRole(actual: Role | null | undefined, needed: Role): boolean {
+  return !!actual && ROLE_RANK[actual] >= ROLE_RANK[needed];
+}
+
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+  disabled?: boolean;
+  createdAt?: string;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  /** seconds */
+  expiresIn: number;
+  user: User;
+}
+
+export interface MetricValue {
+  metric: string;
+  value: number;
+  /** epoch ms */
+  ts: number;
+}
+
+export interface DeviceSummary {
+  id: string;
+  name: string | null;
+  location: string | null;
+  /** epoch ms, or null if never seen */
+  lastSeen: number | null;
+  online: boolean | null;
+  status: string | null;
+  battery: number | null;
+  metrics: MetricValue[];
+  metadata?: Record<string, unknown>;
+}
+
+/** One point of a series: raw (min = max = avg) or a downsampled bucket. */
+export interface SeriesPoint {
+  /** epoch ms (bucket start for buckets) */
+  t: number;
+  avg: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface Series {
+  metric: string;
+  /** true when points are buckets of several readings */
+  downsampled: boolean;
+  /** bucket width in ms when downsampled */
+  bucketMs: number | null;
+  points: SeriesPoint[];
+}
+
+export interface ReadingsQuery {
+  metric: string;
+  from: number;
+  to: number;
+  maxPoints: number;
+  tz?: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreatedApiKey extends ApiKey {
+  /** the full key: shown once */
+  key: string;
+}
+
+export interface ApiError {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** Live events as the dashboard consumes them. */
+export interface LiveReading {
+  deviceId: string;
+  metric: string;
+  t: number;
+  value: number;
+}
+
+export interface LiveDevice {
+  id: string;
+  lastSeen: number;
+  online?: boolean;
+  status?: string;
+  battery?: number;
+}

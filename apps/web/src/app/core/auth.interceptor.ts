@@ -1,0 +1,30 @@
+import { HttpErrorResponse, HttpInterceptorFn, HttpRequest } from '@angular/common/http';
+import { inject } from '@angular/core';
+import { catchError, from, switchMap, throwError } from 'rxjs';
+
+import { API_BASE } from './api-client';
+import { AuthService } from './auth.service';
+
+const withToken = (req: HttpRequest<unknown>, token: string | null) =>
+  token ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : req;
+
+/** Adds the bearer token to API calls; on 401 renews once and retries, else ends the session. */
+export const authInterceptor: HttpInterceptorFn = (req, next) => {
+  if (!req.url.startsWith(API_BASE)) return next(req);
+  const auth = inject(AuthService);
+  const isAuthCall = /\/auth\/(login|refresh|logout)$/.test(req.url);
+  if (isAuthCall) return next(req);
+
+  return next(withToken(req, auth.token())).pipe(
+    catchError((err: unknown) => {
+      if (!(err instanceof HttpErrorResponse) || err.status !== 401) return throwError(() => err);
+      return from(auth.refresh()).pipe(
+        switchMap((ok) => {
+          if (ok) return next(withToken(req, auth.token()));
+          auth.expire();
+          return throwError(() => err);
+        }),
+      );
+    }),
+  );
+};

@@ -1,0 +1,109 @@
+import { Injectable, effect, inject, signal } from '@angular/core';
+
+import { ApiClient } from './api-client';
+import { LiveDevice, LiveReading } from './api.types';
+import { AuthService } from './auth.service';
+
+export type LiveStatus = 'off' | 'connecting' | 'open' | 'retrying';
+
+export interface LiveListener {
+  readings?(batch: LiveReading[]): void;
+  devices?(batch: LiveDevice[]): void;
+}
+
+/**
+ * One EventSource for the whole app, open while at least one page listens and the user is signed in.
+ * Reconnects with backoff (a fresh ticket each time, since tickets are short-lived).
+ */
+@Injectable({ providedIn: 'root' })
+export class LiveStream {
+  private readonly api = inject(ApiClient);
+  private readonly auth = inject(AuthService);
+  private readonly listeners = new Set<LiveListener>();
+  private source: EventSource | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+  private generation = 0;
+
+  readonly status = signal<LiveStatus>('off');
+
+  constructor() {
+    effect(() => {
+      if (!this.auth.isLoggedIn()) this.close();
+      else if (this.listeners.size) this.open();
+    });
+  }
+
+  /** Starts listening; returns the function that stops. */
+  listen(l: LiveListener): () => void {
+    this.listeners.add(l);
+    if (this.listeners.size === 1 && this.auth.isLoggedIn()) this.open();
+    return () => {
+      this.listeners.delete(l);
+      if (!this.listeners.size) this.close();
+    };
+  }
+
+  private async open(): Promise<void> {
+    if (this.source || this.status() === 'connecting') return;
+    const gen = ++this.generation;
+    this.status.set('connecting');
+    let url: string;
+    try {
+      url = await this.api.liveUrl();
+    } catch {
+      if (gen === this.generation) this.retry();
+      return;
+    }
+    if (gen !== this.generation || !this.listeners.size) return;
+    const es = new EventSource(url, { withCredentials: true });
+    this.source = es;
+    es.onopen = () => {
+      this.attempt = 0;
+      this.status.set('open');
+    };
+    for (const type of ['readings', 'devices'])
+      es.addEventListener(type, (ev) => this.dispatch(type, (ev as MessageEvent<string>).data));
+    es.onerror = () => {
+      if (es.readyState === EventSource.CLOSED || this.status() !== 'open') {
+        es.close();
+        if (this.source === es) this.source = null;
+        this.retry();
+      } else {
+        this.status.set('retrying');
+      }
+    };
+  }
+
+  private dispatch(type: string, data: string): void {
+    let msg;
+    try {
+      msg = this.api.parseLive(type, data);
+    } catch {
+      return; // heartbeats and unknown events
+    }
+    for (const l of this.listeners) {
+      if (msg.readings.length) l.readings?.(msg.readings);
+      if (msg.devices.length) l.devices?.(msg.devices);
+    }
+  }
+
+  private retry(): void {
+    this.status.set('retrying');
+    clearTimeout(this.retryTimer);
+    const delay = Math.min(30_000, 1000 * 2 ** this.attempt++);
+    this.retryTimer = setTimeout(() => {
+      this.status.set('off');
+      if (this.listeners.size && this.auth.isLoggedIn()) void this.open();
+    }, delay);
+  }
+
+  private close(): void {
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    this.source?.close();
+    this.source = null;
+    this.attempt = 0;
+    this.status.set('off');
+  }
+}

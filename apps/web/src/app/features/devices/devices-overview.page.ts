@@ -1,0 +1,477 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  input,
+  signal,
+} from '@angular/core';
+import { RouterLink } from '@angular/router';
+
+import { ApiClient } from '../../core/api-client';
+import { DeviceSummary, LiveDevice, LiveReading } from '../../core/api.types';
+import { Clock, relativeTime } from '../../core/clock';
+import { LiveStream } from '../../core/live-stream';
+import { formatValue } from '../../shared/chart/chart-option';
+import { SparklineComponent } from '../../shared/sparkline.component';
+import { StateComponent } from '../../shared/state.component';
+import { displayName, isOnline } from './device-status';
+
+type StatusFilter = 'all' | 'online' | 'offline';
+type Spark = (readonly [number, number])[];
+
+const SPARK_WINDOW_MS = 3_600_000;
+const SPARK_POINTS = 40;
+const SPARK_DEVICES = 40;
+
+@Component({
+  selector: 'sh-devices-overview',
+  imports: [RouterLink, SparklineComponent, StateComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="page-head">
+      <div>
+        <h1>Devices</h1>
+        @if (devices(); as all) {
+          <div class="sub" data-testid="device-count">
+            {{ onlineCount() }} online · {{ all.length }} total
+          </div>
+        }
+      </div>
+      <div class="filters">
+        <input
+          type="search"
+          placeholder="Search name, id or location"
+          aria-label="Search devices"
+          [value]="query()"
+          (input)="query.set($any($event.target).value)"
+          data-testid="search"
+        />
+        <div class="segmented" role="group" aria-label="Status">
+          @for (f of statusFilters; track f) {
+            <button type="button" [attr.aria-pressed]="status() === f" (click)="status.set(f)">
+              {{ f }}
+            </button>
+          }
+        </div>
+      </div>
+    </div>
+
+    @if (denied()) {
+      <div class="alert info" role="status">
+        That page is for administrators. Ask an admin if you need access.
+      </div>
+    }
+
+    @if (error(); as e) {
+      <div class="panel">
+        <sh-state
+          kind="error"
+          title="Devices could not be loaded"
+          [message]="e"
+          action="Try again"
+          (act)="load()"
+        />
+      </div>
+    } @else if (devices() === null) {
+      <div class="grid" aria-busy="true">
+        @for (i of skeleton; track i) {
+          <div class="card skeleton">
+            <div class="sk w60"></div>
+            <div class="sk w40"></div>
+            <div class="sk w80"></div>
+            <div class="sk w70"></div>
+          </div>
+        }
+      </div>
+    } @else if (devices()!.length === 0) {
+      <div class="panel">
+        <sh-state
+          kind="empty"
+          title="No devices yet"
+          message="A device appears here after its first message, e.g. on devices/<id>/temperature or devices/<id>/telemetry."
+        />
+      </div>
+    } @else if (visible().length === 0) {
+      <div class="panel">
+        <sh-state
+          kind="empty"
+          title="No devices match"
+          message="Try another search or status."
+          action="Clear filters"
+          (act)="clearFilters()"
+        />
+      </div>
+    } @else {
+      <div class="grid" data-testid="device-grid">
+        @for (d of visible(); track d.id) {
+          <a class="card" [routerLink]="['/devices', d.id]" [attr.data-device]="d.id">
+            <div class="card-head">
+              <div class="names">
+                <div class="name">{{ name(d) }}</div>
+                <div class="where muted">{{ d.location || d.id }}</div>
+              </div>
+              @if (online(d)) {
+                <span class="badge online" data-testid="status"><span class="dot"></span>Online</span>
+              } @else {
+                <span class="badge offline" data-testid="status"><span class="dot"></span>Offline</span>
+              }
+            </div>
+            <div class="meta">
+              <span title="Last seen" data-testid="last-seen">
+                <svg viewBox="0 0 16 16" aria-hidden="true">
+                  <circle cx="8" cy="8" r="6.5" />
+                  <path d="M8 4.5V8l2.5 1.5" />
+                </svg>
+                {{ ago(d.lastSeen) }}
+              </span>
+              @if (d.battery !== null) {
+                <span title="Battery" [class.low]="d.battery < 20" data-testid="battery">
+                  <svg viewBox="0 0 16 16" aria-hidden="true">
+                    <rect x="1.5" y="4.5" width="11" height="7" rx="1.5" />
+                    <path d="M14.5 7v2" />
+                  </svg>
+                  {{ d.battery.toFixed(0) }}%
+                </span>
+              }
+            </div>
+            @if (d.metrics.length) {
+              <ul class="metrics">
+                @for (m of d.metrics; track m.metric) {
+                  <li [attr.data-metric]="m.metric">
+                    <span class="metric-name">{{ m.metric }}</span>
+                    <span class="metric-value tabular" data-testid="metric-value">{{ fmt(m.value) }}</span>
+                    <sh-sparkline [points]="spark(d.id, m.metric)" />
+                  </li>
+                }
+              </ul>
+            } @else {
+              <div class="no-metrics muted">No readings yet</div>
+            }
+          </a>
+        }
+      </div>
+    }
+  `,
+  styles: `
+    .filters {
+      display: flex;
+      gap: 10px;
+      flex-wrap: wrap;
+      align-items: center;
+    }
+    .filters input {
+      width: 260px;
+      max-width: 100%;
+    }
+    .segmented button {
+      text-transform: capitalize;
+    }
+    .grid {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(280px, 1fr));
+      gap: 16px;
+    }
+    .card {
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+      padding: 16px;
+      background: var(--surface);
+      border: 1px solid var(--border);
+      border-radius: var(--radius);
+      box-shadow: var(--shadow);
+      color: inherit;
+      text-decoration: none;
+      transition:
+        border-color 0.15s,
+        box-shadow 0.15s;
+      min-width: 0;
+    }
+    a.card:hover {
+      border-color: #b9cde3;
+      box-shadow: 0 4px 14px rgba(16, 24, 40, 0.08);
+    }
+    .card-head {
+      display: flex;
+      justify-content: space-between;
+      align-items: flex-start;
+      gap: 8px;
+    }
+    .names {
+      min-width: 0;
+    }
+    .name {
+      font-weight: 620;
+      font-size: 15px;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .where {
+      font-size: 13px;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .meta {
+      display: flex;
+      gap: 16px;
+      font-size: 13px;
+      color: var(--muted);
+    }
+    .meta span {
+      display: inline-flex;
+      align-items: center;
+      gap: 5px;
+    }
+    .meta svg {
+      width: 14px;
+      height: 14px;
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 1.4;
+      stroke-linecap: round;
+    }
+    .meta .low {
+      color: var(--danger);
+    }
+    .metrics {
+      list-style: none;
+      margin: 0;
+      padding: 10px 0 0;
+      border-top: 1px solid #edf0f4;
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+    }
+    .metrics li {
+      display: grid;
+      grid-template-columns: minmax(70px, 1fr) auto minmax(60px, 90px);
+      align-items: center;
+      gap: 10px;
+      font-size: 13px;
+    }
+    .metric-name {
+      color: var(--muted);
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .metric-value {
+      font-weight: 600;
+      font-size: 15px;
+      text-align: right;
+    }
+    .no-metrics {
+      font-size: 13px;
+      padding-top: 10px;
+      border-top: 1px solid #edf0f4;
+    }
+    .skeleton {
+      gap: 10px;
+    }
+    .sk {
+      height: 12px;
+      border-radius: 6px;
+      background: linear-gradient(90deg, #eef1f5, #f7f9fb, #eef1f5);
+      background-size: 200% 100%;
+      animation: sh 1.2s infinite;
+    }
+    .w40 {
+      width: 40%;
+    }
+    .w60 {
+      width: 60%;
+    }
+    .w70 {
+      width: 70%;
+    }
+    .w80 {
+      width: 80%;
+    }
+    @keyframes sh {
+      to {
+        background-position: -200% 0;
+      }
+    }
+    @media (max-width: 640px) {
+      .grid {
+        grid-template-columns: 1fr;
+        gap: 12px;
+      }
+      .filters,
+      .filters input {
+        width: 100%;
+      }
+    }
+  `,
+})
+export class DevicesOverviewPage {
+  private readonly api = inject(ApiClient);
+  private readonly clock = inject(Clock);
+  private readonly live = inject(LiveStream);
+
+  /** ?denied=1 after a role guard sent the user here */
+  readonly denied = input<string>();
+
+  protected readonly statusFilters: StatusFilter[] = ['all', 'online', 'offline'];
+  protected readonly skeleton = [1, 2, 3, 4, 5, 6];
+  protected readonly devices = signal<DeviceSummary[] | null>(null);
+  protected readonly error = signal<string | null>(null);
+  protected readonly query = signal('');
+  protected readonly status = signal<StatusFilter>('all');
+  private readonly sparks = signal<Record<string, Spark>>({});
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+
+  protected readonly onlineCount = computed(
+    () => (this.devices() ?? []).filter((d) => isOnline(d, this.clock.now())).length,
+  );
+
+  protected readonly visible = computed(() => {
+    const q = this.query().trim().toLowerCase();
+    const st = this.status();
+    const now = this.clock.now();
+    return (this.devices() ?? [])
+      .filter((d) => !q || [d.id, d.name ?? '', d.location ?? ''].some((s) => s.toLowerCase().includes(q)))
+      .filter((d) => st === 'all' || (st === 'online') === isOnline(d, now))
+      .sort((a, b) => displayName(a).localeCompare(displayName(b)));
+  });
+
+  constructor() {
+    void this.load();
+    const stop = this.live.listen({ readings: (r) => this.onReadings(r), devices: (d) => this.onDevices(d) });
+    inject(DestroyRef).onDestroy(() => {
+      stop();
+      clearTimeout(this.reloadTimer);
+    });
+  }
+
+  async load(): Promise<void> {
+    this.error.set(null);
+    try {
+      const list = await this.api.devices();
+      this.devices.set(list);
+      void this.loadSparks(list);
+    } catch (e) {
+      this.error.set((e as { message?: string }).message ?? 'Unknown error');
+    }
+  }
+
+  protected clearFilters(): void {
+    this.query.set('');
+    this.status.set('all');
+  }
+
+  protected name = displayName;
+  protected fmt = formatValue;
+  protected online(d: DeviceSummary): boolean {
+    return isOnline(d, this.clock.now());
+  }
+  protected ago(t: number | null): string {
+    return relativeTime(t, this.clock.now());
+  }
+  protected spark(id: string, metric: string): Spark {
+    return this.sparks()[`${id}\u0000${metric}`] ?? [];
+  }
+
+  /** Last hour per metric, a few requests at a time, for the first devices shown (the API throttles per client). */
+  private async loadSparks(all: DeviceSummary[]): Promise<void> {
+    const list = [...all]
+      .sort((a, b) => displayName(a).localeCompare(displayName(b)))
+      .slice(0, SPARK_DEVICES);
+    const jobs = list.flatMap((d) => d.metrics.map((m) => ({ id: d.id, metric: m.metric })));
+    const to = Date.now();
+    const run = async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
+        const { id, metric } = job;
+        try {
+          const s = await this.api.readings(id, {
+            metric,
+            from: to - SPARK_WINDOW_MS,
+            to,
+            maxPoints: SPARK_POINTS,
+          });
+          const pts: Spark = s.points.map((p) => [p.t, p.avg] as const);
+          this.sparks.update((all) => ({
+            ...all,
+            [`${id}\u0000${metric}`]: merge(pts, all[`${id}\u0000${metric}`] ?? []),
+          }));
+        } catch {
+          /* a missing sparkline is not worth an error state */
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, run));
+  }
+
+  private onReadings(batch: LiveReading[]): void {
+    const list = this.devices();
+    if (!list) return;
+    const known = new Set(list.map((d) => d.id));
+    if (batch.some((r) => !known.has(r.deviceId))) this.scheduleReload();
+    const byDevice = new Map<string, LiveReading[]>();
+    for (const r of batch)
+      if (known.has(r.deviceId)) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
+    if (!byDevice.size) return;
+    this.devices.set(
+      list.map((d) => {
+        const rs = byDevice.get(d.id);
+        if (!rs) return d;
+        const metrics = [...d.metrics];
+        let lastSeen = d.lastSeen ?? 0;
+        for (const r of rs) {
+          lastSeen = Math.max(lastSeen, r.t);
+          const i = metrics.findIndex((m) => m.metric === r.metric);
+          if (i < 0) metrics.push({ metric: r.metric, value: r.value, ts: r.t });
+          else if (r.t >= metrics[i].ts) metrics[i] = { metric: r.metric, value: r.value, ts: r.t };
+        }
+        metrics.sort((a, b) => a.metric.localeCompare(b.metric));
+        return { ...d, metrics, lastSeen };
+      }),
+    );
+    const cutoff = Date.now() - SPARK_WINDOW_MS;
+    this.sparks.update((all) => {
+      const next = { ...all };
+      for (const r of batch) {
+        const k = `${r.deviceId}\u0000${r.metric}`;
+        next[k] = merge(next[k] ?? [], [[r.t, r.value]]).filter(([t]) => t >= cutoff);
+      }
+      return next;
+    });
+  }
+
+  private onDevices(batch: LiveDevice[]): void {
+    const list = this.devices();
+    if (!list) return;
+    const byId = new Map(batch.map((d) => [d.id, d]));
+    if (batch.some((d) => !list.some((x) => x.id === d.id))) this.scheduleReload();
+    this.devices.set(
+      list.map((d) => {
+        const u = byId.get(d.id);
+        if (!u) return d;
+        return {
+          ...d,
+          lastSeen: Math.max(d.lastSeen ?? 0, u.lastSeen),
+          online: u.online ?? d.online,
+          status: u.status ?? d.status,
+          battery: u.battery ?? d.battery,
+        };
+      }),
+    );
+  }
+
+  /** A device we have not seen: fetch the list again (once for a burst). */
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => void this.load(), 1000);
+  }
+}
+
+function merge(a: Spark, b: Spark): Spark {
+  const m = new Map<number, readonly [number, number]>();
+  for (const p of a) m.set(p[0], p);
+  for (const p of b) m.set(p[0], p);
+  return [...m.values()].sort((x, y) => x[0] - y[0]);
+}

@@ -1,0 +1,63 @@
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+
+/** A tiny SVG trend line (no chart library: the overview stays light). */
+@Component({
+  selector: 'sh-sparkline',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @if (path(); as d) {
+      <svg [attr.viewBox]="'0 0 ' + w + ' ' + h" preserveAspectRatio="none" aria-hidden="true">
+        <path [attr.d]="d" />
+      </svg>
+    } @else {
+      <span class="none" aria-hidden="true"></span>
+    }
+  `,
+  styles: `
+    :host {
+      display: block;
+      width: 100%;
+      height: 28px;
+    }
+    svg {
+      width: 100%;
+      height: 100%;
+      overflow: visible;
+    }
+    path {
+      fill: none;
+      stroke: var(--accent, #0f6cbd);
+      stroke-width: 1.5;
+      vector-effect: non-scaling-stroke;
+      stroke-linejoin: round;
+    }
+    .none {
+      display: block;
+      height: 100%;
+      border-bottom: 1px dashed #d5dae3;
+    }
+  `,
+})
+export class SparklineComponent {
+  /** [t, value] pairs, ascending t */
+  readonly points = input<readonly (readonly [number, number])[]>([]);
+  protected readonly w = 100;
+  protected readonly h = 28;
+
+  protected readonly path = computed(() => {
+    const pts = this.points();
+    if (pts.length < 2) return null;
+    const t0 = pts[0][0];
+    const t1 = pts[pts.length - 1][0];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [, v] of pts) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const span = hi - lo || 1;
+    const x = (t: number) => (t1 === t0 ? 0 : ((t - t0) / (t1 - t0)) * this.w);
+    const y = (v: number) => (hi === lo ? this.h / 2 : 2 + (1 - (v - lo) / span) * (this.h - 4));
+    return pts.map(([t, v], i) => `${i ? 'L' : 'M'}${x(t).toFixed(2)},${y(v).toFixed(2)}`).join(' ');
+  });
+}

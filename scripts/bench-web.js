@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+'use strict';
+/* global fetch, localStorage, document -- fetch: Node 20; the others run inside the page */
+/**
+ * Dashboard figures: the production bundle's initial JavaScript (gzipped), and the time to first chart of a 30-day
+ * range in Chromium against the real stack (api + ingest + PostgreSQL + broker, 30 days of 5-minute readings).
+ * Prints figures only. BENCH_RUNS (default 5) cold page loads; WEB_SKIP_BUILD=1 reuses an existing build.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const zlib = require('node:zlib');
+
+const { build, launchBrowser, startStack, WEB_DIST } = require('../apps/web/e2e/stack');
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+/** The scripts index.html loads at start-up: <script src> and <link rel=modulepreload>. */
+function initialScripts() {
+  const html = fs.readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
+  const files = new Set();
+  for (const m of html.matchAll(/<script[^>]*\ssrc="([^"]+\.js)"/g)) files.add(m[1]);
+  for (const m of html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+\.js)"/g)) files.add(m[1]);
+  for (const m of html.matchAll(/<link[^>]*href="([^"]+\.js)"[^>]*rel="modulepreload"/g)) files.add(m[1]);
+  return [...files];
+}
+
+function gzipSize(file) {
+  return zlib.gzipSync(fs.readFileSync(path.join(WEB_DIST, file)), { level: 9 }).length;
+}
+
+async function main() {
+  build();
+  const files = initialScripts();
+  const sizes = files.map((f) => ({ f, raw: fs.statSync(path.join(WEB_DIST, f)).size, gz: gzipSize(f) }));
+  const lazy = fs.readdirSync(WEB_DIST).filter((f) => f.endsWith('.js') && !files.includes(f));
+  const lazyGz = lazy.reduce((n, f) => n + gzipSize(f), 0);
+  console.log('initial JavaScript (index.html scripts + modulepreloads):');
+  for (const s of sizes)
+    console.log(`  ${s.f.padEnd(28)} ${kb(s.raw).padStart(10)} raw ${kb(s.gz).padStart(10)} gzip`);
+  console.log(
+    `  total: ${kb(sizes.reduce((n, s) => n + s.raw, 0))} raw, ${kb(sizes.reduce((n, s) => n + s.gz, 0))} gzip (budget 400 KB gzip)`,
+  );
+  console.log(
+    `lazy chunks: ${lazy.length} files, ${kb(lazyGz)} gzip (ECharts among them, loaded by the first chart)`,
+  );
+
+  const stack = await startStack({ build: false, seedDays: 30 });
+  const browser = await launchBrowser();
+  try {
+    const id = stack.devices[0].id;
+    const res = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: stack.users.viewer.email, password: stack.users.viewer.password }),
+    });
+    const token = await res.json();
+    const session = {
+      token: token.accessToken,
+      expiresAt: Date.now() + token.expiresIn * 1000,
+      user: token.user,
+    };
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM readings WHERE device_id = $1', [
+      id,
+    ]);
+
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      // a fresh context: empty HTTP cache, so every run loads the app and ECharts from the server
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      await context.addInitScript(
+        (s) => localStorage.setItem('sensorhub.session', s),
+        JSON.stringify(session),
+      );
+      const page = await context.newPage();
+      const t0 = Date.now();
+      await page.goto(`${stack.baseUrl}/devices/${id}?range=30d`);
+      await page.waitForFunction(
+        () => {
+          const els = document.querySelectorAll('sh-chart');
+          return (
+            els.length > 0 &&
+            [...els].every(
+              (el) => el.__shChart && el.__shChart.getOption().series.some((s) => s.data.length > 0),
+            )
+          );
+        },
+        undefined,
+        { timeout: 30_000, polling: 'raf' },
+      );
+      times.push(Date.now() - t0);
+      await context.close();
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `time to first chart, 30-day range (${rows[0].n} readings over 2 metrics, cold cache, ${RUNS} runs):`,
+    );
+    console.log(
+      `  median ${times[Math.floor(times.length / 2)]} ms, min ${times[0]} ms, max ${times.at(-1)} ms`,
+    );
+  } finally {
+    await browser.close();
+    await stack.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
