@@ -10,7 +10,7 @@ async function assertPortFree(port, host, variable) {
     const probe = net.createServer();
     probe.once('error', (err) => {
       if (err.code === 'EADDRINUSE') {
-        reject(new PortTakenError(`port ${host}:${port} is already in use: set ${variable} to another port (or to a server to use)`));
+        reject(new PortTakenError(`port ${host}:${port} is already in use: set ${variable}`));
       } else reject(err);
     });
     probe.listen(port, host, () => probe.close(resolve));

@@ -15,15 +15,23 @@ import {
 import { INGEST_CONFIG } from '../config/config.tokens';
 import { IngestConfig } from '../config/ingest.config';
 
+const LINGER_MS = 2;
+
 /** One received message, as stored: readings and device state, or a dead letter. */
 export type Accepted =
   | { kind: 'data'; topic: string; payload: Buffer; receivedAt: Date; deviceId: string; readings: ReadingRow[]; device?: DeviceState }
   | { kind: 'dead'; topic: string; payload: Buffer; receivedAt: Date; reason: DeadLetterReason; detail: string };
 
-interface Entry {
-  item: Accepted;
-  resolve: () => void;
-  reject: (err: Error) => void;
+/** Messages written in one transaction; every message of it is acknowledged when `done` resolves. */
+class Batch {
+  readonly items: Accepted[] = [];
+  readonly done: Promise<void>;
+  settle!: (err?: Error) => void;
+
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => (this.settle = (err) => (err ? reject(err) : resolve())));
+    this.done.catch(() => undefined); // each handler awaits it too; this only marks the rejection as seen
+  }
 }
 
 export interface BatchStats {
@@ -41,7 +49,8 @@ export interface BatchStats {
 @Injectable()
 export class BatchWriter implements OnApplicationShutdown {
   private readonly logger = new Logger(BatchWriter.name);
-  private pending: Entry[] = [];
+  /** full batches waiting for the writer, then the one still filling */
+  private queue: Batch[] = [];
   private writing = false;
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -52,12 +61,14 @@ export class BatchWriter implements OnApplicationShutdown {
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
+  /** Resolves when the batch holding `item` is committed (one shared promise per batch, not one per message). */
   add(item: Accepted): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.config.INGEST_BATCH_SIZE) this.kick(0);
-      else this.kick(this.config.INGEST_BATCH_MAX_WAIT_MS);
-    });
+    const size = this.config.INGEST_BATCH_SIZE;
+    let batch = this.queue[this.queue.length - 1];
+    if (!batch || batch.items.length >= size) this.queue.push((batch = new Batch()));
+    batch.items.push(item);
+    this.kick(batch.items.length >= size);
+    return batch.done;
   }
 
   onApplicationShutdown(): void {
@@ -65,21 +76,22 @@ export class BatchWriter implements OnApplicationShutdown {
     this.stopped = true;
     clearTimeout(this.timer);
     this.logger.log(`stored ${this.stats.rows} readings in ${this.stats.batches} batches (${this.stats.retries} retries)`);
-    for (const e of this.pending.splice(0)) e.reject(new Error('shutting down'));
+    for (const b of this.queue.splice(0)) b.settle(new Error('shutting down'));
   }
 
-  private kick(maxWaitMs: number): void {
+  private kick(full: boolean): void {
     if (this.writing) return; // the running loop takes the next batch as soon as it is done
-    if (maxWaitMs === 0 || this.pending.length >= this.config.INGEST_BATCH_SIZE) {
+    if (full || this.config.INGEST_BATCH_MAX_WAIT_MS === 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
       void this.drain();
     } else if (!this.timer) {
-      // give the messages already in the socket buffer a chance to join the batch, bounded by the max wait
+      // let the messages already in the socket buffer join the batch; while a batch is being written the next one
+      // fills anyway, so the wait never exceeds one write plus this linger
       this.timer = setTimeout(() => {
         this.timer = undefined;
         void this.drain();
-      }, Math.min(maxWaitMs, 2));
+      }, Math.min(this.config.INGEST_BATCH_MAX_WAIT_MS, LINGER_MS));
     }
   }
 
@@ -87,10 +99,10 @@ export class BatchWriter implements OnApplicationShutdown {
     if (this.writing) return;
     this.writing = true;
     try {
-      while (this.pending.length && !this.stopped) {
-        const batch = this.pending.splice(0, this.config.INGEST_BATCH_SIZE);
-        const ok = await this.writeWithRetry(batch.map((e) => e.item));
-        for (const e of batch) (ok ? e.resolve() : e.reject(new Error('not written')));
+      while (this.queue.length && !this.stopped) {
+        const batch = this.queue.shift()!;
+        const ok = await this.writeWithRetry(batch.items);
+        batch.settle(ok ? undefined : new Error('not written'));
       }
     } finally {
       this.writing = false;
@@ -122,7 +134,7 @@ export class BatchWriter implements OnApplicationShutdown {
       const rows: Array<{ id: string }> = await tx.query('SELECT id FROM devices WHERE id = ANY($1::text[])', [ids]);
       const known = new Set(rows.map((r) => r.id));
       for (const d of data.filter((d) => !known.has(d.deviceId))) {
-        dead.push({ ...d, kind: 'dead', reason: DEAD_LETTER_REASONS.unknownDevice, detail: `device "${d.deviceId}" is not registered` });
+        dead.push({ kind: 'dead', topic: d.topic, payload: d.payload, receivedAt: d.receivedAt, reason: DEAD_LETTER_REASONS.unknownDevice, detail: `device "${d.deviceId}" is not registered` });
       }
       data = data.filter((d) => known.has(d.deviceId));
     }

@@ -13,10 +13,13 @@ export interface IngestMqttServerOptions extends IClientOptions {
   shutdownTimeoutMs: number;
 }
 
+/** One received QoS 1 message until it is committed (or not) and its PUBACK is written (or dropped). */
 interface Ticket {
   connection: number;
-  committed: Promise<void>;
-  settle: (ok: boolean) => void;
+  /** undefined while its batch is being written */
+  committed?: boolean;
+  /** the PUBACK MQTT.js wanted to send, held until the commit */
+  puback?: () => void;
 }
 
 /**
@@ -30,6 +33,8 @@ export class IngestMqttServer extends ServerMqtt {
   protected readonly logger = new Logger(IngestMqttServer.name);
   private readonly tickets = new Map<number, Ticket>();
   private readonly paused: Array<() => void> = [];
+  /** topic → handler: routing is per topic, and topics repeat (devices × metrics) */
+  private readonly routes = new Map<string, MessageHandler | null>();
   private connection = 0;
   private closing = false;
 
@@ -64,6 +69,15 @@ export class IngestMqttServer extends ServerMqtt {
   }
 
   getHandlerByPattern(topic: string): MessageHandler | null {
+    let handler = this.routes.get(topic);
+    if (handler === undefined) {
+      if (this.routes.size >= 100_000) this.routes.clear();
+      this.routes.set(topic, (handler = this.findHandler(topic)));
+    }
+    return handler;
+  }
+
+  private findHandler(topic: string): MessageHandler | null {
     let best: MessageHandler | null = null;
     let bestScore = Infinity;
     for (const [pattern, handler] of this.messageHandlers) {
@@ -76,20 +90,22 @@ export class IngestMqttServer extends ServerMqtt {
 
   async handleMessage(channel: string, buffer: Buffer, _pub: MqttClient, packet: Record<string, unknown>): Promise<void> {
     // runs synchronously up to the first await, i.e. before MQTT.js tries to send this message's PUBACK
-    const ticket = packet.qos === 1 ? this.openTicket(packet.messageId as number) : undefined;
-    if (this.closing) return ticket?.settle(false);
+    const id = packet.messageId as number;
+    const ticket = packet.qos === 1 ? this.openTicket(id) : undefined;
+    const settle = (ok: boolean) => ticket && this.settle(id, ticket, ok);
+    if (this.closing) return settle(false);
     const handler = this.getHandlerByPattern(channel);
     if (!handler) {
       this.logger.error(`no handler for ${channel}: not acknowledged`);
-      return ticket?.settle(false);
+      return settle(false);
     }
     try {
       const result = await handler(buffer, new MqttContext([channel, packet as never]));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-      ticket?.settle(true);
+      settle(true);
     } catch (err) {
       this.logger.error(`${channel}: ${(err as Error).message}; not acknowledged, the broker will redeliver`);
-      ticket?.settle(false);
+      settle(false);
     }
   }
 
@@ -104,13 +120,21 @@ export class IngestMqttServer extends ServerMqtt {
   }
 
   private openTicket(messageId: number): Ticket {
-    let settle!: (ok: boolean) => void;
-    const committed = new Promise<void>((resolve, reject) => {
-      settle = (ok) => (ok ? resolve() : reject(new Error('not committed')));
-    });
-    const ticket: Ticket = { connection: this.connection, committed, settle };
+    const ticket: Ticket = { connection: this.connection };
     this.tickets.set(messageId, ticket);
     return ticket;
+  }
+
+  private settle(messageId: number, ticket: Ticket, ok: boolean): void {
+    ticket.committed = ok;
+    if (!ticket.puback) return; // MQTT.js has not asked to acknowledge yet; deferPubacks will see `committed`
+    if (ok && ticket.connection === this.connection) ticket.puback();
+    this.release(messageId, ticket);
+  }
+
+  private release(messageId: number, ticket: Ticket): void {
+    if (this.tickets.get(messageId) === ticket) this.tickets.delete(messageId);
+    this.resume();
   }
 
   /**
@@ -128,15 +152,12 @@ export class IngestMqttServer extends ServerMqtt {
       const id = (packet as { messageId?: number }).messageId;
       const ticket = packet.cmd === 'puback' && id !== undefined ? this.tickets.get(id) : undefined;
       if (!ticket) return send(packet, cb, ...rest);
-      ticket.committed
-        .then(
-          () => ticket.connection === this.connection && send(packet, undefined, ...rest),
-          () => undefined,
-        )
-        .finally(() => {
-          if (this.tickets.get(id!) === ticket) this.tickets.delete(id!);
-          this.resume();
-        });
+      if (ticket.committed !== undefined) {
+        if (ticket.committed) send(packet, undefined, ...rest);
+        this.release(id!, ticket);
+      } else {
+        ticket.puback = () => send(packet, undefined, ...rest);
+      }
       // back-pressure: stop reading from the broker while too many messages wait for their commit
       if (this.tickets.size < this.ingestOptions.maxUnacked) cb?.();
       else this.paused.push(() => cb?.());

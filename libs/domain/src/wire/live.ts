@@ -25,20 +25,26 @@ export interface LiveNotification {
 /** Splits a batch into notification payloads of at most LIVE_PAYLOAD_LIMIT bytes. */
 export function encodeLive(readings: LiveReading[], devices: LiveDevice[]): string[] {
   const out: string[] = [];
-  let cur: LiveNotification = { readings: [], devices: [] };
-  let size = 30;
-  const push = (item: LiveReading | LiveDevice, key: keyof LiveNotification) => {
-    const len = Buffer.byteLength(JSON.stringify(item)) + 1;
-    if (size + len > LIVE_PAYLOAD_LIMIT && (cur.readings.length || cur.devices.length)) {
-      out.push(JSON.stringify(cur));
-      cur = { readings: [], devices: [] };
-      size = 30;
-    }
-    (cur[key] as unknown[]).push(item);
-    size += len;
+  let r: string[] = [];
+  let d: string[] = [];
+  let size = EMPTY.length;
+  const flush = () => {
+    if (r.length || d.length) out.push(`{"readings":[${r.join(',')}],"devices":[${d.join(',')}]}`);
+    r = [];
+    d = [];
+    size = EMPTY.length;
   };
-  for (const d of devices) push(d, 'devices');
-  for (const r of readings) push(r, 'readings');
-  if (cur.readings.length || cur.devices.length) out.push(JSON.stringify(cur));
+  const add = (json: string, into: 'r' | 'd') => {
+    // readings are ASCII (ids and metrics are by the wire contract); a device status string may not be
+    const bytes = into === 'r' ? json.length : Buffer.byteLength(json);
+    if (size + bytes + 1 > LIVE_PAYLOAD_LIMIT) flush();
+    (into === 'r' ? r : d).push(json);
+    size += bytes + 1;
+  };
+  for (const dev of devices) add(JSON.stringify(dev), 'd');
+  for (const reading of readings) add(JSON.stringify(reading), 'r');
+  flush();
   return out;
 }
+
+const EMPTY = '{"readings":[],"devices":[]}';

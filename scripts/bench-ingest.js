@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// Ingest throughput: N QoS 1 messages through a real broker into a fresh database, against a plain QoS 1
+// publisher → subscriber through the same broker. Prints figures; asserts nothing.
+//   DATABASE_URL  server to create the bench database on (default postgres://postgres@127.0.0.1:5432/postgres)
+//   BENCH_MESSAGES (200000)  BENCH_DEVICES (1000)  BENCH_WINDOW: unacknowledged publishes in flight (2000)
+//   MQTT_URL: use this broker instead of starting Mosquitto with the shipped config (or Aedes if not installed)
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const mqtt = require('mqtt');
+const { Client } = require('pg');
+const { runMigrations } = require('../libs/domain/dist');
+const { freePort, startEmbeddedBroker } = require('./lib/embedded');
+const { hasMosquitto, startMosquitto } = require('./lib/mosquitto');
+
+const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 2000);
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const dbUrl = (name) => Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
+
+function connect(url, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const c = mqtt.connect(url, { reconnectPeriod: 500, ...opts });
+    c.once('connect', () => resolve(c));
+    c.once('error', reject);
+  });
+}
+
+/** Publishes N messages at QoS 1 keeping WINDOW unacknowledged; message i is unique per (device, metric, ts). */
+async function publishAll(client, tag) {
+  const base = Date.now() - 3600_000;
+  let next = 0;
+  let done = 0;
+  await new Promise((resolve, reject) => {
+    const pump = () => {
+      while (next < N && next - done < WINDOW) {
+        const i = next++;
+        const payload = `{"value":${(20 + (i % 100) / 10).toFixed(1)},"ts":${base + Math.floor(i / DEVICES)}}`;
+        client.publish(`devices/${tag}${i % DEVICES}/temperature`, payload, { qos: 1 }, (err) => {
+          if (err) return reject(err);
+          done++;
+          if (done === N) resolve();
+          else pump();
+        });
+      }
+    };
+    pump();
+  });
+}
+
+async function plainRate(url) {
+  const sub = await connect(url, { clientId: `bench-sub-${process.pid}`, clean: true });
+  let received = 0;
+  let finished;
+  const all = new Promise((r) => (finished = r));
+  sub.on('message', () => ++received === N && finished(Date.now()));
+  await sub.subscribeAsync('devices/#', { qos: 1 });
+  const pub = await connect(url, { clientId: `bench-pub-${process.pid}` });
+  const t0 = Date.now();
+  await publishAll(pub, 'plain');
+  const t1 = await all;
+  await Promise.all([pub.endAsync(), sub.endAsync()]);
+  return N / ((t1 - t0) / 1000);
+}
+
+async function ingestRate(url, databaseUrl, db) {
+  const clientId = `bench-ingest-${process.pid}`;
+  let log = '';
+  const ingest = spawn(process.execPath, [...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean), path.resolve(__dirname, '../apps/ingest/dist/main.js')], {
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, MQTT_URL: url, INGEST_CLIENT_ID: clientId, LOG_LEVEL: 'log' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  ingest.stdout.on('data', (b) => (log += b));
+  ingest.stderr.on('data', (b) => (log += b));
+  while (!log.includes('subscribed to')) {
+    if (ingest.exitCode !== null) throw new Error(`ingest exited:\n${log}`);
+    await sleep(50);
+  }
+  const pub = await connect(url, { clientId: `bench-pub2-${process.pid}` });
+  const count = async () => Number((await db.query('SELECT count(*) n FROM readings')).rows[0].n);
+  const t0 = Date.now();
+  await publishAll(pub, 'dev');
+  const published = Date.now();
+  let n = 0;
+  let last = -1;
+  let stale = 0;
+  while ((n = await count()) < N) {
+    stale = n === last ? stale + 1 : 0;
+    if (stale > 100) break; // 10 s without progress: report the loss
+    last = n;
+    await sleep(100);
+  }
+  const t1 = Date.now();
+  await pub.endAsync();
+  ingest.kill('SIGTERM');
+  await new Promise((r) => ingest.once('exit', r));
+  const { rows } = await db.query(
+    `SELECT count(*) AS total, count(DISTINCT (device_id, metric, ts)) AS distinct_keys FROM readings`,
+  );
+  const batches = /stored (\d+) readings in (\d+) batches/.exec(log);
+  return {
+    rate: N / ((t1 - t0) / 1000),
+    publishSeconds: (published - t0) / 1000,
+    landedSeconds: (t1 - t0) / 1000,
+    total: Number(rows[0].total),
+    distinct: Number(rows[0].distinct_keys),
+    batches: batches ? Number(batches[2]) : undefined,
+    rss: undefined,
+  };
+}
+
+async function main() {
+  const name = `sensorhub_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = dbUrl(name);
+  await runMigrations(url);
+  const db = new Client({ connectionString: url });
+  await db.connect();
+
+  let broker;
+  let brokerKind;
+  if (process.env.MQTT_URL) {
+    broker = { url: process.env.MQTT_URL, stop: async () => undefined };
+    brokerKind = process.env.MQTT_URL;
+  } else if (hasMosquitto()) {
+    broker = await startMosquitto(await freePort());
+    brokerKind = 'mosquitto (shipped limits)';
+  } else {
+    broker = await startEmbeddedBroker({ port: await freePort() });
+    brokerKind = 'embedded aedes';
+  }
+  try {
+    console.log(`bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, broker ${brokerKind}, ${require('node:os').cpus().length} cores`);
+    const plain = await plainRate(broker.url);
+    const r = await ingestRate(broker.url, url, db);
+    const loss = N - r.distinct;
+    const dup = r.total - r.distinct;
+    console.log(`plain publisher → subscriber (stores nothing): ${Math.round(plain).toLocaleString('en')} msg/s`);
+    console.log(`ingest, published → committed:                ${Math.round(r.rate).toLocaleString('en')} msg/s (${r.landedSeconds.toFixed(2)} s; publishing took ${r.publishSeconds.toFixed(2)} s${r.batches ? `; ${r.batches} batches, ${Math.round(N / r.batches)} rows/batch` : ''})`);
+    console.log(`loss: ${loss}   duplicates: ${dup}`);
+    console.log(`ratio ingest / plain: ${(r.rate / plain).toFixed(2)}`);
+  } finally {
+    await db.end();
+    await broker.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+// The first admin user: from ADMIN_EMAIL/ADMIN_PASSWORD, or with a generated password returned to print once.
+const crypto = require('node:crypto');
+const { Client } = require('pg');
+const { hashPassword } = require('../../libs/domain/dist');
+
+/** Creates the admin if no user has that e-mail. Returns { created, email, generatedPassword? }. */
+async function ensureAdmin(databaseUrl, { email = 'admin@sensorhub.local', password } = {}) {
+  email = email.toLowerCase();
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rowCount } = await db.query('SELECT 1 FROM users WHERE email = $1', [email]);
+    if (rowCount) return { created: false, email };
+    const generated = password ? undefined : crypto.randomBytes(12).toString('base64url');
+    const plain = password ?? generated;
+    if (plain.length < 8) throw new Error('ADMIN_PASSWORD must be at least 8 characters');
+    await db.query(`INSERT INTO users (email, password_hash, role) VALUES ($1, $2, 'admin')`, [email, await hashPassword(plain)]);
+    return { created: true, email, generatedPassword: generated };
+  } finally {
+    await db.end();
+  }
+}
+
+module.exports = { ensureAdmin };
