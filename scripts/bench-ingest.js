@@ -68,10 +68,23 @@ async function plainRate(url) {
 async function ingestRate(url, databaseUrl, db) {
   const clientId = `bench-ingest-${process.pid}`;
   let log = '';
-  const ingest = spawn(process.execPath, [...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean), path.resolve(__dirname, '../apps/ingest/dist/main.js')], {
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, MQTT_URL: url, INGEST_CLIENT_ID: clientId, LOG_LEVEL: 'log' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const ingest = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      path.resolve(__dirname, '../apps/ingest/dist/main.js'),
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: databaseUrl,
+        MQTT_URL: url,
+        INGEST_CLIENT_ID: clientId,
+        LOG_LEVEL: 'log',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   ingest.stdout.on('data', (b) => (log += b));
   ingest.stderr.on('data', (b) => (log += b));
   while (!log.includes('subscribed to')) {
@@ -134,13 +147,19 @@ async function main() {
     brokerKind = 'embedded aedes';
   }
   try {
-    console.log(`bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, broker ${brokerKind}, ${require('node:os').cpus().length} cores`);
+    console.log(
+      `bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, broker ${brokerKind}, ${require('node:os').cpus().length} cores`,
+    );
     const plain = await plainRate(broker.url);
     const r = await ingestRate(broker.url, url, db);
     const loss = N - r.distinct;
     const dup = r.total - r.distinct;
-    console.log(`plain publisher → subscriber (stores nothing): ${Math.round(plain).toLocaleString('en')} msg/s`);
-    console.log(`ingest, published → committed:                ${Math.round(r.rate).toLocaleString('en')} msg/s (${r.landedSeconds.toFixed(2)} s; publishing took ${r.publishSeconds.toFixed(2)} s${r.batches ? `; ${r.batches} batches, ${Math.round(N / r.batches)} rows/batch` : ''})`);
+    console.log(
+      `plain publisher → subscriber (stores nothing): ${Math.round(plain).toLocaleString('en')} msg/s`,
+    );
+    console.log(
+      `ingest, published → committed:                ${Math.round(r.rate).toLocaleString('en')} msg/s (${r.landedSeconds.toFixed(2)} s; publishing took ${r.publishSeconds.toFixed(2)} s${r.batches ? `; ${r.batches} batches, ${Math.round(N / r.batches)} rows/batch` : ''})`,
+    );
     console.log(`loss: ${loss}   duplicates: ${dup}`);
     console.log(`ratio ingest / plain: ${(r.rate / plain).toFixed(2)}`);
   } finally {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-/* global fetch, localStorage, document -- fetch: Node 20; the others run inside the page */
+/* global localStorage, document -- these run inside the page */
 /**
  * Dashboard figures: the production bundle's initial JavaScript (gzipped), and the time to first chart of a 30-day
  * range in Chromium against the real stack (api + ingest + PostgreSQL + broker, 30 days of 5-minute readings).

@@ -14,13 +14,15 @@ async function main() {
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
   // with ADMIN_PASSWORD set (docker-compose), also create the first admin if it does not exist
   if (process.env.ADMIN_PASSWORD) {
-    const admin = await ensureAdmin(url, { email: process.env.ADMIN_EMAIL || undefined, password: process.env.ADMIN_PASSWORD });
+    const admin = await ensureAdmin(url, {
+      email: process.env.ADMIN_EMAIL || undefined,
+      password: process.env.ADMIN_PASSWORD,
+    });
     if (admin.created) console.log(`admin user created: ${admin.email}`);
   }
 }
 
-main()
-  .catch((err) => {
-    console.error(`migrate: ${err.message}`);
-    process.exit(1);
-  });
+main().catch((err) => {
+  console.error(`migrate: ${err.message}`);
+  process.exit(1);
+});

@@ -19,18 +19,34 @@ function prng(seed) {
 
 const METRICS = {
   // daily cycle peaking mid-afternoon, per-device offset, slow weather drift, noise
-  temperature: (d, t) => d.base + 4 * Math.sin(((hourOfDay(t) - 9) / 24) * 2 * Math.PI) + d.drift + (d.rand() - 0.5) * 0.3,
-  humidity: (d, t) => clamp(d.baseHumidity - 8 * Math.sin(((hourOfDay(t) - 9) / 24) * 2 * Math.PI) - d.drift * 2 + (d.rand() - 0.5), 5, 100),
+  temperature: (d, t) =>
+    d.base + 4 * Math.sin(((hourOfDay(t) - 9) / 24) * 2 * Math.PI) + d.drift + (d.rand() - 0.5) * 0.3,
+  humidity: (d, t) =>
+    clamp(
+      d.baseHumidity - 8 * Math.sin(((hourOfDay(t) - 9) / 24) * 2 * Math.PI) - d.drift * 2 + (d.rand() - 0.5),
+      5,
+      100,
+    ),
   pressure: (d) => 1013 + d.drift * 3 + (d.rand() - 0.5) * 0.4,
-  co2: (d, t) => 420 + 300 * Math.max(0, Math.sin(((hourOfDay(t) - 8) / 12) * Math.PI)) + (d.rand() - 0.5) * 20,
+  co2: (d, t) =>
+    420 + 300 * Math.max(0, Math.sin(((hourOfDay(t) - 8) / 12) * Math.PI)) + (d.rand() - 0.5) * 20,
 };
 
 const hourOfDay = (t) => (t / 3600_000) % 24;
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 const round = (v, digits) => Number(v.toFixed(digits));
 
-function startSimulator({ url = 'mqtt://127.0.0.1:1883', devices = 5, intervalMs = 2000, metrics = ['temperature', 'humidity'], seed = 42, prefix = 'sim', log = console.log } = {}) {
-  for (const m of metrics) if (!METRICS[m]) throw new Error(`unknown metric "${m}": use ${Object.keys(METRICS).join(', ')}`);
+function startSimulator({
+  url = 'mqtt://127.0.0.1:1883',
+  devices = 5,
+  intervalMs = 2000,
+  metrics = ['temperature', 'humidity'],
+  seed = 42,
+  prefix = 'sim',
+  log = console.log,
+} = {}) {
+  for (const m of metrics)
+    if (!METRICS[m]) throw new Error(`unknown metric "${m}": use ${Object.keys(METRICS).join(', ')}`);
   const fleet = Array.from({ length: devices }, (_, i) => {
     const rand = prng(seed * 1000 + i);
     const id = `${prefix}-${String(i + 1).padStart(3, '0')}`;
@@ -39,7 +55,15 @@ function startSimulator({ url = 'mqtt://127.0.0.1:1883', devices = 5, intervalMs
       will: { topic: `devices/${id}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
       reconnectPeriod: 1000,
     });
-    const d = { id, client, rand, base: 19 + rand() * 5, baseHumidity: 40 + rand() * 15, drift: 0, battery: 60 + rand() * 40 };
+    const d = {
+      id,
+      client,
+      rand,
+      base: 19 + rand() * 5,
+      baseHumidity: 40 + rand() * 15,
+      drift: 0,
+      battery: 60 + rand() * 40,
+    };
     client.on('connect', () => client.publish(`devices/${id}/status`, 'online', { qos: 1, retain: true }));
     client.on('error', (err) => log(`simulator ${id}: ${err.message}`));
     return d;
@@ -68,7 +92,8 @@ function startSimulator({ url = 'mqtt://127.0.0.1:1883', devices = 5, intervalMs
       clearInterval(timer);
       await Promise.all(
         fleet.map(async (d) => {
-          if (d.client.connected) await d.client.publishAsync(`devices/${d.id}/status`, 'offline', { qos: 1, retain: true });
+          if (d.client.connected)
+            await d.client.publishAsync(`devices/${d.id}/status`, 'offline', { qos: 1, retain: true });
           await d.client.endAsync();
         }),
       );
@@ -94,7 +119,8 @@ function parseArgs(argv) {
 
 function positive(key, value) {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${key} must be a positive whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${key} must be a positive whole number, got "${value}"`);
   return n;
 }
 
@@ -103,7 +129,9 @@ if (require.main === module) {
     const opts = { url: process.env.MQTT_URL, ...parseArgs(process.argv.slice(2)) };
     if (!opts.url) delete opts.url;
     const sim = startSimulator(opts);
-    console.log(`simulating ${sim.devices.length} devices (${sim.devices[0]}…) on ${opts.url ?? 'mqtt://127.0.0.1:1883'}; Ctrl-C stops`);
+    console.log(
+      `simulating ${sim.devices.length} devices (${sim.devices[0]}…) on ${opts.url ?? 'mqtt://127.0.0.1:1883'}; Ctrl-C stops`,
+    );
     process.once('SIGINT', () => sim.stop().then(() => process.exit(0)));
     process.once('SIGTERM', () => sim.stop().then(() => process.exit(0)));
   } catch (err) {

@@ -10,7 +10,12 @@ const path = require('node:path');
 const { Client } = require('pg');
 const { runMigrations } = require('../libs/domain/dist');
 const { ensureAdmin } = require('./lib/admin');
-const { assertPortFree, PortTakenError, startEmbeddedBroker, startEmbeddedPostgres } = require('./lib/embedded');
+const {
+  assertPortFree,
+  PortTakenError,
+  startEmbeddedBroker,
+  startEmbeddedPostgres,
+} = require('./lib/embedded');
 const { startSimulator } = require('./simulate');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -26,7 +31,8 @@ function intKey(key, fallback, min = 1, max = 65535) {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new StartError(`${key} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new StartError(`${key} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -69,7 +75,11 @@ async function main() {
 
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dir: path.join(DATA, 'postgres'), port: pgPort, portVariable: 'PG_PORT to a free port, or DATABASE_URL to use a running PostgreSQL' });
+    const pg = await startEmbeddedPostgres({
+      dir: path.join(DATA, 'postgres'),
+      port: pgPort,
+      portVariable: 'PG_PORT to a free port, or DATABASE_URL to use a running PostgreSQL',
+    });
     stops.push(pg.stop);
     const admin = new Client({ connectionString: pg.url('postgres') });
     await admin.connect();
@@ -80,7 +90,11 @@ async function main() {
   }
   let mqttUrl = env.MQTT_URL;
   if (!mqttUrl) {
-    const broker = await startEmbeddedBroker({ port: mqttPort, host: env.MQTT_HOST || '127.0.0.1', portVariable: 'MQTT_PORT to a free port, or MQTT_URL to use a running broker' });
+    const broker = await startEmbeddedBroker({
+      port: mqttPort,
+      host: env.MQTT_HOST || '127.0.0.1',
+      portVariable: 'MQTT_PORT to a free port, or MQTT_URL to use a running broker',
+    });
     stops.push(broker.stop);
     mqttUrl = broker.url;
   }
@@ -88,25 +102,45 @@ async function main() {
   const applied = await runMigrations(databaseUrl);
   if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
   const jwtSecret = env.JWT_SECRET || persistentSecret(path.join(DATA, 'jwt-secret'));
-  const admin = await ensureAdmin(databaseUrl, { email: env.ADMIN_EMAIL || undefined, password: env.ADMIN_PASSWORD || undefined });
-  if (admin.generatedPassword) say(`admin user created: ${admin.email} / ${admin.generatedPassword}  (shown once — change it after logging in)`);
+  const admin = await ensureAdmin(databaseUrl, {
+    email: env.ADMIN_EMAIL || undefined,
+    password: env.ADMIN_PASSWORD || undefined,
+  });
+  if (admin.generatedPassword)
+    say(
+      `admin user created: ${admin.email} / ${admin.generatedPassword}  (shown once — change it after logging in)`,
+    );
   else if (admin.created) say(`admin user created: ${admin.email}`);
   buildDashboardIfStale();
 
   const common = { ...env, DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl };
   const ingest = run('ingest', 'apps/ingest/dist/main.js', common);
-  const api = run('api', 'apps/api/dist/main.js', { ...common, JWT_SECRET: jwtSecret, PORT: String(port), HOST: host, WEB_DIST: env.WEB_DIST || WEB_DIST });
+  const api = run('api', 'apps/api/dist/main.js', {
+    ...common,
+    JWT_SECRET: jwtSecret,
+    PORT: String(port),
+    HOST: host,
+    WEB_DIST: env.WEB_DIST || WEB_DIST,
+  });
   children = [ingest.proc, api.proc];
-  for (const c of children) c.once('exit', (code) => !stopping && (say(`${c.name} exited with ${code}: stopping`), void shutdown(1)));
+  for (const c of children)
+    c.once('exit', (code) => !stopping && (say(`${c.name} exited with ${code}: stopping`), void shutdown(1)));
   await ingest.ready;
   await waitForHttp(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/api/v1/health`);
 
   if (simulate && !env.DATABASE_URL && !env.MQTT_URL) {
-    const sim = startSimulator({ url: mqttUrl, devices: intKey('SIMULATE_DEVICES', 5, 1, 10_000), intervalMs: intKey('SIMULATE_INTERVAL_MS', 2000, 100, 3600_000), log: say });
+    const sim = startSimulator({
+      url: mqttUrl,
+      devices: intKey('SIMULATE_DEVICES', 5, 1, 10_000),
+      intervalMs: intKey('SIMULATE_INTERVAL_MS', 2000, 100, 3600_000),
+      log: say,
+    });
     stops.unshift(sim.stop); // stop the fleet before the broker
   }
   const web = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  say(`SensorHub ready — dashboard & API: ${web} (API docs ${web}/api/docs) · database: ${databaseUrl === env.DATABASE_URL ? redact(databaseUrl) : databaseUrl} · MQTT: ${redact(mqttUrl)} · Ctrl-C stops`);
+  say(
+    `SensorHub ready — dashboard & API: ${web} (API docs ${web}/api/docs) · database: ${databaseUrl === env.DATABASE_URL ? redact(databaseUrl) : databaseUrl} · MQTT: ${redact(mqttUrl)} · Ctrl-C stops`,
+  );
 }
 
 function persistentSecret(file) {
@@ -124,7 +158,10 @@ function buildDashboardIfStale() {
   const newest = newestMtime(path.join(ROOT, 'apps/web/src'));
   if (built >= newest) return;
   say('building the dashboard (ng build; once, or after its sources change)…');
-  const r = spawnSync(process.execPath, [require.resolve('@angular/cli/bin/ng.js'), 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [require.resolve('@angular/cli/bin/ng.js'), 'build'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status !== 0) throw new StartError('ng build failed (see above)');
 }
 
@@ -139,7 +176,10 @@ function newestMtime(dir) {
 
 /** Runs a built app with its output prefixed; `ready` resolves on its ready message. */
 function run(name, main, childEnv) {
-  const proc = spawn(process.execPath, [path.join(ROOT, main)], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [path.join(ROOT, main)], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   proc.name = name;
   let resolveReady;
   const ready = new Promise((r) => (resolveReady = r));

@@ -14,7 +14,10 @@ async function ensureAdmin(databaseUrl, { email = 'admin@sensorhub.local', passw
     const generated = password ? undefined : crypto.randomBytes(12).toString('base64url');
     const plain = password ?? generated;
     if (plain.length < 8) throw new Error('ADMIN_PASSWORD must be at least 8 characters');
-    await db.query(`INSERT INTO users (email, password_hash, role) VALUES ($1, $2, 'admin')`, [email, await hashPassword(plain)]);
+    await db.query(`INSERT INTO users (email, password_hash, role) VALUES ($1, $2, 'admin')`, [
+      email,
+      await hashPassword(plain),
+    ]);
     return { created: true, email, generatedPassword: generated };
   } finally {
     await db.end();

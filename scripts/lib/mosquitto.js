@@ -25,7 +25,13 @@ async function startMosquitto(port) {
     .readFileSync(SHIPPED, 'utf8')
     .split('\n')
     .filter((l) => /^(max_|persistent_client_expiration|set_tcp_nodelay)/.test(l.trim()));
-  const conf = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', `log_dest file ${dir}/mosquitto.log`, ...limits];
+  const conf = [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    'persistence false',
+    `log_dest file ${dir}/mosquitto.log`,
+    ...limits,
+  ];
   fs.writeFileSync(path.join(dir, 'mosquitto.conf'), conf.join('\n') + '\n');
   const proc = spawn('mosquitto', ['-c', path.join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   const deadline = Date.now() + 5000;
@@ -38,7 +44,8 @@ async function startMosquitto(port) {
       s.on('error', () => resolve(false));
     });
     if (ok) break;
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start on port ${port}`);
+    if (proc.exitCode !== null || Date.now() > deadline)
+      throw new Error(`mosquitto did not start on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

@@ -29,12 +29,22 @@ export async function startOwnBroker(port?: number): Promise<OwnBroker> {
     // its own process: Aedes is ESM-only, and Jest's module sandbox cannot import() it
     const { spawn } = await import('node:child_process');
     const path = await import('node:path');
-    const proc = spawn(process.execPath, [path.resolve(__dirname, '../../scripts/lib/aedes-process.js'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(
+      process.execPath,
+      [path.resolve(__dirname, '../../scripts/lib/aedes-process.js'), String(port)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const url = await new Promise<string>((resolve, reject) => {
-      proc.stdout!.on('data', (b: Buffer) => /ready (\S+)/.test(b.toString()) && resolve(`mqtt://127.0.0.1:${port}`));
+      proc.stdout!.on(
+        'data',
+        (b: Buffer) => /ready (\S+)/.test(b.toString()) && resolve(`mqtt://127.0.0.1:${port}`),
+      );
       proc.once('exit', (code) => reject(new Error(`aedes exited with ${code}`)));
     });
-    const stop = () => new Promise<void>((resolve) => (proc.exitCode !== null ? resolve() : (proc.once('exit', () => resolve()), proc.kill('SIGTERM'))));
+    const stop = () =>
+      new Promise<void>((resolve) =>
+        proc.exitCode !== null ? resolve() : (proc.once('exit', () => resolve()), proc.kill('SIGTERM')),
+      );
     return { url, kind: 'aedes', stop };
   }
   const m = await mosquitto.startMosquitto(port);
@@ -44,7 +54,10 @@ export async function startOwnBroker(port?: number): Promise<OwnBroker> {
 export async function connectClient(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
   const client = mqtt.connect(url, { reconnectPeriod: 200, ...opts });
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`could not connect to ${url}`)), opts.connectTimeout ?? 10_000);
+    const t = setTimeout(
+      () => reject(new Error(`could not connect to ${url}`)),
+      opts.connectTimeout ?? 10_000,
+    );
     client.once('connect', () => {
       clearTimeout(t);
       resolve();

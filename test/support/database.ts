@@ -51,7 +51,11 @@ export async function createTestDatabase(base = adminUrl()): Promise<TestDatabas
 type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
 
 /** Polls `fn` until it returns a truthy value or `timeoutMs` passes (then throws with the last value). */
-export async function waitFor<T>(fn: () => Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<Truthy<T>> {
+export async function waitFor<T>(
+  fn: () => Promise<T>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -80,9 +84,13 @@ export class OwnPostgres {
   async start(): Promise<string> {
     const { spawn } = await import('node:child_process');
     const path = await import('node:path');
-    const proc = spawn(process.execPath, [path.resolve(__dirname, '../../scripts/lib/postgres-process.js'), this.dir, String(this.port)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [path.resolve(__dirname, '../../scripts/lib/postgres-process.js'), this.dir, String(this.port)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.proc = proc;
     let out = '';
     this.url = await new Promise<string>((resolve, reject) => {

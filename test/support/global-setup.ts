@@ -19,7 +19,10 @@ export default async function globalSetup(): Promise<void> {
     state.__sensorhubStop.push(pg.stop);
   }
   if (!process.env.TEST_MQTT_URL) {
-    const broker = await embedded.startEmbeddedBroker({ port: await embedded.freePort(), portVariable: 'TEST_MQTT_URL' });
+    const broker = await embedded.startEmbeddedBroker({
+      port: await embedded.freePort(),
+      portVariable: 'TEST_MQTT_URL',
+    });
     process.env.TEST_MQTT_URL = broker.url;
     state.__sensorhubStop.push(broker.stop);
   }

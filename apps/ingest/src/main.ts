@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
+import * as dotenv from 'dotenv';
 
 import { sharedTopic, TOPICS } from '@sensorhub/domain';
 
@@ -31,7 +32,7 @@ export function createIngestServer(config: IngestConfig): IngestMqttServer {
 async function bootstrap(): Promise<void> {
   let config: IngestConfig;
   try {
-    require('dotenv').config({ quiet: true });
+    dotenv.config({ quiet: true });
     config = validateIngestConfig(process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

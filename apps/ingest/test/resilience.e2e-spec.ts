@@ -8,7 +8,14 @@ import { Client } from 'pg';
 import { runMigrations } from '@sensorhub/domain';
 
 import { connectClient, OwnBroker, startOwnBroker } from '../../../test/support/broker';
-import { count, createTestDatabase, databaseUrl, OwnPostgres, TestDatabase, waitFor } from '../../../test/support/database';
+import {
+  count,
+  createTestDatabase,
+  databaseUrl,
+  OwnPostgres,
+  TestDatabase,
+  waitFor,
+} from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,20 +34,32 @@ afterAll(async () => {
 });
 
 /** Publishes n QoS 1 messages with unique (device, metric, ts) keys, in chunks, as fast as the broker takes them. */
-async function publishStream(pub: MqttClient, n: number, tag: string, onProgress?: (sent: number) => Promise<void> | void) {
+async function publishStream(
+  pub: MqttClient,
+  n: number,
+  tag: string,
+  onProgress?: (sent: number) => Promise<void> | void,
+) {
   const base = Date.now() - 3600_000;
   const chunk = 500;
   for (let i = 0; i < n; i += chunk) {
     const batch = [];
     for (let j = i; j < Math.min(n, i + chunk); j++) {
-      batch.push(pub.publishAsync(`devices/${tag}-${j % 50}/temperature`, JSON.stringify({ value: j / 10, ts: base + j }), { qos: 1 }));
+      batch.push(
+        pub.publishAsync(
+          `devices/${tag}-${j % 50}/temperature`,
+          JSON.stringify({ value: j / 10, ts: base + j }),
+          { qos: 1 },
+        ),
+      );
     }
     await Promise.all(batch);
     await onProgress?.(Math.min(n, i + chunk));
   }
 }
 
-const rows = (db: TestDatabase, tag: string) => count(db.client, `SELECT count(*) n FROM readings WHERE device_id LIKE $1`, [`${tag}-%`]);
+const rows = (db: TestDatabase, tag: string) =>
+  count(db.client, `SELECT count(*) n FROM readings WHERE device_id LIKE $1`, [`${tag}-%`]);
 
 describe('ingest delivery guarantees', () => {
   let db: TestDatabase;
@@ -127,10 +146,14 @@ describe('ingest delivery guarantees', () => {
     broker = await startOwnBroker(Number(port));
     const pub = await connectClient(broker.url);
     // the restarted broker kept no session: ingest must subscribe again by itself
-    await waitFor(async () => {
-      await pub.publishAsync('devices/bounce-1/temperature', '20', { qos: 1 });
-      return (await rows(db, 'bounce')) > 0;
-    }, 30_000, 'a reading after the broker restart');
+    await waitFor(
+      async () => {
+        await pub.publishAsync('devices/bounce-1/temperature', '20', { qos: 1 });
+        return (await rows(db, 'bounce')) > 0;
+      },
+      30_000,
+      'a reading after the broker restart',
+    );
     await pub.endAsync();
   });
 
@@ -172,7 +195,11 @@ describe('ingest through a database restart', () => {
       await admin.end();
       const url = databaseUrl(pg.url, 'restart');
       await runMigrations(url);
-      ingestProc = startIngest({ DATABASE_URL: url, MQTT_URL: broker.url, INGEST_CLIENT_ID: `pgrestart-${process.pid}` });
+      ingestProc = startIngest({
+        DATABASE_URL: url,
+        MQTT_URL: broker.url,
+        INGEST_CLIENT_ID: `pgrestart-${process.pid}`,
+      });
       await ingestProc.ready;
       const pub = await connectClient(broker.url);
       let stopped = false;

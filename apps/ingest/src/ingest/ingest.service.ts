@@ -26,7 +26,14 @@ export class IngestService {
     const receivedAt = new Date();
     const parsed = parseMessage(topic, payload, { ...this.parseOptions, now: receivedAt });
     if (!parsed.ok) {
-      return this.writer.add({ kind: 'dead', topic, payload, receivedAt, reason: parsed.reason, detail: parsed.detail });
+      return this.writer.add({
+        kind: 'dead',
+        topic,
+        payload,
+        receivedAt,
+        reason: parsed.reason,
+        detail: parsed.detail,
+      });
     }
     if (parsed.kind === 'command') return Promise.resolve();
     const { deviceId, readings, device } = parsed;

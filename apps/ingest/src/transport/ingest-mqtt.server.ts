@@ -82,13 +82,20 @@ export class IngestMqttServer extends ServerMqtt {
     let bestScore = Infinity;
     for (const [pattern, handler] of this.messageHandlers) {
       if (!this.matchMqttPattern(this.removeHandlerKeySharedPrefix(pattern), topic)) continue;
-      const score = pattern.split('/').reduce((s, level) => s + (level === '#' ? 100 : level === '+' ? 1 : 0), 0);
+      const score = pattern
+        .split('/')
+        .reduce((s, level) => s + (level === '#' ? 100 : level === '+' ? 1 : 0), 0);
       if (score < bestScore) [best, bestScore] = [handler, score];
     }
     return best;
   }
 
-  async handleMessage(channel: string, buffer: Buffer, _pub: MqttClient, packet: Record<string, unknown>): Promise<void> {
+  async handleMessage(
+    channel: string,
+    buffer: Buffer,
+    _pub: MqttClient,
+    packet: Record<string, unknown>,
+  ): Promise<void> {
     // runs synchronously up to the first await, i.e. before MQTT.js tries to send this message's PUBACK
     const id = packet.messageId as number;
     const ticket = packet.qos === 1 ? this.openTicket(id) : undefined;
@@ -114,7 +121,10 @@ export class IngestMqttServer extends ServerMqtt {
     this.closing = true;
     const deadline = Date.now() + this.ingestOptions.shutdownTimeoutMs;
     while (this.tickets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    if (this.tickets.size > 0) this.logger.warn(`${this.tickets.size} messages not committed in time: left to the broker to redeliver`);
+    if (this.tickets.size > 0)
+      this.logger.warn(
+        `${this.tickets.size} messages not committed in time: left to the broker to redeliver`,
+      );
     const client = this.mqttClient as MqttClient | undefined;
     if (client) await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
   }

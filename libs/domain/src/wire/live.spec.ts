@@ -2,7 +2,12 @@ import { encodeLive, LIVE_PAYLOAD_LIMIT, LiveNotification, LiveReading } from '.
 
 describe(encodeLive.name, () => {
   it('splits a large batch into payloads PostgreSQL accepts and loses no reading', () => {
-    const readings: LiveReading[] = Array.from({ length: 2000 }, (_, i) => [`dev-${i % 37}`, 'temperature', 1767225600000 + i, i / 10]);
+    const readings: LiveReading[] = Array.from({ length: 2000 }, (_, i) => [
+      `dev-${i % 37}`,
+      'temperature',
+      1767225600000 + i,
+      i / 10,
+    ]);
     const payloads = encodeLive(readings, [{ id: 'dev-1', lastSeen: 1767225600000, online: true }]);
     expect(payloads.length).toBeGreaterThan(1);
     for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(LIVE_PAYLOAD_LIMIT);

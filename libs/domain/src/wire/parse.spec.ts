@@ -97,7 +97,12 @@ describe(parseMessage.name, () => {
   });
 
   it('passes our own commands on devices/{id}/cmd without readings or a dead letter', () => {
-    expect(parse('devices/d1/cmd', '{"command":"ping"}')).toEqual({ ok: true, kind: 'command', deviceId: 'd1', readings: [] });
+    expect(parse('devices/d1/cmd', '{"command":"ping"}')).toEqual({
+      ok: true,
+      kind: 'command',
+      deviceId: 'd1',
+      readings: [],
+    });
   });
 
   describe('dead letters: every reason code', () => {
@@ -149,11 +154,14 @@ describe(parseMessage.name, () => {
     ];
 
     const label = (p: string | Buffer) => (typeof p === 'string' ? JSON.stringify(p) : `<${p.length} bytes>`);
-    it.each(cases.map(([r, t, p, o]) => [r, t, label(p), p, o] as const))('%s for %s with payload %s', (reason, topic, _label, payload, opts) => {
-      const m = parse(topic, payload, opts);
-      expect(reasonOf(m)).toBe(reason);
-      expect(!m.ok && m.detail.length).toBeGreaterThan(0);
-    });
+    it.each(cases.map(([r, t, p, o]) => [r, t, label(p), p, o] as const))(
+      '%s for %s with payload %s',
+      (reason, topic, _label, payload, opts) => {
+        const m = parse(topic, payload, opts);
+        expect(reasonOf(m)).toBe(reason);
+        expect(!m.ok && m.detail.length).toBeGreaterThan(0);
+      },
+    );
 
     it('covers every reason code but the one decided by the registry (UNKNOWN_DEVICE)', () => {
       const covered = new Set(cases.map(([reason]) => reason));

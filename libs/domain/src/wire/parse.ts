@@ -61,7 +61,11 @@ class Invalid extends Error {
  * Parses one MQTT message of the wire contract (DESIGN.md) into rows to store, or a dead-letter reason.
  * Never throws: every malformed input becomes `{ ok: false, reason, detail }`.
  */
-export function parseMessage(topic: string, payload: Buffer | Uint8Array, opts: ParseOptions = {}): ParsedMessage {
+export function parseMessage(
+  topic: string,
+  payload: Buffer | Uint8Array,
+  opts: ParseOptions = {},
+): ParsedMessage {
   try {
     return parseOrThrow(topic, payload, opts);
   } catch (e) {
@@ -89,7 +93,11 @@ function parseOrThrow(topic: string, payload: Buffer | Uint8Array, opts: ParseOp
   }
   if (text === '') throw new Invalid(R.emptyPayload, 'payload is empty');
 
-  const window = { now, maxAgeMs: opts.maxAgeMs ?? PARSE_DEFAULTS.maxAgeMs, maxSkewMs: opts.maxSkewMs ?? PARSE_DEFAULTS.maxSkewMs };
+  const window = {
+    now,
+    maxAgeMs: opts.maxAgeMs ?? PARSE_DEFAULTS.maxAgeMs,
+    maxSkewMs: opts.maxSkewMs ?? PARSE_DEFAULTS.maxSkewMs,
+  };
   if (level === RESERVED_LEVELS.status) return parseStatus(deviceId, text);
   if (level === RESERVED_LEVELS.telemetry) return parseTelemetry(deviceId, text, window);
   return parseReading(deviceId, level, text, window);
@@ -144,11 +152,15 @@ function parseTelemetry(deviceId: string, text: string, window: TimeWindow): Par
   if (json.device_id !== undefined) {
     if (typeof json.device_id !== 'string') throw new Invalid(R.invalidPayload, 'device_id must be a string');
     if (json.device_id !== deviceId) {
-      throw new Invalid(R.deviceIdMismatch, `device_id "${clip(json.device_id)}" differs from topic id "${deviceId}"`);
+      throw new Invalid(
+        R.deviceIdMismatch,
+        `device_id "${clip(json.device_id)}" differs from topic id "${deviceId}"`,
+      );
     }
   }
   const ts = toTimestamp(json.timestamp, window, 'timestamp');
-  if (!isPlainObject(json.measurements)) throw new Invalid(R.invalidPayload, 'measurements must be an object');
+  if (!isPlainObject(json.measurements))
+    throw new Invalid(R.invalidPayload, 'measurements must be an object');
   const readings: ReadingRow[] = [];
   for (const [metric, value] of Object.entries(json.measurements)) {
     if (!METRIC_PATTERN.test(metric)) {
@@ -159,7 +171,10 @@ function parseTelemetry(deviceId: string, text: string, window: TimeWindow): Par
   const device: DeviceState = {};
   if (json.status !== undefined) {
     if (typeof json.status !== 'string' || json.status.length > MAX_STATUS_LENGTH) {
-      throw new Invalid(R.invalidPayload, `status must be a string of at most ${MAX_STATUS_LENGTH} characters`);
+      throw new Invalid(
+        R.invalidPayload,
+        `status must be a string of at most ${MAX_STATUS_LENGTH} characters`,
+      );
     }
     device.status = json.status;
   }
@@ -208,10 +223,14 @@ function toTimestamp(v: unknown, window: TimeWindow, field: string): Date {
   } else {
     throw new Invalid(R.invalidTimestamp, `${field} must be ISO 8601 with a time zone or epoch milliseconds`);
   }
-  if (!Number.isFinite(ms)) throw new Invalid(R.invalidTimestamp, `${field} "${clip(String(v))}" is not a date`);
+  if (!Number.isFinite(ms))
+    throw new Invalid(R.invalidTimestamp, `${field} "${clip(String(v))}" is not a date`);
   const now = window.now.getTime();
   if (ms < now - window.maxAgeMs || ms > now + window.maxSkewMs) {
-    throw new Invalid(R.timestampOutOfRange, `${field} ${new Date(ms).toISOString()} is outside the accepted window`);
+    throw new Invalid(
+      R.timestampOutOfRange,
+      `${field} ${new Date(ms).toISOString()} is outside the accepted window`,
+    );
   }
   return new Date(ms);
 }

@@ -21,4 +21,5 @@ export const statusTopic = (deviceId: string): string => deviceTopic(deviceId, R
 export const telemetryTopic = (deviceId: string): string => deviceTopic(deviceId, RESERVED_LEVELS.telemetry);
 
 /** `$share/{group}/{topic}` when a shared-subscription group is set, else the topic. */
-export const sharedTopic = (topic: string, group?: string): string => (group ? `$share/${group}/${topic}` : topic);
+export const sharedTopic = (topic: string, group?: string): string =>
+  group ? `$share/${group}/${topic}` : topic;
