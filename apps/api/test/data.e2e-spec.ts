@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { MqttClient } from 'mqtt';
 import request from 'supertest';
 
-import { commandTopic } from '@sensorhub/domain';
+import { commandTopic, refreshHourlyRollup } from '@sensorhub/domain';
 
 import { createUsers, login, startApi } from '../../../test/support/api';
 import { brokerUrl, connectClient } from '../../../test/support/broker';
@@ -43,6 +43,8 @@ describe('devices, readings and messages', () => {
       `INSERT INTO readings (device_id, metric, ts, value) VALUES ('big', 'humidity', $1, 41), ('big', 'humidity', $2, 42), ('quiet', 'temperature', $1, 5)`,
       [new Date(end.getTime() - 60_000), new Date(end.getTime() - 30_000)],
     );
+    // seeded past ingest: build the hourly rollup ingest would have kept
+    await refreshHourlyRollup(db.client);
     await db.client.query('ANALYZE readings');
   });
 
@@ -102,6 +104,57 @@ describe('devices, readings and messages', () => {
       ]),
     ).toEqual(rows.map((r) => [r.h.toISOString(), r.min, r.max, r.count]));
     expect(res.body.points.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(259_200);
+  });
+
+  it('keeps buckets exact over a range whose ends cut an hour, where the rollup covers only the whole hours', async () => {
+    const from = new Date(start.getTime() + 7 * DAY + 25 * 60_000 + 5_000);
+    const to = new Date(end.getTime() - 17 * 60_000);
+    const res = await http()
+      .get('/api/v1/devices/big/readings')
+      .query({ metric: 'temperature', from: from.toISOString(), to: to.toISOString(), maxPoints: 400 })
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    expect(res.body.bucketSeconds).toBe(7200);
+    const { rows } = await db.client.query(
+      `SELECT date_bin('2 hours', ts, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS ts, min(value), avg(value), max(value), count(*)::int
+       FROM readings WHERE device_id = 'big' AND metric = 'temperature' AND ts >= $1 AND ts < $2 GROUP BY 1 ORDER BY 1`,
+      [from, to],
+    );
+    type Point = { ts: string; min: number; avg: number; max: number; count: number };
+    const points: Point[] = res.body.points;
+    expect(points.map((p) => [p.ts, p.min, p.max, p.count])).toEqual(
+      rows.map((r) => [r.ts.toISOString(), r.min, r.max, r.count]),
+    );
+    points.forEach((p, i) => expect(p.avg).toBeCloseTo(rows[i].avg, 9));
+    expect(points[0].count).toBe(rows[0].count); // the cut first bucket counts only the readings from `from` on
+  });
+
+  it('builds local-day buckets of a whole-hour zone from the rollup with the same result as the raw readings', async () => {
+    const res = await http()
+      .get('/api/v1/devices/big/readings')
+      .query({
+        metric: 'temperature',
+        from: start.toISOString(),
+        to: end.toISOString(),
+        maxPoints: 40,
+        tz: 'America/New_York',
+      })
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    expect(res.body.bucketSeconds).toBe(86_400);
+    const { rows } = await db.client.query(
+      `SELECT date_trunc('day', ts AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York' AS ts,
+              min(value), max(value), count(*)::int
+       FROM readings WHERE device_id = 'big' AND metric = 'temperature' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(
+      res.body.points.map((p: { ts: string; min: number; max: number; count: number }) => [
+        p.ts,
+        p.min,
+        p.max,
+        p.count,
+      ]),
+    ).toEqual(rows.map((r) => [r.ts.toISOString(), r.min, r.max, r.count]));
   });
 
   it('returns raw points when the range holds at most maxPoints readings', async () => {
@@ -284,10 +337,14 @@ describe('devices, readings and messages', () => {
     }
   });
 
-  it('deletes a device with its readings', async () => {
+  it('deletes a device with its readings and their hourly rollup', async () => {
     await http().delete('/api/v1/devices/big').auth(admin, { type: 'bearer' }).expect(204);
     const { rows } = await db.client.query(`SELECT count(*)::int AS n FROM readings WHERE device_id = 'big'`);
     expect(rows[0].n).toBe(0);
+    const hourly = await db.client.query(
+      `SELECT count(*)::int AS n FROM readings_hourly WHERE device_id = 'big'`,
+    );
+    expect(hourly.rows[0].n).toBe(0);
     await http().get('/api/v1/devices/big').auth(viewer, { type: 'bearer' }).expect(404);
     await http().delete('/api/v1/devices/big').auth(admin, { type: 'bearer' }).expect(404);
   });

@@ -16,7 +16,11 @@ describe('ingest: wire contract end to end', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ingest = startIngest({ DATABASE_URL: db.url, MQTT_URL: brokerUrl(), INGEST_CLIENT_ID: `ingest-wire-${process.pid}` });
+    ingest = startIngest({
+      DATABASE_URL: db.url,
+      MQTT_URL: brokerUrl(),
+      INGEST_CLIENT_ID: `ingest-wire-${process.pid}`,
+    });
     await ingest.ready;
     pub = await connectClient(brokerUrl());
   });
@@ -30,12 +34,21 @@ describe('ingest: wire contract end to end', () => {
 
   const publish = (topic: string, payload: string | Buffer) => pub.publishAsync(topic, payload, { qos: 1 });
   const readings = async (device: string) =>
-    (await db.client.query('SELECT metric, ts, value FROM readings WHERE device_id = $1 ORDER BY metric, ts', [device])).rows;
+    (
+      await db.client.query(
+        'SELECT metric, ts, value FROM readings WHERE device_id = $1 ORDER BY metric, ts',
+        [device],
+      )
+    ).rows;
 
   it('stores a plain number with the time of receipt', async () => {
     const before = Date.now();
     await publish(`devices/${id}-a/temperature`, '21.5');
-    const rows = await waitFor(async () => (await readings(`${id}-a`)).length === 1 && readings(`${id}-a`), 5000, 'the reading');
+    const rows = await waitFor(
+      async () => (await readings(`${id}-a`)).length === 1 && readings(`${id}-a`),
+      5000,
+      'the reading',
+    );
     expect(rows[0]).toMatchObject({ metric: 'temperature', value: 21.5 });
     expect(rows[0].ts.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(rows[0].ts.getTime()).toBeLessThanOrEqual(Date.now());
@@ -46,7 +59,11 @@ describe('ingest: wire contract end to end', () => {
     const epoch = Date.now() - 120_000;
     await publish(`devices/${id}-b/humidity`, JSON.stringify({ value: 41.25, ts: iso }));
     await publish(`devices/${id}-b/pressure`, JSON.stringify({ value: -3, ts: epoch }));
-    const rows = await waitFor(async () => (await readings(`${id}-b`)).length === 2 && readings(`${id}-b`), 5000, 'two readings');
+    const rows = await waitFor(
+      async () => (await readings(`${id}-b`)).length === 2 && readings(`${id}-b`),
+      5000,
+      'two readings',
+    );
     expect(rows).toEqual([
       { metric: 'humidity', ts: new Date(iso), value: 41.25 },
       { metric: 'pressure', ts: new Date(epoch), value: -3 },
@@ -59,19 +76,39 @@ describe('ingest: wire contract end to end', () => {
     await publish(`devices/${device}/status`, 'online');
     await publish(
       `devices/${device}/telemetry`,
-      JSON.stringify({ device_id: device, timestamp: ts, measurements: { temperature: 23.5, humidity: 41 }, status: 'ok', battery: 87 }),
+      JSON.stringify({
+        device_id: device,
+        timestamp: ts,
+        measurements: { temperature: 23.5, humidity: 41 },
+        status: 'ok',
+        battery: 87,
+      }),
     );
-    const rows = await waitFor(async () => (await readings(device)).length === 2 && readings(device), 5000, 'telemetry readings');
+    const rows = await waitFor(
+      async () => (await readings(device)).length === 2 && readings(device),
+      5000,
+      'telemetry readings',
+    );
     expect(rows).toEqual([
       { metric: 'humidity', ts: new Date(ts), value: 41 },
       { metric: 'temperature', ts: new Date(ts), value: 23.5 },
     ]);
-    const dev = await waitFor(async () => (await db.client.query('SELECT * FROM devices WHERE id = $1', [device])).rows[0], 5000, 'device');
+    const dev = await waitFor(
+      async () => (await db.client.query('SELECT * FROM devices WHERE id = $1', [device])).rows[0],
+      5000,
+      'device',
+    );
     expect(dev).toMatchObject({ status: 'ok', battery: 87, online: true });
     expect(dev.first_seen.getTime()).toBeLessThanOrEqual(dev.last_seen.getTime());
 
     await publish(`devices/${device}/status`, 'offline');
-    await waitFor(async () => (await db.client.query('SELECT online FROM devices WHERE id = $1', [device])).rows[0].online === false, 5000, 'offline');
+    await waitFor(
+      async () =>
+        (await db.client.query('SELECT online FROM devices WHERE id = $1', [device])).rows[0].online ===
+        false,
+      5000,
+      'offline',
+    );
   });
 
   it('stores a redelivered message once', async () => {
@@ -79,7 +116,64 @@ describe('ingest: wire contract end to end', () => {
     for (let i = 0; i < 3; i++) await publish(`devices/${id}-d/level`, payload);
     await publish(`devices/${id}-d/marker`, '1');
     await waitFor(async () => (await readings(`${id}-d`)).some((r) => r.metric === 'marker'), 5000, 'marker');
-    expect(await count(db.client, `SELECT count(*) n FROM readings WHERE device_id = $1 AND metric = 'level'`, [`${id}-d`])).toBe(1);
+    expect(
+      await count(db.client, `SELECT count(*) n FROM readings WHERE device_id = $1 AND metric = 'level'`, [
+        `${id}-d`,
+      ]),
+    ).toBe(1);
+  });
+
+  it('keeps the hourly rollup equal to an aggregation of the stored readings, redelivered duplicates included', async () => {
+    const device = `${id}-h`;
+    const hour = 3600_000;
+    const thisHour = Math.floor(Date.now() / hour) * hour;
+    // readings over three UTC hours; the first one is redelivered in the same batch and again in a later batch
+    const dup = JSON.stringify({ value: 4.5, ts: thisHour - 2 * hour + 10_000 });
+    const first: Array<[string, string]> = [
+      ['level', dup],
+      ['level', JSON.stringify({ value: -1.25, ts: thisHour - 2 * hour + 20_000 })],
+      ['level', dup],
+      ['level', JSON.stringify({ value: 9, ts: thisHour - hour + 1 })],
+      ['flow', JSON.stringify({ value: 2, ts: thisHour - hour + 5_000 })],
+    ];
+    for (const [metric, payload] of first) await publish(`devices/${device}/${metric}`, payload);
+    await publish(`devices/${device}/marker`, JSON.stringify({ value: 1, ts: thisHour - 30 * 60_000 }));
+    await waitFor(
+      async () => (await readings(device)).some((r) => r.metric === 'marker'),
+      5000,
+      'first marker',
+    );
+    await publish(`devices/${device}/level`, dup);
+    await publish(
+      `devices/${device}/level`,
+      JSON.stringify({ value: 100, ts: thisHour - 2 * hour + 30_000 }),
+    );
+    await publish(`devices/${device}/marker`, JSON.stringify({ value: 2, ts: thisHour - 20 * 60_000 }));
+    await waitFor(
+      async () => (await readings(device)).filter((r) => r.metric === 'marker').length === 2,
+      5000,
+      'second marker',
+    );
+
+    const rollup = await db.client.query(
+      `SELECT metric, bucket, min, max, sum, count::int FROM readings_hourly WHERE device_id = $1 ORDER BY metric, bucket`,
+      [device],
+    );
+    // an independent formulation of "UTC hour" from the one ingest uses
+    const raw = await db.client.query(
+      `SELECT metric, date_trunc('hour', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket, min(value), max(value), sum(value), count(*)::int
+       FROM readings WHERE device_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+      [device],
+    );
+    expect(rollup.rows).toEqual(raw.rows);
+    expect(
+      rollup.rows.find((r) => r.metric === 'level' && r.bucket.getTime() === thisHour - 2 * hour),
+    ).toMatchObject({
+      min: -1.25,
+      max: 100,
+      sum: 103.25,
+      count: 3,
+    });
   });
 
   it('sends every malformed form to dead_letters with its reason and keeps going', async () => {
@@ -92,7 +186,11 @@ describe('ingest: wire contract end to end', () => {
       [`devices/${id}-e/t`, '', R.emptyPayload],
       [`devices/${id}-e/t`, Buffer.from([0xff, 0x00, 0xfe]), R.invalidEncoding],
       [`devices/${id}-e/t`, Buffer.alloc(70_000, 0x31), R.payloadTooLarge],
-      [`devices/${id}-e/t`, JSON.stringify({ value: 1, ts: new Date(Date.now() + 3600_000).toISOString() }), R.timestampOutOfRange],
+      [
+        `devices/${id}-e/t`,
+        JSON.stringify({ value: 1, ts: new Date(Date.now() + 3600_000).toISOString() }),
+        R.timestampOutOfRange,
+      ],
       [`devices/${id}-e/t`, '{"value":1,"ts":"noon"}', R.invalidTimestamp],
       [`devices/${id}-e/telemetry`, '{"device_id":"other","measurements":{"t":1}}', R.deviceIdMismatch],
       [`devices/${id}-e/telemetry`, '{"measurements":{"Bad Name":1}}', R.invalidMetric],
@@ -104,7 +202,10 @@ describe('ingest: wire contract end to end', () => {
 
     const dead = await waitFor(
       async () => {
-        const { rows } = await db.client.query(`SELECT topic, payload, payload_size, reason, detail FROM dead_letters WHERE topic LIKE $1 ORDER BY id`, [`devices/${id}-e/%`]);
+        const { rows } = await db.client.query(
+          `SELECT topic, payload, payload_size, reason, detail FROM dead_letters WHERE topic LIKE $1 ORDER BY id`,
+          [`devices/${id}-e/%`],
+        );
         return rows.length === cases.length && rows;
       },
       5000,
@@ -114,7 +215,9 @@ describe('ingest: wire contract end to end', () => {
     const big = dead.find((d) => d.reason === R.payloadTooLarge)!;
     expect(big.payload_size).toBe(70_000);
     expect(big.payload.length).toBe(16 * 1024);
-    expect(dead.find((d) => d.reason === R.invalidEncoding)!.payload).toEqual(Buffer.from([0xff, 0x00, 0xfe]));
+    expect(dead.find((d) => d.reason === R.invalidEncoding)!.payload).toEqual(
+      Buffer.from([0xff, 0x00, 0xfe]),
+    );
     expect(await waitFor(async () => (await readings(`${id}-e`)).length, 5000, 'the reading after')).toBe(1);
   });
 
@@ -122,6 +225,8 @@ describe('ingest: wire contract end to end', () => {
     await publish(`devices/${id}-f/cmd`, '{"command":"ping"}');
     await publish(`devices/${id}-f/v`, '1');
     await waitFor(async () => (await readings(`${id}-f`)).length === 1, 5000, 'reading');
-    expect(await count(db.client, `SELECT count(*) n FROM dead_letters WHERE topic = $1`, [`devices/${id}-f/cmd`])).toBe(0);
+    expect(
+      await count(db.client, `SELECT count(*) n FROM dead_letters WHERE topic = $1`, [`devices/${id}-f/cmd`]),
+    ).toBe(0);
   });
 });

@@ -192,6 +192,8 @@ async function startStack(opts = {}) {
     await db.query(`DELETE FROM readings WHERE device_id = $1 AND ts > now() - interval '3 hours'`, [
       devices[1].id,
     ]);
+    // seeded past ingest: build the hourly rollup the api reads long ranges from
+    await domain.refreshHourlyRollup(db);
 
     const port = await embedded.freePort();
     const baseUrl = `http://127.0.0.1:${port}`;

@@ -1,6 +1,7 @@
 export * from './data-source';
 export * from './entities';
 export * from './migrations';
+export * from './rollup/hourly-rollup';
 export * from './wire/dead-letter-reason';
 export * from './wire/parse';
 export * from './wire/topics';

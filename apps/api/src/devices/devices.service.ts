@@ -63,12 +63,13 @@ export class DevicesService {
     return this.get(id);
   }
 
-  /** Removes the device and all its readings in one transaction. */
+  /** Removes the device, all its readings and their hourly rollup in one transaction. */
   async remove(id: string): Promise<void> {
     await this.db.transaction(async (m) => {
       const { affected } = await m.delete(Device, { id });
       if (!affected) throw notFound('device');
       await m.query('DELETE FROM readings WHERE device_id = $1', [id]);
+      await m.query('DELETE FROM readings_hourly WHERE device_id = $1', [id]);
     });
   }
 

@@ -8,9 +8,19 @@ import { badRequest } from '../common/errors';
 import { DevicesService } from '../devices/devices.service';
 import { chooseBucketSeconds, DAY_SECONDS } from './bucket';
 import { ExportQueryDto, PointDto, RangeQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
-import { BUCKET_SQL, EXPORT_SQL, LOCAL_BUCKET_SQL, RAW_SQL } from './readings.sql';
+import {
+  BUCKET_SQL,
+  EXPORT_SQL,
+  LOCAL_BUCKET_SQL,
+  RAW_SQL,
+  ROLLUP_BUCKET_SQL,
+  ROLLUP_COUNT_SQL,
+  ROLLUP_LOCAL_BUCKET_SQL,
+  wholeHours,
+} from './readings.sql';
 
 const DEFAULT_RANGE_MS = 24 * 3600 * 1000;
+const HOUR_SECONDS = 3600;
 
 @Injectable()
 export class ReadingsService {
@@ -21,35 +31,54 @@ export class ReadingsService {
     private readonly devices: DevicesService,
   ) {}
 
-  /** Raw points when the range holds at most maxPoints readings, else at most maxPoints min/avg/max/count buckets. */
+  /**
+   * Raw points when the range holds at most maxPoints readings, else at most maxPoints min/avg/max/count buckets.
+   * Counting and whole-hour buckets read the hourly rollup, not the raw rows.
+   */
   async query(deviceId: string, q: ReadingsQueryDto): Promise<ReadingsDto> {
     const { from, to } = range(q);
     if (q.tz !== undefined && !(await this.timeZones()).has(q.tz)) {
       throw badRequest(`unknown time zone ${q.tz}`, [{ field: 'tz', errors: ['not in pg_timezone_names'] }]);
     }
     const base = { deviceId, metric: q.metric, from, to, tz: q.tz ?? null };
-    const raw = await this.db.query<{ ts: Date; value: number }[]>(RAW_SQL, [
-      deviceId,
-      q.metric,
-      from,
-      to,
-      q.maxPoints + 1,
-    ]);
-    let points: PointDto[];
+    const [a, b] = wholeHours(from, to);
+    // the whole hours' count is a lower bound: above maxPoints there is no need to probe the raw rows
+    let points: PointDto[] | undefined;
+    if (a >= b || (await this.countWholeHours(deviceId, q.metric, a, b)) <= q.maxPoints) {
+      const raw = await this.db.query<{ ts: Date; value: number }[]>(RAW_SQL, [
+        deviceId,
+        q.metric,
+        from,
+        to,
+        q.maxPoints + 1,
+      ]);
+      if (raw.length <= q.maxPoints) {
+        points = raw.map((r) => ({ ts: r.ts, min: r.value, avg: r.value, max: r.value, count: 1 }));
+      }
+    }
     let bucketSeconds: number | null = null;
-    if (raw.length <= q.maxPoints) {
-      points = raw.map((r) => ({ ts: r.ts, min: r.value, avg: r.value, max: r.value, count: 1 }));
-    } else {
+    if (!points) {
       bucketSeconds = chooseBucketSeconds(to.getTime() - from.getTime(), q.maxPoints);
       const local = q.tz !== undefined && bucketSeconds >= DAY_SECONDS;
       const interval = `${bucketSeconds} seconds`;
-      points = await this.db.query<PointDto[]>(
-        local ? LOCAL_BUCKET_SQL : BUCKET_SQL,
-        local ? [deviceId, q.metric, from, to, interval, q.tz] : [deviceId, q.metric, from, to, interval],
-      );
+      const params: unknown[] = [deviceId, q.metric, from, to, interval];
+      let sql: string;
+      if (bucketSeconds % HOUR_SECONDS === 0) {
+        sql = local ? ROLLUP_LOCAL_BUCKET_SQL : ROLLUP_BUCKET_SQL;
+        params.push(a, b);
+      } else {
+        sql = local ? LOCAL_BUCKET_SQL : BUCKET_SQL;
+      }
+      if (local) params.push(q.tz);
+      points = await this.db.query<PointDto[]>(sql, params);
     }
     if (points.length === 0) await this.devices.assertExists(deviceId);
     return { ...base, bucketSeconds, points };
+  }
+
+  private async countWholeHours(deviceId: string, metric: string, a: Date, b: Date): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number }[]>(ROLLUP_COUNT_SQL, [deviceId, metric, a, b]);
+    return n;
   }
 
   /**

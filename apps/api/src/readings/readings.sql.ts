@@ -15,5 +15,50 @@ export const LOCAL_BUCKET_SQL = `SELECT date_bin($5::interval, ts AT TIME ZONE $
     min(value) AS min, avg(value) AS avg, max(value) AS max, count(*)::int AS count
   FROM readings WHERE device_id = $1 AND metric = $2 AND ts >= $3 AND ts < $4 GROUP BY 1 ORDER BY 1`;
 
+/**
+ * readings_hourly holds whole UTC hours, so a range [from, to) splits into the whole hours [a, b) the rollup answers
+ * and the cut hours at either end, [from, a) and [b, to), read raw. a = b when no whole hour fits.
+ */
+export function wholeHours(from: Date, to: Date): [Date, Date] {
+  const hour = 3_600_000;
+  const a = Math.min(Math.ceil(from.getTime() / hour) * hour, to.getTime());
+  const b = Math.max(Math.floor(to.getTime() / hour) * hour, a);
+  return [new Date(a), new Date(b)];
+}
+
+/** Readings in the whole hours [$3, $4): a lower bound of the range's count, read from the rollup. */
+export const ROLLUP_COUNT_SQL = `SELECT coalesce(sum(count), 0)::float8 AS n FROM readings_hourly
+  WHERE device_id = $1 AND metric = $2 AND bucket >= $3 AND bucket < $4`;
+
+/** $6, $7 from wholeHours($3, $4): hour rows for the middle, raw rows for the cut hours at the ends. */
+const ROLLUP_PARTS = (wholeHoursFilter = '', rawWholeHours = '') => `
+  SELECT bucket AS ts, min, max, sum, count FROM readings_hourly
+    WHERE device_id = $1 AND metric = $2 AND bucket >= $6 AND bucket < $7 ${wholeHoursFilter}
+  UNION ALL SELECT ts, value, value, value, 1 FROM readings WHERE device_id = $1 AND metric = $2 AND ts >= $3 AND ts < $6
+  UNION ALL SELECT ts, value, value, value, 1 FROM readings WHERE device_id = $1 AND metric = $2 AND ts >= $7 AND ts < $4
+  ${rawWholeHours}`;
+
+const ROLLUP_AGGREGATES = `min(min) AS min, sum(sum) / sum(count)::float8 AS avg, max(max) AS max, sum(count)::int AS count`;
+
+/** BUCKET_SQL from the hourly rollup, for bucket widths of whole hours; same result. */
+export const ROLLUP_BUCKET_SQL = `WITH parts AS (${ROLLUP_PARTS()})
+SELECT date_bin($5::interval, ts, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS ts, ${ROLLUP_AGGREGATES}
+  FROM parts GROUP BY 1 ORDER BY 1`;
+
+/**
+ * LOCAL_BUCKET_SQL from the hourly rollup ($8 the zone). An hour row may only stand in for its readings when no
+ * local midnight (where day-sized buckets start) falls inside the hour, i.e. when the zone's offset is whole hours
+ * over the range (not so for Asia/Kolkata): otherwise the whole range is read raw, in this same statement.
+ */
+export const ROLLUP_LOCAL_BUCKET_SQL = `WITH split_hours AS MATERIALIZED (
+  SELECT 1 FROM generate_series(date_trunc('day', $3 AT TIME ZONE $8), $4 AT TIME ZONE $8, interval '1 day') AS d
+  WHERE extract(epoch FROM d AT TIME ZONE $8) % 3600 <> 0 LIMIT 1
+), parts AS (${ROLLUP_PARTS(
+  'AND NOT EXISTS (SELECT 1 FROM split_hours)',
+  'UNION ALL SELECT ts, value, value, value, 1 FROM readings WHERE device_id = $1 AND metric = $2 AND ts >= $6 AND ts < $7 AND EXISTS (SELECT 1 FROM split_hours)',
+)})
+SELECT date_bin($5::interval, ts AT TIME ZONE $8, TIMESTAMP '2000-01-03') AT TIME ZONE $8 AS ts, ${ROLLUP_AGGREGATES}
+  FROM parts GROUP BY 1 ORDER BY 1`;
+
 export const EXPORT_SQL = (withMetric: boolean) => `SELECT metric, ts, value FROM readings
   WHERE device_id = $1 ${withMetric ? 'AND metric = $4' : ''} AND ts >= $2 AND ts < $3 ORDER BY ${withMetric ? 'ts' : 'metric, ts'}`;

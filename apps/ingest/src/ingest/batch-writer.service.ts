@@ -8,6 +8,8 @@ import {
   DeadLetterReason,
   DeviceState,
   encodeLive,
+  hourBucketSql,
+  HOURLY_ROLLUP_MERGE_SQL,
   LIVE_CHANNEL,
   ReadingRow,
 } from '@sensorhub/domain';
@@ -19,8 +21,23 @@ const LINGER_MS = 2;
 
 /** One received message, as stored: readings and device state, or a dead letter. */
 export type Accepted =
-  | { kind: 'data'; topic: string; payload: Buffer; receivedAt: Date; deviceId: string; readings: ReadingRow[]; device?: DeviceState }
-  | { kind: 'dead'; topic: string; payload: Buffer; receivedAt: Date; reason: DeadLetterReason; detail: string };
+  | {
+      kind: 'data';
+      topic: string;
+      payload: Buffer;
+      receivedAt: Date;
+      deviceId: string;
+      readings: ReadingRow[];
+      device?: DeviceState;
+    }
+  | {
+      kind: 'dead';
+      topic: string;
+      payload: Buffer;
+      receivedAt: Date;
+      reason: DeadLetterReason;
+      detail: string;
+    };
 
 /** Messages written in one transaction; every message of it is acknowledged when `done` resolves. */
 class Batch {
@@ -29,7 +46,9 @@ class Batch {
   settle!: (err?: Error) => void;
 
   constructor() {
-    this.done = new Promise<void>((resolve, reject) => (this.settle = (err) => (err ? reject(err) : resolve())));
+    this.done = new Promise<void>(
+      (resolve, reject) => (this.settle = (err) => (err ? reject(err) : resolve())),
+    );
     this.done.catch(() => undefined); // each handler awaits it too; this only marks the rejection as seen
   }
 }
@@ -75,7 +94,9 @@ export class BatchWriter implements OnApplicationShutdown {
     // runs after the MQTT server drained; whatever is still here was never acknowledged
     this.stopped = true;
     clearTimeout(this.timer);
-    this.logger.log(`stored ${this.stats.rows} readings in ${this.stats.batches} batches (${this.stats.retries} retries)`);
+    this.logger.log(
+      `stored ${this.stats.rows} readings in ${this.stats.batches} batches (${this.stats.retries} retries)`,
+    );
     for (const b of this.queue.splice(0)) b.settle(new Error('shutting down'));
   }
 
@@ -88,10 +109,13 @@ export class BatchWriter implements OnApplicationShutdown {
     } else if (!this.timer) {
       // let the messages already in the socket buffer join the batch; while a batch is being written the next one
       // fills anyway, so the wait never exceeds one write plus this linger
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.drain();
-      }, Math.min(this.config.INGEST_BATCH_MAX_WAIT_MS, LINGER_MS));
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          void this.drain();
+        },
+        Math.min(this.config.INGEST_BATCH_MAX_WAIT_MS, LINGER_MS),
+      );
     }
   }
 
@@ -113,13 +137,16 @@ export class BatchWriter implements OnApplicationShutdown {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.transaction((tx) => this.write(tx, items));
-        if (attempt > 0) this.logger.log(`database back: wrote ${items.length} held messages after ${attempt} retries`);
+        if (attempt > 0)
+          this.logger.log(`database back: wrote ${items.length} held messages after ${attempt} retries`);
         return true;
       } catch (err) {
         if (this.stopped) return false;
         this.stats.retries++;
         const delay = Math.min(100 * 2 ** attempt, 5000);
-        this.logger.warn(`write of ${items.length} messages failed (${(err as Error).message}); retry in ${delay} ms`);
+        this.logger.warn(
+          `write of ${items.length} messages failed (${(err as Error).message}); retry in ${delay} ms`,
+        );
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -131,21 +158,44 @@ export class BatchWriter implements OnApplicationShutdown {
 
     if (this.config.INGEST_REQUIRE_REGISTERED && data.length) {
       const ids = [...new Set(data.map((d) => d.deviceId))];
-      const rows: Array<{ id: string }> = await tx.query('SELECT id FROM devices WHERE id = ANY($1::text[])', [ids]);
+      const rows: Array<{ id: string }> = await tx.query(
+        'SELECT id FROM devices WHERE id = ANY($1::text[])',
+        [ids],
+      );
       const known = new Set(rows.map((r) => r.id));
       for (const d of data.filter((d) => !known.has(d.deviceId))) {
-        dead.push({ kind: 'dead', topic: d.topic, payload: d.payload, receivedAt: d.receivedAt, reason: DEAD_LETTER_REASONS.unknownDevice, detail: `device "${d.deviceId}" is not registered` });
+        dead.push({
+          kind: 'dead',
+          topic: d.topic,
+          payload: d.payload,
+          receivedAt: d.receivedAt,
+          reason: DEAD_LETTER_REASONS.unknownDevice,
+          detail: `device "${d.deviceId}" is not registered`,
+        });
       }
       data = data.filter((d) => known.has(d.deviceId));
     }
 
     const readings = data.flatMap((d) => d.readings);
     if (readings.length) {
+      // one statement keeps the hourly rollup in step: it folds in only the rows actually inserted (RETURNING skips
+      // redelivered duplicates), in key order so concurrent replicas lock the hour rows in the same order
       await tx.query(
-        `INSERT INTO readings (device_id, metric, ts, value)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
-         ON CONFLICT DO NOTHING`,
-        [readings.map((r) => r.deviceId), readings.map((r) => r.metric), readings.map((r) => r.ts.toISOString()), readings.map((r) => r.value)],
+        `WITH ins AS (
+           INSERT INTO readings (device_id, metric, ts, value)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
+           ON CONFLICT DO NOTHING
+           RETURNING device_id, metric, ts, value)
+         INSERT INTO readings_hourly (device_id, metric, bucket, min, max, sum, count)
+         SELECT device_id, metric, ${hourBucketSql('ts')}, min(value), max(value), sum(value), count(*)
+         FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+         ${HOURLY_ROLLUP_MERGE_SQL}`,
+        [
+          readings.map((r) => r.deviceId),
+          readings.map((r) => r.metric),
+          readings.map((r) => r.ts.toISOString()),
+          readings.map((r) => r.value),
+        ],
       );
     }
 
@@ -160,7 +210,13 @@ export class BatchWriter implements OnApplicationShutdown {
            status = COALESCE(EXCLUDED.status, devices.status),
            battery = COALESCE(EXCLUDED.battery, devices.battery),
            online = COALESCE(EXCLUDED.online, devices.online)`,
-        [devices.map((d) => d.id), devices.map((d) => d.seen.toISOString()), devices.map((d) => d.status ?? null), devices.map((d) => d.battery ?? null), devices.map((d) => d.online ?? null)],
+        [
+          devices.map((d) => d.id),
+          devices.map((d) => d.seen.toISOString()),
+          devices.map((d) => d.status ?? null),
+          devices.map((d) => d.battery ?? null),
+          devices.map((d) => d.online ?? null),
+        ],
       );
     }
 
@@ -182,9 +238,16 @@ export class BatchWriter implements OnApplicationShutdown {
     // delivered to LISTENers only when this transaction commits
     const live = encodeLive(
       readings.map((r) => [r.deviceId, r.metric, r.ts.getTime(), r.value]),
-      devices.map((d) => ({ id: d.id, lastSeen: d.seen.getTime(), online: d.online, status: d.status, battery: d.battery })),
+      devices.map((d) => ({
+        id: d.id,
+        lastSeen: d.seen.getTime(),
+        online: d.online,
+        status: d.status,
+        battery: d.battery,
+      })),
     );
-    if (live.length) await tx.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [LIVE_CHANNEL, live]);
+    if (live.length)
+      await tx.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [LIVE_CHANNEL, live]);
     this.stats.batches++;
     this.stats.rows += readings.length;
   }
@@ -196,7 +259,9 @@ interface DeviceUpdate extends DeviceState {
 }
 
 /** One row per device and batch (an upsert may not touch a row twice), latest state wins, sorted against deadlocks. */
-export function mergeDeviceUpdates(data: Array<{ deviceId: string; receivedAt: Date; device?: DeviceState }>): DeviceUpdate[] {
+export function mergeDeviceUpdates(
+  data: Array<{ deviceId: string; receivedAt: Date; device?: DeviceState }>,
+): DeviceUpdate[] {
   const byId = new Map<string, DeviceUpdate>();
   for (const d of data) {
     const u = byId.get(d.deviceId) ?? { id: d.deviceId, seen: d.receivedAt };
@@ -210,4 +275,4 @@ export function mergeDeviceUpdates(data: Array<{ deviceId: string; receivedAt: D
 }
 
 /** PostgreSQL text cannot hold NUL; a raw topic may. */
-const noNul = (s: string): string => s.replace(/\u0000/g, '\uFFFD');
+const noNul = (s: string): string => s.split('\u0000').join('\uFFFD');

@@ -2,12 +2,14 @@ import { ApiKey } from './api-key.entity';
 import { DeadLetter } from './dead-letter.entity';
 import { Device } from './device.entity';
 import { Reading } from './reading.entity';
+import { ReadingHourly } from './reading-hourly.entity';
 import { User } from './user.entity';
 
 export * from './api-key.entity';
 export * from './dead-letter.entity';
 export * from './device.entity';
 export * from './reading.entity';
+export * from './reading-hourly.entity';
 export * from './user.entity';
 
-export const ENTITIES = [Device, Reading, DeadLetter, User, ApiKey];
+export const ENTITIES = [Device, Reading, ReadingHourly, DeadLetter, User, ApiKey];

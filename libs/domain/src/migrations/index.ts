@@ -1,4 +1,5 @@
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
+import { ReadingsHourly1795392000000 } from './1795392000000-readings-hourly';
 
 /** Every migration in order; the only way the schema changes (synchronize is never on). */
-export const MIGRATIONS = [InitialSchema1767225600000];
+export const MIGRATIONS = [InitialSchema1767225600000, ReadingsHourly1795392000000];

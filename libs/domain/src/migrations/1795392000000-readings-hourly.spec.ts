@@ -1,0 +1,56 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+
+import { adminUrl, databaseUrl } from '../../../../test/support/database';
+import { dataSourceOptions, runMigrations } from '../data-source';
+import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
+
+describe('ReadingsHourly1795392000000', () => {
+  const name = `sensorhub_test_${process.env.SENSORHUB_TEST_RUN ?? 'x'}_${process.pid}_rollup_migration`;
+  const url = databaseUrl(adminUrl(), name);
+  let admin: Client;
+  let db: Client;
+
+  beforeAll(async () => {
+    admin = new Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    // a half-hour session zone would shift date_trunc('hour', timestamptz) buckets; the rollup must stay in UTC hours
+    await admin.query(`ALTER DATABASE "${name}" SET timezone = 'Asia/Kolkata'`);
+    const before = new DataSource(
+      dataSourceOptions(url, { migrations: [InitialSchema1767225600000], logging: false }),
+    );
+    await before.initialize();
+    await before.runMigrations();
+    await before.destroy();
+    db = new Client({ connectionString: url });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await admin?.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin?.end();
+  });
+
+  it('back-fills readings_hourly in UTC hours from the readings stored before it', async () => {
+    await db.query(
+      `INSERT INTO readings (device_id, metric, ts, value)
+       SELECT 'd' || (i % 3), m, TIMESTAMPTZ '2026-03-01 00:00:00+00' + i * interval '97 seconds', (i * 7919 % 1000) / 10.0
+       FROM generate_series(0, 5000) i, unnest(ARRAY['temperature', 'humidity']) m`,
+    );
+    expect(await runMigrations(url)).toEqual(['ReadingsHourly1795392000000']);
+    const rollup = await db.query(
+      `SELECT device_id, metric, bucket, min, max, sum, count::int FROM readings_hourly ORDER BY 1, 2, 3`,
+    );
+    const raw = await db.query(
+      `SELECT device_id, metric, date_trunc('hour', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket,
+              min(value), max(value), sum(value), count(*)::int
+       FROM readings GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
+    expect(rollup.rows.length).toBeGreaterThan(100);
+    expect(rollup.rows.map((r) => ({ ...r, sum: Number(r.sum.toFixed(6)) }))).toEqual(
+      raw.rows.map((r) => ({ ...r, sum: Number(r.sum.toFixed(6)) })),
+    );
+  });
+});
