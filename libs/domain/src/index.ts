@@ -7,3 +7,4 @@ export * from './wire/parse';
 export * from './wire/topics';
 export * from './auth/password';
 export * from './wire/live';
+export * from './config/validate-env';

@@ -1,21 +1,9 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { ConfigError, LOG_LEVELS, LogLevel, toInt, validateEnv } from '@sensorhub/domain';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+export { ConfigError, LOG_LEVELS };
+export type { LogLevel };
 
 /** Every setting of apps/api, read once from the environment and validated (see .env.example). */
 export class ApiConfig {
@@ -112,32 +100,9 @@ const OPTIONAL_KEYS = [
 ];
 export const CONFIG_KEYS = new Set([...Object.keys(new ApiConfig()), ...OPTIONAL_KEYS]);
 
-export class ConfigError extends Error {
-  constructor(
-    message: string,
-    readonly keys: string[] = [],
-  ) {
-    super(message);
-  }
-}
-
 /** Validates `env`; a bad value throws a ConfigError naming its key. */
 export function validateApiConfig(env: Record<string, unknown>): ApiConfig {
-  const known = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => CONFIG_KEYS.has(k) && v !== undefined && v !== ''),
-  );
-  const config = plainToInstance(ApiConfig, known, { exposeDefaultValues: true });
-  const errors = validateSync(config, { skipMissingProperties: false });
-  if (errors.length) {
-    const lines = errors.map(
-      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ') || 'invalid'}`,
-    );
-    throw new ConfigError(
-      `invalid configuration:\n  ${lines.join('\n  ')}`,
-      errors.map((e) => e.property),
-    );
-  }
-  return config;
+  return validateEnv(ApiConfig, env, OPTIONAL_KEYS);
 }
 
 /** `15m` → 900; a bare number is seconds. */

@@ -1,24 +1,8 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  validateSync,
-} from 'class-validator';
+import { ConfigError, LOG_LEVELS, LogLevel, toBool, toInt, validateEnv } from '@sensorhub/domain';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || typeof value === 'boolean'
-    ? value
-    : ['true', '1', 'yes'].includes(String(value).toLowerCase())
-      ? true
-      : ['false', '0', 'no', ''].includes(String(value).toLowerCase())
-        ? false
-        : value;
+export { ConfigError };
 
 /** Every setting of apps/ingest, read once from the environment and validated (see .env.example). */
 export class IngestConfig {
@@ -40,21 +24,21 @@ export class IngestConfig {
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'INGEST_SHARED_GROUP must be 1-64 of [A-Za-z0-9_-]' })
   INGEST_SHARED_GROUP?: string;
 
-  @Transform(({ value }) => Number(value))
+  @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(50_000)
   INGEST_BATCH_SIZE = 5000;
 
   /** upper bound on how long a message may wait for its batch to be written */
-  @Transform(({ value }) => Number(value))
+  @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(10_000)
   INGEST_BATCH_MAX_WAIT_MS = 50;
 
   /** unacknowledged messages held in memory before ingest stops reading from the broker */
-  @Transform(({ value }) => Number(value))
+  @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
@@ -64,52 +48,38 @@ export class IngestConfig {
   @IsBoolean()
   INGEST_REQUIRE_REGISTERED = false;
 
-  @Transform(({ value }) => Number(value))
+  @Transform(toInt)
   @IsInt()
   @Min(16)
   @Max(16 * 1024 * 1024)
   INGEST_MAX_PAYLOAD_BYTES = 65_536;
 
-  @Transform(({ value }) => Number(value))
+  @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(36_500)
   INGEST_TS_MAX_AGE_DAYS = 30;
 
-  @Transform(({ value }) => Number(value))
+  @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(86_400)
   INGEST_TS_MAX_SKEW_SECONDS = 300;
 
   /** how long SIGTERM waits for the current batch to commit before exiting without acking it */
-  @Transform(({ value }) => Number(value))
+  @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(600_000)
   INGEST_SHUTDOWN_TIMEOUT_MS = 10_000;
 
-  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'log';
 }
 
 const OPTIONAL_KEYS = ['DATABASE_URL', 'MQTT_URL', 'MQTT_USERNAME', 'MQTT_PASSWORD', 'INGEST_SHARED_GROUP'];
 
-export class ConfigError extends Error {}
-
 /** Validates `env`; a bad value throws a ConfigError naming its key. */
 export function validateIngestConfig(env: Record<string, unknown>): IngestConfig {
-  const keys = new Set([...Object.keys(new IngestConfig()), ...OPTIONAL_KEYS]);
-  const known = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => keys.has(k) && v !== undefined && v !== ''),
-  );
-  const config = plainToInstance(IngestConfig, known, { exposeDefaultValues: true });
-  const errors = validateSync(config, { skipMissingProperties: false });
-  if (errors.length) {
-    const lines = errors.map(
-      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ') || 'invalid'}`,
-    );
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  return config;
+  return validateEnv(IngestConfig, env, OPTIONAL_KEYS);
 }
