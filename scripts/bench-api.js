@@ -105,7 +105,8 @@ function freePort() {
 /** The built api as its own process (as in production), ready once it answers HTTP. */
 async function startApi(databaseUrl) {
   const port = await freePort();
-  const proc = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS || '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps/api/dist/main.js')], {
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,

@@ -4,7 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { API_CONFIG } from '../config/config.tokens';
-import { ApiConfig } from '../config/api.config';
+import { ApiConfig, jwtKey } from '../config/api.config';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -20,7 +20,8 @@ import { TicketsService } from './tickets.service';
     JwtModule.registerAsync({
       inject: [API_CONFIG],
       useFactory: (c: ApiConfig) => ({
-        secret: c.JWT_SECRET,
+        // @nestjs/jwt types the secret as string | Buffer; jsonwebtoken takes a KeyObject as is
+        secret: jwtKey(c) as unknown as string,
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 
 import { API_CONFIG } from '../config/config.tokens';
-import { ApiConfig } from '../config/api.config';
+import { ApiConfig, jwtKey } from '../config/api.config';
 import { Principal } from '../common/decorators/principal.decorator';
 import { unauthorized } from '../common/errors';
 import { UsersService } from '../users/users.service';
@@ -24,7 +24,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.JWT_SECRET,
+      secretOrKey: jwtKey(config) as unknown as string,
       audience: ACCESS_AUDIENCE,
       algorithms: ['HS256'],
       ignoreExpiration: false,

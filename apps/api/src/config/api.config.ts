@@ -1,3 +1,5 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
+
 import { ConfigError, LOG_LEVELS, LogLevel, toInt, validateEnv } from '@sensorhub/domain';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
@@ -104,6 +106,13 @@ export const CONFIG_KEYS = new Set([...Object.keys(new ApiConfig()), ...OPTIONAL
 export function validateApiConfig(env: Record<string, unknown>): ApiConfig {
   return validateEnv(ApiConfig, env, OPTIONAL_KEYS);
 }
+
+/**
+ * The JWT secret as a KeyObject: given a string, jsonwebtoken first tries (and fails) to read it as a PEM public key
+ * on every verify, which cost ~0.5 ms of CPU per authenticated request.
+ */
+export const jwtKey = (config: Pick<ApiConfig, 'JWT_SECRET'>): KeyObject =>
+  createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
 
 /** `15m` → 900; a bare number is seconds. */
 export function durationSeconds(text: string): number {

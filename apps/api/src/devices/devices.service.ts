@@ -19,7 +19,9 @@ const LATEST_SQL = (oneDevice: boolean) => `
     UNION ALL
     SELECT n.device_id, n.metric FROM pairs p CROSS JOIN LATERAL (
       SELECT r.device_id, r.metric FROM readings r
-      WHERE (r.device_id, r.metric) > (p.device_id, p.metric) ${oneDevice ? 'AND r.device_id = $1' : ''}
+      -- one device: equality plus metric > … keeps both as index bounds (a row comparison next to the equality was
+      -- used as a filter only, reading every row of the device)
+      WHERE ${oneDevice ? 'r.device_id = $1 AND r.metric > p.metric' : '(r.device_id, r.metric) > (p.device_id, p.metric)'}
       ORDER BY r.device_id, r.metric LIMIT 1) n
   )
   SELECT p.device_id, p.metric, l.ts, l.value FROM pairs p CROSS JOIN LATERAL (
