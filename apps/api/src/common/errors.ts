@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   THROTTLED: 'too many requests or failed logins; retry after the Retry-After header (seconds)',
   BROKER_UNAVAILABLE: 'the MQTT broker did not acknowledge the publish in time',
   SERVICE_UNAVAILABLE: 'a dependency is down (health check)',
+  DATABASE_UNAVAILABLE:
+    'PostgreSQL cannot be reached right now; retry after the Retry-After header (seconds)',
   INTERNAL_ERROR: 'unexpected server error; details.correlationId finds it in the logs',
 } as const;
 

@@ -6,6 +6,33 @@ import { Request, Response } from 'express';
 import { JsonLogger } from '../logging/json-logger';
 import { ApiError, CODE_BY_STATUS, ErrorCode } from '../errors';
 
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart) */
+const UNREACHABLE_SQLSTATE = /^(08|57P0[1-3])/;
+const UNREACHABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** Connection-level failures (pg or pg-pool), as opposed to an error in a query. */
+export function isDatabaseUnreachable(e: unknown): boolean {
+  // duck-typed: errors raised inside pg may come from another realm (instanceof Error is false under Jest)
+  if (typeof e !== 'object' || e === null || typeof (e as Error).message !== 'string') return false;
+  const err = e as Error & { code?: string; driverError?: { code?: string; message?: string } };
+  const code = err.driverError?.code ?? err.code;
+  if (typeof code === 'string' && (UNREACHABLE_SQLSTATE.test(code) || UNREACHABLE_ERRNO.has(code)))
+    return true;
+  // passport re-wraps errors from a strategy's validate() as new Error(String(err)): only the message is left
+  const message = err.driverError?.message ?? err.message;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect (ECONNREFUSED|ETIMEDOUT)|read ECONNRESET/.test(
+    message,
+  );
+}
+
 /** The one error shape `{statusCode, code, message, details?}`; unknown errors become a logged 500 with a correlation id. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -31,6 +58,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (typeof body === 'object' && body && 'info' in body) details = body;
       if (statusCode === 404 && !(typeof body === 'object' && body && 'code' in body))
         message = `no route ${req.method} ${req.path}`;
+    } else if (isDatabaseUnreachable(exception)) {
+      statusCode = 503;
+      code = 'DATABASE_UNAVAILABLE';
+      message = 'the database cannot be reached; try again shortly';
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      this.logger.warn(
+        {
+          msg: 'database unreachable',
+          method: req.method,
+          path: req.path,
+          error: (exception as Error).message,
+        },
+        'ExceptionFilter',
+      );
     } else {
       statusCode = 500;
       code = 'INTERNAL_ERROR';

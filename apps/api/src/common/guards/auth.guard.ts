@@ -1,4 +1,4 @@
-import { ExecutionContext, HttpException, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { Request } from 'express';
@@ -41,8 +41,9 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
-    if (err instanceof HttpException) throw err;
-    if (err || !user) {
+    // an error from validate() (e.g. the database is down) is not a bad token: let the filter map it
+    if (err) throw err;
+    if (!user) {
       throw unauthorized(
         (info as Error | undefined)?.name === 'TokenExpiredError' ? 'token expired' : 'invalid token',
       );
