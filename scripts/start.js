@@ -214,7 +214,8 @@ async function waitForHttp(url, timeoutMs = 60_000) {
 }
 
 main().catch((err) => {
-  if (err instanceof StartError || err instanceof PortTakenError) console.error(`npm start: ${err.message}`);
+  if (err instanceof StartError || err instanceof PortTakenError || err.userFacing)
+    console.error(`npm start: ${err.message}`);
   else console.error(err);
   process.exit(1);
 });

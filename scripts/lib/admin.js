@@ -11,9 +11,13 @@ async function ensureAdmin(databaseUrl, { email = 'admin@sensorhub.local', passw
   try {
     const { rowCount } = await db.query('SELECT 1 FROM users WHERE email = $1', [email]);
     if (rowCount) return { created: false, email };
-    const generated = password ? undefined : crypto.randomBytes(12).toString('base64url');
+    const generated = password ? undefined : crypto.randomBytes(15).toString('base64url');
     const plain = password ?? generated;
-    if (plain.length < 8) throw new Error('ADMIN_PASSWORD must be at least 8 characters');
+    if (plain.length < 12) {
+      throw Object.assign(new Error('ADMIN_PASSWORD must be at least 12 characters (as for every user)'), {
+        userFacing: true,
+      });
+    }
     await db.query(`INSERT INTO users (email, password_hash, role) VALUES ($1, $2, 'admin')`, [
       email,
       await hashPassword(plain),
