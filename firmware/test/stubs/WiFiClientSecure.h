@@ -1,27 +1,16 @@
-// Host stub: Arduino-ESP32 2.0.17 Client.h / WiFiClient.h / WiFiClientSecure.h.
+// Host stub: Arduino-ESP32 2.0.17 libraries/WiFiClientSecure/src/WiFiClientSecure.h (the
+// members the sketch uses; Client and WiFiClient come from Arduino.h / WiFi.h as on the device).
 #pragma once
 
 #include "Arduino.h"
-
-class Client : public Stream {
- public:
-  virtual int connect(const char* host, uint16_t port) = 0;
-  virtual uint8_t connected() = 0;
-  virtual void stop() = 0;
-};
-
-class WiFiClient : public Client {
- public:
-  int connect(const char* host, uint16_t port);
-  uint8_t connected();
-  void stop();
-};
+#include "WiFi.h"
 
 class WiFiClientSecure : public WiFiClient {
  public:
   WiFiClientSecure();
+  ~WiFiClientSecure();
   void setCACert(const char* rootCA);
   void setCertificate(const char* client_ca);
   void setPrivateKey(const char* private_key);
-  void setHandshakeTimeout(unsigned long handshake_timeout);
+  void setHandshakeTimeout(unsigned long handshake_timeout);  // seconds
 };

@@ -2,5 +2,7 @@
 #pragma once
 #include <cstdint>
 typedef int esp_err_t;
+extern "C" {
 esp_err_t esp_sleep_enable_timer_wakeup(uint64_t time_in_us);
 void esp_deep_sleep_start(void) __attribute__((noreturn));
+}
