@@ -48,6 +48,7 @@ const ROUTES: RouteCase[] = [
   { method: 'post', path: '/api/v1/devices/nope/commands', need: 'operator', body: { command: 'ping' } },
   { method: 'get', path: '/api/v1/devices/nope/readings?metric=temperature', need: 'viewer' },
   { method: 'get', path: '/api/v1/devices/nope/readings/export', need: 'viewer' },
+  { method: 'get', path: '/api/v1/sparklines?devices=nope', need: 'viewer' },
   {
     method: 'post',
     path: '/api/v1/packets',

@@ -214,6 +214,72 @@ describe('devices, readings and messages', () => {
     }
   });
 
+  it('averages the last hour of every metric of many devices in one request, like a direct date_bin aggregation', async () => {
+    // inside the window by minutes, so the API's now() and this test's agree on which rows count; metrics the
+    // messages tests do not count
+    await db.client.query(
+      `INSERT INTO readings (device_id, metric, ts, value)
+       SELECT d, m, t, (extract(epoch FROM t)::bigint % 13) + length(m) + length(d)
+       FROM unnest(ARRAY['spark-a', 'spark-b']) d, unnest(ARRAY['co2', 'lux']) m,
+            generate_series(now() - interval '50 minutes', now() - interval '1 minute', interval '20 seconds') t`,
+    );
+    await db.client.query(
+      `INSERT INTO readings (device_id, metric, ts, value) VALUES
+        ('spark-a', 'co2', now() - interval '2 hours', 1000), ('spark-a', 'pressure', now() - interval '2 hours', 1000),
+        ('spark-old', 'co2', now() - interval '61 minutes', 1000)`,
+    );
+    const res = await http()
+      .get('/api/v1/sparklines')
+      .query({ devices: 'spark-a,spark-old,spark-b,no-such-device', window: 3600, points: 30 })
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    expect(res.body).toMatchObject({ window: 3600, points: 30, bucketSeconds: 125 }); // ⌈3600 / 29⌉
+    const { rows } = await db.client.query(
+      `SELECT device_id, metric, date_bin('125 seconds', ts, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS ts, avg(value)
+       FROM readings WHERE device_id = ANY($1) AND ts >= now() - interval '1 hour'
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [['spark-a', 'spark-b', 'spark-old', 'no-such-device']],
+    );
+    type Series = { deviceId: string; metric: string; points: { ts: string; avg: number }[] };
+    const series: Series[] = res.body.series;
+    // spark-old (61 minutes ago), spark-a's pressure (2 hours ago) and the unknown id have no series
+    expect(series.map((s) => `${s.deviceId}/${s.metric}`)).toEqual([
+      'spark-a/co2',
+      'spark-a/lux',
+      'spark-b/co2',
+      'spark-b/lux',
+    ]);
+    const got = series.flatMap((s) => s.points.map((p) => [s.deviceId, s.metric, p.ts, p.avg]));
+    expect(got.map((g) => g.slice(0, 3))).toEqual(
+      rows.map((r) => [r.device_id, r.metric, r.ts.toISOString()]),
+    );
+    got.forEach((g, i) => expect(g[3]).toBeCloseTo(rows[i].avg, 9));
+    for (const s of series) expect(s.points.length).toBeLessThanOrEqual(30);
+  });
+
+  it('rejects a bad device list, window or points with VALIDATION_FAILED naming the field', async () => {
+    const tooMany = Array.from({ length: 201 }, (_, i) => `d${i}`).join(',');
+    for (const [query, field] of [
+      [{ devices: 'spark-a,bad/id' }, 'devices'],
+      [{ devices: '' }, 'devices'],
+      [{}, 'devices'],
+      [{ devices: tooMany }, 'devices'],
+      [{ devices: 'spark-a', window: 59 }, 'window'],
+      [{ devices: 'spark-a', points: 121 }, 'points'],
+      [{ devices: 'spark-a', points: 1 }, 'points'],
+    ] as const) {
+      const res = await http()
+        .get('/api/v1/sparklines')
+        .query(query)
+        .auth(viewer, { type: 'bearer' })
+        .expect(400);
+      expect(res.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ field })],
+      });
+    }
+  });
+
   it('streams the raw rows of a range as CSV without a cap', async () => {
     const res = await http()
       .get('/api/v1/devices/big/readings/export')

@@ -145,6 +145,11 @@ describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, (
       await page.locator(`[data-device="${id}"] [data-testid=last-seen]`).textContent(),
       /\d+ s ago/,
     );
+    await waitFor(
+      () => page.locator(`[data-device="${id}"] sh-sparkline path`).count(),
+      10_000,
+      'sparklines',
+    );
     await shot(page, '06-overview-live');
     await page.context().close();
   });

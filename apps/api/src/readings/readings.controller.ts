@@ -8,6 +8,7 @@ import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Roles } from '../common/decorators/auth.decorators';
 import { DEVICE_ID_PARAM } from '../devices/dto/device.dto';
 import { ExportQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
+import { SparklinesDto, SparklinesQueryDto } from './dto/sparklines.dto';
 import { ReadingsService } from './readings.service';
 
 @ApiTags('readings')
@@ -47,5 +48,25 @@ export class ReadingsController {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${id}${q.metric ? `-${q.metric}` : ''}.csv"`);
     await pipeline(csv, res).catch(() => undefined); // a client that goes away ends the export
+  }
+}
+
+@ApiTags('readings')
+@Controller('sparklines')
+export class SparklinesController {
+  constructor(private readonly readings: ReadingsService) {}
+
+  @Get()
+  @Roles('viewer')
+  @ApiOperation({
+    summary: 'Recent trend of every metric of up to 200 devices in one request, for sparklines',
+    description:
+      'Per (device, metric) with readings in the last `window` seconds: the mean of at most `points` date_bin buckets ' +
+      'of ⌈window / (points − 1)⌉ s at UTC multiples of the width. Devices without recent readings (or unknown) have no series.',
+  })
+  @ApiOkResponse({ type: SparklinesDto })
+  @ApiErrors(400)
+  sparklines(@Query() q: SparklinesQueryDto): Promise<SparklinesDto> {
+    return this.readings.sparklines(q);
   }
 }

@@ -8,6 +8,7 @@ import { badRequest } from '../common/errors';
 import { DevicesService } from '../devices/devices.service';
 import { chooseBucketSeconds, DAY_SECONDS } from './bucket';
 import { ExportQueryDto, PointDto, RangeQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
+import { SparklineSeriesDto, SparklinesDto, SparklinesQueryDto } from './dto/sparklines.dto';
 import {
   BUCKET_SQL,
   EXPORT_SQL,
@@ -16,6 +17,7 @@ import {
   ROLLUP_BUCKET_SQL,
   ROLLUP_COUNT_SQL,
   ROLLUP_LOCAL_BUCKET_SQL,
+  SPARKLINES_SQL,
   wholeHours,
 } from './readings.sql';
 
@@ -79,6 +81,29 @@ export class ReadingsService {
   private async countWholeHours(deviceId: string, metric: string, a: Date, b: Date): Promise<number> {
     const [{ n }] = await this.db.query<{ n: number }[]>(ROLLUP_COUNT_SQL, [deviceId, metric, a, b]);
     return n;
+  }
+
+  /**
+   * Every metric of the devices with readings in the last `window` seconds, averaged in at most `points` buckets, in
+   * one statement: the overview's trend lines for hundreds of devices in a request. Unknown ids simply have no series.
+   */
+  async sparklines(q: SparklinesQueryDto): Promise<SparklinesDto> {
+    // a closed window of w seconds touches at most ⌊w / width⌋ + 1 aligned buckets: ≤ points for this width
+    const bucketSeconds = Math.ceil(q.window / (q.points - 1));
+    const rows = await this.db.query<{ device_id: string; metric: string; ts: Date; avg: number }[]>(
+      SPARKLINES_SQL,
+      [q.devices, `${q.window} seconds`, `${bucketSeconds} seconds`],
+    );
+    const series: SparklineSeriesDto[] = [];
+    let last: SparklineSeriesDto | undefined;
+    for (const r of rows) {
+      if (last?.deviceId !== r.device_id || last.metric !== r.metric) {
+        last = { deviceId: r.device_id, metric: r.metric, points: [] };
+        series.push(last);
+      }
+      last.points.push({ ts: r.ts, avg: r.avg });
+    }
+    return { window: q.window, points: q.points, bucketSeconds, series };
   }
 
   /**

@@ -62,3 +62,24 @@ SELECT date_bin($5::interval, ts AT TIME ZONE $8, TIMESTAMP '2000-01-03') AT TIM
 
 export const EXPORT_SQL = (withMetric: boolean) => `SELECT metric, ts, value FROM readings
   WHERE device_id = $1 ${withMetric ? 'AND metric = $4' : ''} AND ts >= $2 AND ts < $3 ORDER BY ${withMetric ? 'ts' : 'metric, ts'}`;
+
+/**
+ * Sparklines of devices $1 (text[]): the (device, metric) pairs by a loose index scan over the primary key (one probe
+ * per pair, as the devices list finds its latest values; equality plus `metric >` keeps both as index bounds), then
+ * per pair one range read of the key (device_id, metric, ts) over the window [now() − $2, now()], averaged in $3-wide
+ * buckets at UTC multiples of the width from Monday 2000-01-03. Pairs without readings in the window give no rows.
+ */
+export const SPARKLINES_SQL = `WITH RECURSIVE pairs AS (
+    SELECT d.id AS device_id, f.metric FROM unnest($1::text[]) AS d(id) CROSS JOIN LATERAL (
+      SELECT r.metric FROM readings r WHERE r.device_id = d.id ORDER BY r.metric LIMIT 1) f
+    UNION ALL
+    SELECT p.device_id, n.metric FROM pairs p CROSS JOIN LATERAL (
+      SELECT r.metric FROM readings r WHERE r.device_id = p.device_id AND r.metric > p.metric
+      ORDER BY r.metric LIMIT 1) n
+  )
+  SELECT p.device_id, p.metric, b.ts, b.avg FROM pairs p CROSS JOIN LATERAL (
+    SELECT date_bin($3::interval, r.ts, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS ts, avg(r.value) AS avg
+    FROM readings r
+    WHERE r.device_id = p.device_id AND r.metric = p.metric AND r.ts >= now() - $2::interval AND r.ts <= now()
+    GROUP BY 1 ORDER BY 1) b
+  ORDER BY p.device_id, p.metric, b.ts`;

@@ -15,6 +15,7 @@ import {
   Role,
   Series,
   SeriesPoint,
+  Sparkline,
   User,
 } from './api.types';
 
@@ -77,6 +78,23 @@ export class ApiClient {
     });
     const raw = await this.get<Raw>(`/devices/${encodeURIComponent(deviceId)}/readings`, params);
     return toSeries(raw, q.metric);
+  }
+
+  /** Every metric of up to 200 devices with readings in the last windowSeconds, in at most `points` bucket means. */
+  async sparklines(ids: string[], windowSeconds: number, points: number): Promise<Sparkline[]> {
+    const params = new HttpParams({
+      fromObject: { devices: ids.join(','), window: String(windowSeconds), points: String(points) },
+    });
+    const raw = await this.get<Raw>('/sparklines', params);
+    return ((raw['series'] ?? []) as Raw[]).map((s) => ({
+      deviceId: String(s['deviceId']),
+      metric: String(s['metric']),
+      points: ((s['points'] ?? []) as Raw[]).flatMap((p) => {
+        const t = time(p['ts']);
+        const avg = num(p['avg']);
+        return t === null || avg === null ? [] : [{ t, avg }];
+      }),
+    }));
   }
 
   /**

@@ -64,6 +64,13 @@ export interface Series {
   points: SeriesPoint[];
 }
 
+/** The recent trend of one metric of one device: bucket means, ascending. */
+export interface Sparkline {
+  deviceId: string;
+  metric: string;
+  points: { t: number; avg: number }[];
+}
+
 export interface ReadingsQuery {
   metric: string;
   from: number;

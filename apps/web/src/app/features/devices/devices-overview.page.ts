@@ -3,6 +3,7 @@ import {
   Component,
   DestroyRef,
   computed,
+  effect,
   inject,
   input,
   signal,
@@ -21,9 +22,13 @@ import { displayName, isOnline } from './device-status';
 type StatusFilter = 'all' | 'online' | 'offline';
 type Spark = (readonly [number, number])[];
 
-const SPARK_WINDOW_MS = 3_600_000;
+const SPARK_WINDOW_S = 3600;
 const SPARK_POINTS = 40;
-const SPARK_DEVICES = 40;
+/** the most ids GET /sparklines takes */
+const SPARK_CHUNK = 200;
+const SPARK_DEBOUNCE_MS = 300;
+/** a device fetched this recently is not fetched again when it comes back into view (live events keep it current) */
+const SPARK_FRESH_MS = 60_000;
 
 @Component({
   selector: 'sh-devices-overview',
@@ -323,6 +328,8 @@ export class DevicesOverviewPage {
   protected readonly query = signal('');
   protected readonly status = signal<StatusFilter>('all');
   private readonly sparks = signal<Record<string, Spark>>({});
+  /** when each device's sparklines were last requested (epoch ms) */
+  private readonly sparksFetchedAt = new Map<string, number>();
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected readonly onlineCount = computed(
@@ -339,8 +346,23 @@ export class DevicesOverviewPage {
       .sort((a, b) => displayName(a).localeCompare(displayName(b)));
   });
 
+  /** The shown devices' ids as one string: changes only when the shown set does, not on every live update. */
+  private readonly shownIds = computed(() =>
+    this.visible()
+      .map((d) => d.id)
+      .join(','),
+  );
+
   constructor() {
     void this.load();
+    effect((onCleanup) => {
+      const ids = this.shownIds();
+      if (!ids) return;
+      // the first set at once; later changes (typing a search) once they pause
+      const delay = this.sparksFetchedAt.size ? SPARK_DEBOUNCE_MS : 0;
+      const timer = setTimeout(() => void this.loadSparks(ids.split(',')), delay);
+      onCleanup(() => clearTimeout(timer));
+    });
     const stop = this.live.listen({ readings: (r) => this.onReadings(r), devices: (d) => this.onDevices(d) });
     inject(DestroyRef).onDestroy(() => {
       stop();
@@ -353,7 +375,6 @@ export class DevicesOverviewPage {
     try {
       const list = await this.api.devices();
       this.devices.set(list);
-      void this.loadSparks(list);
     } catch (e) {
       this.error.set((e as { message?: string }).message ?? 'Unknown error');
     }
@@ -376,34 +397,34 @@ export class DevicesOverviewPage {
     return this.sparks()[`${id}\u0000${metric}`] ?? [];
   }
 
-  /** Last hour per metric, a few requests at a time, for the first devices shown (the API throttles per client). */
-  private async loadSparks(all: DeviceSummary[]): Promise<void> {
-    const list = [...all]
-      .sort((a, b) => displayName(a).localeCompare(displayName(b)))
-      .slice(0, SPARK_DEVICES);
-    const jobs = list.flatMap((d) => d.metrics.map((m) => ({ id: d.id, metric: m.metric })));
-    const to = Date.now();
-    const run = async () => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) {
-        const { id, metric } = job;
-        try {
-          const s = await this.api.readings(id, {
-            metric,
-            from: to - SPARK_WINDOW_MS,
-            to,
-            maxPoints: SPARK_POINTS,
-          });
-          const pts: Spark = s.points.map((p) => [p.t, p.avg] as const);
-          this.sparks.update((all) => ({
-            ...all,
-            [`${id}\u0000${metric}`]: merge(pts, all[`${id}\u0000${metric}`] ?? []),
-          }));
-        } catch {
-          /* a missing sparkline is not worth an error state */
-        }
+  /**
+   * Last hour of every metric of the shown devices not fetched lately, top of the page first, one request per
+   * SPARK_CHUNK devices. Fetched buckets replace what a key held up to its last bucket; live points after it stay.
+   */
+  private async loadSparks(ids: string[]): Promise<void> {
+    const now = Date.now();
+    const due = ids.filter((id) => now - (this.sparksFetchedAt.get(id) ?? -Infinity) >= SPARK_FRESH_MS);
+    for (const id of due) this.sparksFetchedAt.set(id, now);
+    for (let i = 0; i < due.length; i += SPARK_CHUNK) {
+      const chunk = due.slice(i, i + SPARK_CHUNK);
+      try {
+        const series = await this.api.sparklines(chunk, SPARK_WINDOW_S, SPARK_POINTS);
+        this.sparks.update((all) => {
+          const next = { ...all };
+          for (const s of series) {
+            const k = `${s.deviceId}\u0000${s.metric}`;
+            const pts: Spark = s.points.map((p) => [p.t, p.avg] as const);
+            const last = pts.length ? pts[pts.length - 1][0] : -Infinity;
+            const live = (all[k] ?? []).filter(([t]) => t > last);
+            next[k] = merge(pts, live);
+          }
+          return next;
+        });
+      } catch {
+        // a missing sparkline is not worth an error state; the next change of the shown set tries again
+        for (const id of chunk) this.sparksFetchedAt.delete(id);
       }
-    };
-    await Promise.all(Array.from({ length: 4 }, run));
+    }
   }
 
   private onReadings(batch: LiveReading[]): void {
@@ -431,7 +452,7 @@ export class DevicesOverviewPage {
         return { ...d, metrics, lastSeen };
       }),
     );
-    const cutoff = Date.now() - SPARK_WINDOW_MS;
+    const cutoff = Date.now() - SPARK_WINDOW_S * 1000;
     this.sparks.update((all) => {
       const next = { ...all };
       for (const r of batch) {
