@@ -209,6 +209,10 @@ async function main() {
         `/api/v1/devices/${DEVICE}/readings?metric=temperature&from=${new Date(end - 3_600_000).toISOString()}&to=${end.toISOString()}`,
       ],
       ['GET messages (key, limit 100)', '/api/v1/messages?key=humidity&limit=100'],
+      [
+        'GET sparklines (100 devices, 2 metrics)',
+        `/api/v1/sparklines?devices=${Array.from({ length: 100 }, (_, i) => `bench-${i + 2}`).join(',')}`,
+      ],
       ['GET ping', '/api/v1/ping'],
       ['GET auth/me', '/api/v1/auth/me'],
       ['GET users', '/api/v1/users'],
