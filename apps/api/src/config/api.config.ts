@@ -1,6 +1,6 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 
-import { ConfigError, LOG_LEVELS, LogLevel, toInt, validateEnv } from '@sensorhub/domain';
+import { ConfigError, ConnectionConfig, LOG_LEVELS, LogLevel, toInt, validateEnv } from '@sensorhub/domain';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
@@ -8,16 +8,7 @@ export { ConfigError, LOG_LEVELS };
 export type { LogLevel };
 
 /** Every setting of apps/api, read once from the environment and validated (see .env.example). */
-export class ApiConfig {
-  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL: string;
-
-  @Matches(/^(mqtts?|wss?|tcp|tls):\/\//, { message: 'MQTT_URL must be an mqtt:// or mqtts:// URL' })
-  MQTT_URL: string;
-
-  @IsOptional() @IsString() MQTT_USERNAME?: string;
-  @IsOptional() @IsString() MQTT_PASSWORD?: string;
-
+export class ApiConfig extends ConnectionConfig {
   @Transform(toInt)
   @IsInt()
   @Min(0)

@@ -1,20 +1,19 @@
-import { ConfigError, LOG_LEVELS, LogLevel, toBool, toInt, validateEnv } from '@sensorhub/domain';
+import {
+  ConfigError,
+  ConnectionConfig,
+  LOG_LEVELS,
+  LogLevel,
+  toBool,
+  toInt,
+  validateEnv,
+} from '@sensorhub/domain';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export { ConfigError };
 
 /** Every setting of apps/ingest, read once from the environment and validated (see .env.example). */
-export class IngestConfig {
-  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
-  DATABASE_URL: string;
-
-  @Matches(/^(mqtts?|wss?|tcp|tls):\/\//, { message: 'MQTT_URL must be an mqtt:// or mqtts:// URL' })
-  MQTT_URL: string;
-
-  @IsOptional() @IsString() MQTT_USERNAME?: string;
-  @IsOptional() @IsString() MQTT_PASSWORD?: string;
-
+export class IngestConfig extends ConnectionConfig {
   /** stable client id: the broker keeps this session's queue while ingest is down */
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'INGEST_CLIENT_ID must be 1-64 of [A-Za-z0-9_-]' })
   INGEST_CLIENT_ID = 'sensorhub-ingest';

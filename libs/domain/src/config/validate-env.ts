@@ -1,8 +1,20 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { IsOptional, IsString, Matches, validateSync } from 'class-validator';
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The connection settings every app has: PostgreSQL and the MQTT broker. */
+export class ConnectionConfig {
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string;
+
+  @Matches(/^(mqtts?|wss?|tcp|tls):\/\//, { message: 'MQTT_URL must be an mqtt:// or mqtts:// URL' })
+  MQTT_URL: string;
+
+  @IsOptional() @IsString() MQTT_USERNAME?: string;
+  @IsOptional() @IsString() MQTT_PASSWORD?: string;
+}
 
 /** A bad configuration value; the message names each key that is wrong (never its value: it may be a secret). */
 export class ConfigError extends Error {
