@@ -65,3 +65,13 @@ export async function connectClient(url: string, opts: IClientOptions = {}): Pro
   });
   return client;
 }
+
+/** A client id unique to this test run (pids repeat across runs; a reused id would inherit an old session's queue). */
+export const testClientId = (name: string): string =>
+  `${name}-${process.env.SENSORHUB_TEST_RUN ?? process.pid}`;
+
+/** Ends a persistent session (reconnect with clean: true), so a finished test leaves no queue on a shared broker. */
+export async function dropSession(url: string, clientId: string): Promise<void> {
+  const c = await connectClient(url, { clientId, clean: true, reconnectPeriod: 0 });
+  await c.endAsync();
+}

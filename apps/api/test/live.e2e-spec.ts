@@ -3,7 +3,7 @@ import { MqttClient } from 'mqtt';
 import request from 'supertest';
 
 import { createUsers, login, startApi } from '../../../test/support/api';
-import { brokerUrl, connectClient } from '../../../test/support/broker';
+import { brokerUrl, connectClient, dropSession, testClientId } from '../../../test/support/broker';
 import { createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 import { openSse } from '../../../test/support/sse';
@@ -27,7 +27,7 @@ describe('live stream through the real path (MQTT → ingest → NOTIFY → API 
     ingest = startIngest({
       DATABASE_URL: db.url,
       MQTT_URL: brokerUrl(),
-      INGEST_CLIENT_ID: `api-live-test-${process.pid}`,
+      INGEST_CLIENT_ID: testClientId('api-live-test'),
       INGEST_BATCH_MAX_WAIT_MS: '20',
     });
     mqtt = await connectClient(brokerUrl());
@@ -44,6 +44,7 @@ describe('live stream through the real path (MQTT → ingest → NOTIFY → API 
       ingest.proc.kill('SIGTERM');
       await ingest.exited;
     }
+    await dropSession(brokerUrl(), testClientId('api-live-test'));
     await app?.close();
     await db?.drop();
   });

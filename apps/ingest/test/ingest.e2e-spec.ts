@@ -2,7 +2,7 @@ import { MqttClient } from 'mqtt';
 
 import { DEAD_LETTER_REASONS as R } from '@sensorhub/domain';
 
-import { brokerUrl, connectClient } from '../../../test/support/broker';
+import { brokerUrl, connectClient, dropSession, testClientId } from '../../../test/support/broker';
 import { count, createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
@@ -19,7 +19,7 @@ describe('ingest: wire contract end to end', () => {
     ingest = startIngest({
       DATABASE_URL: db.url,
       MQTT_URL: brokerUrl(),
-      INGEST_CLIENT_ID: `ingest-wire-${process.pid}`,
+      INGEST_CLIENT_ID: testClientId('ingest-wire'),
     });
     await ingest.ready;
     pub = await connectClient(brokerUrl());
@@ -29,6 +29,7 @@ describe('ingest: wire contract end to end', () => {
     await pub?.endAsync();
     ingest?.proc.kill('SIGTERM');
     await ingest?.exited;
+    await dropSession(brokerUrl(), testClientId('ingest-wire'));
     await db?.drop();
   });
 

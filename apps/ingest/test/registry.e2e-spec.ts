@@ -2,7 +2,7 @@ import { MqttClient } from 'mqtt';
 
 import { DEAD_LETTER_REASONS } from '@sensorhub/domain';
 
-import { brokerUrl, connectClient } from '../../../test/support/broker';
+import { brokerUrl, connectClient, dropSession, testClientId } from '../../../test/support/broker';
 import { createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
@@ -21,7 +21,7 @@ describe('ingest with INGEST_REQUIRE_REGISTERED=true', () => {
     ingest = startIngest({
       DATABASE_URL: db.url,
       MQTT_URL: brokerUrl(),
-      INGEST_CLIENT_ID: `ingest-reg-${process.pid}`,
+      INGEST_CLIENT_ID: testClientId('ingest-reg'),
       INGEST_REQUIRE_REGISTERED: 'true',
     });
     await ingest.ready;
@@ -32,6 +32,7 @@ describe('ingest with INGEST_REQUIRE_REGISTERED=true', () => {
     await pub?.endAsync();
     ingest?.proc.kill('SIGTERM');
     await ingest?.exited;
+    await dropSession(brokerUrl(), testClientId('ingest-reg'));
     await db?.drop();
   });
 
