@@ -114,6 +114,13 @@ async function main() {
   buildDashboardIfStale();
 
   const common = { ...env, DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl };
+  if (!env.MQTT_URL && env.INGEST_SHARED_GROUP) {
+    // Aedes has no shared subscriptions: a $share/… filter would match nothing and ingest would receive nothing
+    say(
+      'INGEST_SHARED_GROUP ignored: the embedded broker has no shared subscriptions (set MQTT_URL to a Mosquitto)',
+    );
+    delete common.INGEST_SHARED_GROUP;
+  }
   const ingest = run('ingest', 'apps/ingest/dist/main.js', common);
   const api = run('api', 'apps/api/dist/main.js', {
     ...common,

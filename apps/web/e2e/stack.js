@@ -215,6 +215,7 @@ async function startStack(opts = {}) {
       null,
     );
     stops.push(api.stop);
+    const mqtt = require(require.resolve('mqtt', { paths: [ROOT] }));
     const ingest = child(
       'ingest',
       path.join(ROOT, 'apps/ingest/dist/main.js'),
@@ -222,12 +223,20 @@ async function startStack(opts = {}) {
         DATABASE_URL: databaseUrl,
         MQTT_URL: mqttUrl,
         INGEST_CLIENT_ID: `web-e2e-${run}`,
-        INGEST_SHARED_GROUP: `web-e2e-${run}`,
         LOG_LEVEL: 'log',
       },
       'subscribed to',
     );
-    stops.push(ingest.stop);
+    stops.push(async () => {
+      await ingest.stop();
+      // leave no persistent session (and its queue) behind on a shared broker
+      const c = await mqtt.connectAsync(mqttUrl, {
+        clientId: `web-e2e-${run}`,
+        clean: true,
+        reconnectPeriod: 0,
+      });
+      await c.endAsync();
+    });
     await waitFor(
       async () => (await fetch(`${baseUrl}/api/v1/health`)).ok,
       30_000,
@@ -237,7 +246,6 @@ async function startStack(opts = {}) {
     });
     await ingest.ready;
 
-    const mqtt = require(require.resolve('mqtt', { paths: [ROOT] }));
     const publisher = await mqtt.connectAsync(mqttUrl, { clientId: `web-e2e-pub-${run}`, clean: true });
     stops.push(() => publisher.endAsync());
 
