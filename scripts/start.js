@@ -19,9 +19,10 @@ const {
 const { startSimulator } = require('./simulate');
 
 const ROOT = path.resolve(__dirname, '..');
-const DATA = path.join(ROOT, '.data');
-const WEB_DIST = path.join(ROOT, 'apps/web/dist/browser');
 const env = process.env;
+// DATA_DIR: where the embedded PostgreSQL and the generated JWT secret live (default .data/)
+const DATA = env.DATA_DIR ? path.resolve(env.DATA_DIR) : path.join(ROOT, '.data');
+const WEB_DIST = path.join(ROOT, 'apps/web/dist/browser');
 
 class StartError extends Error {}
 
@@ -70,7 +71,13 @@ async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
+  // every port first, so a taken one fails before anything has started
+  const mqttHost = env.MQTT_HOST || '127.0.0.1';
+  const pgPortHint = 'PG_PORT to a free port, or DATABASE_URL to use a running PostgreSQL';
+  const mqttPortHint = 'MQTT_PORT to a free port, or MQTT_URL to use a running broker';
   await assertPortFree(port, host, 'PORT to a free port');
+  if (!env.DATABASE_URL) await assertPortFree(pgPort, '127.0.0.1', pgPortHint);
+  if (!env.MQTT_URL) await assertPortFree(mqttPort, mqttHost, mqttPortHint);
   fs.mkdirSync(DATA, { recursive: true });
 
   let databaseUrl = env.DATABASE_URL;
@@ -78,7 +85,9 @@ async function main() {
     const pg = await startEmbeddedPostgres({
       dir: path.join(DATA, 'postgres'),
       port: pgPort,
-      portVariable: 'PG_PORT to a free port, or DATABASE_URL to use a running PostgreSQL',
+      portVariable: pgPortHint,
+    }).catch((err) => {
+      throw new StartError(`the embedded PostgreSQL did not start: ${String(err.message).split('\n')[0]}`);
     });
     stops.push(pg.stop);
     const admin = new Client({ connectionString: pg.url('postgres') });
@@ -90,11 +99,7 @@ async function main() {
   }
   let mqttUrl = env.MQTT_URL;
   if (!mqttUrl) {
-    const broker = await startEmbeddedBroker({
-      port: mqttPort,
-      host: env.MQTT_HOST || '127.0.0.1',
-      portVariable: 'MQTT_PORT to a free port, or MQTT_URL to use a running broker',
-    });
+    const broker = await startEmbeddedBroker({ port: mqttPort, host: mqttHost, portVariable: mqttPortHint });
     stops.push(broker.stop);
     mqttUrl = broker.url;
   }

