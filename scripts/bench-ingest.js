@@ -80,6 +80,8 @@ async function ingestRate(url, databaseUrl, db) {
         DATABASE_URL: databaseUrl,
         MQTT_URL: url,
         INGEST_CLIENT_ID: clientId,
+        // INGEST_* settings of the bench's environment reach ingest, to measure them
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_'))),
         LOG_LEVEL: 'log',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,6 +109,10 @@ async function ingestRate(url, databaseUrl, db) {
   }
   const t1 = Date.now();
   await pub.endAsync();
+  // peak resident memory of the ingest process (Linux)
+  const peakRss = /VmHWM:\s+(\d+) kB/.exec(
+    require('node:fs').readFileSync(`/proc/${ingest.pid}/status`, 'utf8'),
+  )?.[1];
   ingest.kill('SIGTERM');
   await new Promise((r) => ingest.once('exit', r));
   const { rows } = await db.query(
@@ -120,7 +126,7 @@ async function ingestRate(url, databaseUrl, db) {
     total: Number(rows[0].total),
     distinct: Number(rows[0].distinct_keys),
     batches: batches ? Number(batches[2]) : undefined,
-    rss: undefined,
+    peakRssMb: peakRss ? Number(peakRss) / 1024 : undefined,
   };
 }
 
@@ -160,7 +166,9 @@ async function main() {
     console.log(
       `ingest, published → committed:                ${Math.round(r.rate).toLocaleString('en')} msg/s (${r.landedSeconds.toFixed(2)} s; publishing took ${r.publishSeconds.toFixed(2)} s${r.batches ? `; ${r.batches} batches, ${Math.round(N / r.batches)} rows/batch` : ''})`,
     );
-    console.log(`loss: ${loss}   duplicates: ${dup}`);
+    console.log(
+      `loss: ${loss}   duplicates: ${dup}${r.peakRssMb ? `   ingest peak RSS: ${Math.round(r.peakRssMb)} MB` : ''}`,
+    );
     console.log(`ratio ingest / plain: ${(r.rate / plain).toFixed(2)}`);
   } finally {
     await db.end();
