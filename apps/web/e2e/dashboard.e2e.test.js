@@ -24,6 +24,16 @@ async function newPage(viewport = DESKTOP) {
   return page;
 }
 
+/** Signs in through the API; the response (status and body) tells whether the password is accepted. */
+async function apiLogin(email, password) {
+  const res = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -416,15 +426,51 @@ describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, (
     assert.deepEqual(await op.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent.trim())), [
       'Devices',
     ]);
+    assert.equal(await op.locator('[data-testid=metadata]').count(), 0, 'no metadata list while empty');
     await op.click('[data-testid=edit-device]');
+    await op.waitForSelector('[data-testid=edit-metadata] >> text=No metadata yet.');
+    await shot(op, '18-detail-edit-no-metadata');
     await op.fill('[data-testid=edit-form] input[name=name]', 'Weather station (roof)');
     await op.fill('[data-testid=edit-form] input[name=location]', 'Roof, mast 2');
+    await op.click('[data-testid=add-metadata]');
+    await op.click('[data-testid=add-metadata]');
+    const metaRows = op.locator('[data-testid=edit-metadata] [data-meta-row]');
+    await metaRows.nth(0).locator('input[aria-label=Key]').fill('mast');
+    await metaRows.nth(0).locator('input[aria-label=Value]').fill('M2, north side');
+    await metaRows.nth(1).locator('input[aria-label=Key]').fill('installed by');
+    await metaRows.nth(1).locator('input[aria-label=Value]').fill('Ana');
+    await shot(op, '19-detail-edit-metadata');
     await op.click('[data-testid=edit-form] button[type=submit]');
     await op.waitForSelector('[data-testid=device-name]:has-text("Weather station (roof)")');
-    const dev = await stack.db.query('SELECT name, location FROM devices WHERE id = $1', [id]);
-    assert.deepEqual(dev.rows[0], { name: 'Weather station (roof)', location: 'Roof, mast 2' });
+    const dev = await stack.db.query('SELECT name, location, metadata FROM devices WHERE id = $1', [id]);
+    assert.deepEqual(dev.rows[0], {
+      name: 'Weather station (roof)',
+      location: 'Roof, mast 2',
+      metadata: { mast: 'M2, north side', 'installed by': 'Ana' },
+    });
     await waitForChart(op);
     await shot(op, '15-detail-operator-edited');
+    await op.reload();
+    await op.waitForSelector('[data-testid=metadata]');
+    const metaShown = () =>
+      op.$$eval('[data-testid=metadata] > div', (ds) =>
+        ds.map((d) => [d.querySelector('dt').textContent.trim(), d.querySelector('dd').textContent.trim()]),
+      );
+    assert.deepEqual(await metaShown(), [
+      ['mast', 'M2, north side'],
+      ['installed by', 'Ana'],
+    ]);
+    // the edit form starts from the stored metadata; removing a row removes the key
+    await op.click('[data-testid=edit-device]');
+    await metaRows.nth(1).waitFor();
+    assert.equal(await metaRows.count(), 2);
+    await metaRows.nth(1).locator('button:has-text("Remove")').click();
+    await op.click('[data-testid=edit-form] button[type=submit]');
+    await op.waitForSelector('[data-testid=edit-form]', { state: 'detached' });
+    assert.deepEqual(await metaShown(), [['mast', 'M2, north side']]);
+    await op.reload();
+    await op.waitForSelector('[data-testid=metadata]');
+    assert.deepEqual(await metaShown(), [['mast', 'M2, north side']]);
     await op.context().close();
 
     const viewer = await newPage();
@@ -435,7 +481,133 @@ describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, (
       0,
       'a viewer gets no edit button',
     );
+    assert.equal(await viewer.locator('[data-testid=metadata] dd').textContent(), 'M2, north side');
+    await shot(viewer, '20-detail-viewer-metadata');
     await viewer.context().close();
+  });
+
+  it('lets an operator send commands that arrive on the device topic, and gives a viewer no command controls', async () => {
+    const id = stack.devices[0].id;
+    const topic = `devices/${id}/cmd`;
+    const sub = await stack.subscribe(topic);
+    try {
+      const page = await newPage();
+      await login(page, stack.baseUrl, stack.users.operator, `/devices/${id}`);
+      const form = page.locator('[data-testid=device-command]');
+      await form.waitFor();
+      assert.equal(await form.locator('[data-command=ping]').getAttribute('aria-pressed'), 'true');
+      await form.locator('button[type=submit]').click();
+      await page.waitForSelector('[data-testid=command-result]:has-text("Sent ping at")');
+      await waitFor(() => sub.messages.length >= 1, 10_000, 'the ping on MQTT');
+      assert.equal(sub.messages[0].topic, topic);
+      assert.deepEqual(JSON.parse(sub.messages[0].payload), { command: 'ping' });
+      await waitForChart(page);
+      await shot(page, '21-detail-command-sent');
+
+      // reboot asks first; cancelling sends nothing
+      await form.locator('[data-command=reboot]').click();
+      await form.locator('button[type=submit]').click();
+      await page.waitForSelector('[data-testid=confirm-reboot]');
+      await shot(page, '22-detail-command-reboot-confirm');
+      await form.locator('button:has-text("Cancel")').click();
+      await page.waitForSelector('[data-testid=confirm-reboot]', { state: 'detached' });
+
+      // an interval outside 5–86400 s is refused before sending; a valid one is published with its seconds
+      await form.locator('[data-command=interval]').click();
+      await form.locator('input[name=seconds]').fill('3');
+      await form.locator('button[type=submit]').click();
+      assert.match(await page.locator('[data-testid=command-result].error').textContent(), /5 to 86400/);
+      await form.locator('input[name=seconds]').fill('90');
+      await form.locator('button[type=submit]').click();
+      await page.waitForSelector('[data-testid=command-result]:has-text("Sent interval 90 s at")');
+      await waitFor(() => sub.messages.length >= 2, 10_000, 'the interval on MQTT');
+      assert.deepEqual(JSON.parse(sub.messages[1].payload), { command: 'interval', seconds: 90 });
+      assert.equal(sub.messages.length, 2, 'the cancelled reboot was never published');
+
+      // the API's own error message is shown (a broker outage, simulated at the network edge)
+      await page.route('**/api/v1/devices/*/commands', (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            statusCode: 503,
+            code: 'BROKER_UNAVAILABLE',
+            message: 'broker unavailable',
+          }),
+        }),
+      );
+      await form.locator('[data-command=ping]').click();
+      await form.locator('button[type=submit]').click();
+      assert.equal(
+        (await page.locator('[data-testid=command-result].error').textContent()).trim(),
+        'Not sent: broker unavailable',
+      );
+      await shot(page, '23-detail-command-error');
+      await page.context().close();
+    } finally {
+      await sub.unsubscribe();
+    }
+
+    const viewer = await newPage();
+    await login(viewer, stack.baseUrl, stack.users.viewer, `/devices/${id}`);
+    await waitForChart(viewer);
+    assert.equal(await viewer.locator('[data-testid=device-command]').count(), 0, 'no command form');
+    assert.equal(await viewer.locator('[data-command]').count(), 0, 'no command buttons');
+    assert.equal(await viewer.getByText('Send command').count(), 0);
+    await viewer.context().close();
+  });
+
+  it("lets an admin reset a user's password, showing the API's rule when it is too short", async () => {
+    const email = 'reset.me@sensorhub.test';
+    const admin = await apiLogin(stack.users.admin.email, stack.users.admin.password);
+    const created = await fetch(`${stack.baseUrl}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.body.accessToken}` },
+      body: JSON.stringify({ email, password: 'the-initial-password', role: 'viewer' }),
+    });
+    assert.equal(created.status, 201);
+
+    const page = await newPage();
+    await login(page, stack.baseUrl, stack.users.admin, '/admin/users');
+    const row = page.locator(`tr[data-user="${email}"]`);
+    await row.locator('button:has-text("Reset password")').click();
+    const reset = page.locator(`tr[data-reset="${email}"]`);
+    await reset.locator('input[name=newPassword]').fill('too-short');
+    await reset.locator('button[type=submit]').click();
+    assert.match(
+      await reset.locator('.alert.error').textContent(),
+      /password must be longer than or equal to 12 characters/,
+    );
+    await shot(page, '24-admin-reset-password-error');
+    assert.equal((await apiLogin(email, 'too-short')).status, 401);
+
+    await reset.locator('input[name=newPassword]').fill('a-brand-new-password');
+    await reset.locator('button[type=submit]').click();
+    await reset.locator('.alert.success').waitFor();
+    assert.match(await reset.textContent(), /Password changed/);
+    assert.equal(await reset.locator('input').count(), 0, 'the form closes');
+    await shot(page, '25-admin-reset-password-done');
+    await page.context().close();
+
+    const fresh = await apiLogin(email, 'a-brand-new-password');
+    assert.ok(fresh.status < 300, `login with the new password: ${fresh.status}`);
+    assert.equal(fresh.body.user.email, email);
+    assert.equal((await apiLogin(email, 'the-initial-password')).status, 401, 'the old password is gone');
+
+    // and through the login form
+    const user = await newPage();
+    await login(user, stack.baseUrl, { email, password: 'a-brand-new-password' });
+    assert.equal(await user.textContent('[data-testid=role]'), 'viewer');
+    await user.context().close();
+
+    const phone = await newPage(PHONE);
+    await login(phone, stack.baseUrl, stack.users.admin, '/admin/users');
+    await phone.locator(`tr[data-user="${email}"] button:has-text("Reset password")`).click();
+    await phone.locator(`tr[data-reset="${email}"] input[name=newPassword]`).waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+    await shot(phone, '26-phone-users-reset');
+    await phone.context().close();
   });
 
   it('is usable at phone width', async () => {

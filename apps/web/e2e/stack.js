@@ -262,6 +262,24 @@ async function startStack(opts = {}) {
         publisher.publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), {
           qos: 1,
         }),
+      /**
+       * Subscribes (QoS 1) to one exact topic; resolves once the broker acknowledged the subscription, with the
+       * messages received from then on ({ topic, payload } as text) and an unsubscribe().
+       */
+      subscribe: async (topic) => {
+        const messages = [];
+        const onMessage = (t, payload) =>
+          t === topic && messages.push({ topic: t, payload: payload.toString() });
+        publisher.on('message', onMessage);
+        await publisher.subscribeAsync(topic, { qos: 1 });
+        return {
+          messages,
+          unsubscribe: async () => {
+            publisher.off('message', onMessage);
+            await publisher.unsubscribeAsync(topic);
+          },
+        };
+      },
       stop: stopAll,
     };
   } catch (e) {

@@ -5,6 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import {
   ApiError,
   ApiKey,
+  CommandSent,
   CreatedApiKey,
   DeviceSummary,
   LiveDevice,
@@ -61,9 +62,15 @@ export class ApiClient {
 
   async updateDevice(
     id: string,
-    patch: { name?: string | null; location?: string | null },
+    patch: { name?: string | null; location?: string | null; metadata?: Record<string, unknown> },
   ): Promise<DeviceSummary> {
     return toDevice(await this.patch<Raw>(`/devices/${encodeURIComponent(id)}`, patch));
+  }
+
+  /** Publishes a command to the device (the broker accepted it; the device applies it when connected). */
+  async sendCommand(id: string, body: { command: string; seconds?: number }): Promise<CommandSent> {
+    const raw = await this.post<Raw>(`/devices/${encodeURIComponent(id)}/commands`, body);
+    return { topic: String(raw['topic'] ?? ''), payload: String(raw['payload'] ?? '') };
   }
 
   async readings(deviceId: string, q: ReadingsQuery): Promise<Series> {
@@ -129,6 +136,10 @@ export class ApiClient {
 
   async updateUser(id: string, patch: { role?: Role; disabled?: boolean }): Promise<User> {
     return toUser(await this.patch<Raw>(`/users/${encodeURIComponent(id)}`, patch));
+  }
+
+  async resetPassword(id: string, password: string): Promise<void> {
+    await this.post(`/users/${encodeURIComponent(id)}/password`, { password });
   }
 
   async apiKeys(): Promise<ApiKey[]> {

@@ -45,6 +45,13 @@ export interface DeviceSummary {
   metadata?: Record<string, unknown>;
 }
 
+/** What the API published for a device command. */
+export interface CommandSent {
+  topic: string;
+  /** the JSON sent to the device */
+  payload: string;
+}
+
 /** One point of a series: raw (min = max = avg) or a downsampled bucket. */
 export interface SeriesPoint {
   /** epoch ms (bucket start for buckets) */

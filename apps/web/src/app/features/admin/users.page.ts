@@ -105,6 +105,14 @@ import { StateComponent } from '../../shared/state.component';
                   </td>
                   <td class="muted">{{ date(u.createdAt) }}</td>
                   <td class="actions">
+                    <button
+                      type="button"
+                      class="btn small"
+                      [attr.aria-expanded]="resetFor() === u.id"
+                      (click)="openReset(u)"
+                    >
+                      Reset password
+                    </button>
                     @if (u.id !== meId()) {
                       <button
                         type="button"
@@ -117,6 +125,43 @@ import { StateComponent } from '../../shared/state.component';
                     }
                   </td>
                 </tr>
+                @if (resetFor() === u.id) {
+                  <tr class="reset-row" [attr.data-reset]="u.email">
+                    <td colspan="5">
+                      <div class="reset-box">
+                        <form class="reset" (ngSubmit)="resetPassword(u)">
+                          <label class="field"
+                            >New password
+                            <input
+                              type="password"
+                              name="newPassword"
+                              [attr.aria-label]="'New password for ' + u.email"
+                              [(ngModel)]="newPassword"
+                              autocomplete="new-password"
+                              placeholder="at least 12 characters"
+                          /></label>
+                          <button type="submit" class="btn small primary" [disabled]="resetBusy()">
+                            {{ resetBusy() ? 'Saving…' : 'Set password' }}
+                          </button>
+                          <button type="button" class="btn small" (click)="resetFor.set(null)">Cancel</button>
+                        </form>
+                        @if (resetError(); as e) {
+                          <div class="alert error" role="alert">{{ e }}</div>
+                        }
+                      </div>
+                    </td>
+                  </tr>
+                } @else if (resetDone() === u.id) {
+                  <tr class="reset-row" [attr.data-reset]="u.email">
+                    <td colspan="5">
+                      <div class="reset-box">
+                        <div class="alert success" role="status">
+                          Password changed: {{ u.email }} signs in with the new one from now on.
+                        </div>
+                      </div>
+                    </td>
+                  </tr>
+                }
               }
             </tbody>
           </table>
@@ -144,6 +189,35 @@ import { StateComponent } from '../../shared/state.component';
     }
     .actions {
       text-align: right;
+      white-space: nowrap;
+    }
+    .actions .btn + .btn {
+      margin-left: 6px;
+    }
+    tr:has(+ .reset-row) td {
+      border-bottom: 0;
+    }
+    .reset-row td {
+      background: #fafbfc;
+      padding-top: 4px;
+    }
+    .reset {
+      display: flex;
+      gap: 8px;
+      align-items: flex-end;
+      flex-wrap: wrap;
+    }
+    .reset .field {
+      flex: 0 1 320px;
+    }
+    .reset-row .alert {
+      margin: 10px 0 0;
+    }
+    /* the table scrolls sideways on a phone: the form stays in view at its left edge */
+    .reset-box {
+      position: sticky;
+      left: 16px;
+      width: min(100%, calc(100vw - 74px), 640px);
     }
     select {
       text-transform: capitalize;
@@ -162,6 +236,13 @@ export class UsersPage {
   protected email = '';
   protected password = '';
   protected role: Role = 'viewer';
+
+  // password reset: one user's inline form at a time
+  protected readonly resetFor = signal<string | null>(null);
+  protected readonly resetBusy = signal(false);
+  protected readonly resetError = signal<string | null>(null);
+  protected readonly resetDone = signal<string | null>(null);
+  protected newPassword = '';
 
   protected date(s?: string): string {
     return s ? new Date(s).toLocaleDateString() : '—';
@@ -187,6 +268,29 @@ export class UsersPage {
       this.message.set({ kind: 'error', text: (e as Error).message });
     } finally {
       this.busy.set(false);
+    }
+  }
+
+  protected openReset(u: User): void {
+    this.newPassword = '';
+    this.resetError.set(null);
+    this.resetDone.set(null);
+    this.resetFor.set(this.resetFor() === u.id ? null : u.id);
+  }
+
+  /** The API checks the password rules; its message is shown as is. */
+  async resetPassword(u: User): Promise<void> {
+    this.resetBusy.set(true);
+    this.resetError.set(null);
+    try {
+      await this.api.resetPassword(u.id, this.newPassword);
+      this.newPassword = '';
+      this.resetFor.set(null);
+      this.resetDone.set(u.id);
+    } catch (e) {
+      this.resetError.set((e as Error).message);
+    } finally {
+      this.resetBusy.set(false);
     }
   }
 

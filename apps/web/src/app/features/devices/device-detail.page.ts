@@ -22,6 +22,8 @@ import { LiveStream } from '../../core/live-stream';
 import { ChartComponent, ZoomWindow } from '../../shared/chart/chart.component';
 import { ChartSeriesInput, buildChartOption, formatTime, formatValue } from '../../shared/chart/chart-option';
 import { StateComponent } from '../../shared/state.component';
+import { DeviceCommandComponent } from './device-command.component';
+import { MetadataRow, metadataEntries, metadataFromRows, metadataRow, metadataRows } from './device-forms';
 import { displayName, isOnline } from './device-status';
 import { PRESETS, PresetKey, fromLocalInput, maxPointsFor, resolveRange, toLocalInput } from './range';
 
@@ -29,7 +31,7 @@ type View = 'split' | 'overlay';
 
 @Component({
   selector: 'sh-device-detail',
-  imports: [RouterLink, FormsModule, ChartComponent, StateComponent],
+  imports: [RouterLink, FormsModule, ChartComponent, StateComponent, DeviceCommandComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <a class="back" routerLink="/devices">← All devices</a>
@@ -84,6 +86,41 @@ type View = 'split' | 'overlay';
           <label class="field"
             >Location <input type="text" name="location" [(ngModel)]="editLocation" maxlength="200"
           /></label>
+          <fieldset class="meta-edit" data-testid="edit-metadata">
+            <legend>Metadata</legend>
+            @for (r of editMeta; track r.id; let i = $index) {
+              <div class="meta-row" [attr.data-meta-row]="i">
+                <input
+                  type="text"
+                  [name]="'meta-key-' + r.id"
+                  [(ngModel)]="r.key"
+                  placeholder="key"
+                  aria-label="Key"
+                  maxlength="100"
+                />
+                <input
+                  type="text"
+                  [name]="'meta-value-' + r.id"
+                  [(ngModel)]="r.value"
+                  placeholder="value"
+                  aria-label="Value"
+                />
+                <button
+                  type="button"
+                  class="btn small"
+                  (click)="removeMeta(r)"
+                  [attr.aria-label]="'Remove ' + (r.key || 'row')"
+                >
+                  Remove
+                </button>
+              </div>
+            } @empty {
+              <div class="muted meta-none">No metadata yet.</div>
+            }
+            <button type="button" class="btn small" (click)="addMeta()" data-testid="add-metadata">
+              + Add field
+            </button>
+          </fieldset>
           <div class="edit-actions">
             <button type="button" class="btn" (click)="editing.set(false)">Cancel</button>
             <button type="submit" class="btn primary" [disabled]="saving()">
@@ -94,6 +131,23 @@ type View = 'split' | 'overlay';
             <div class="alert error">{{ e }}</div>
           }
         </form>
+      }
+
+      @if (canEdit()) {
+        <sh-device-command [deviceId]="d.id" />
+      }
+
+      @if (meta().length) {
+        <section class="panel meta" aria-label="Metadata">
+          <dl data-testid="metadata">
+            @for (m of meta(); track m[0]) {
+              <div>
+                <dt>{{ m[0] }}</dt>
+                <dd>{{ m[1] }}</dd>
+              </div>
+            }
+          </dl>
+        </section>
       }
 
       <div class="toolbar panel">
@@ -336,6 +390,58 @@ type View = 'split' | 'overlay';
     .edit-actions {
       display: flex;
       gap: 8px;
+      margin-left: auto;
+    }
+    .meta-edit {
+      flex: 1 1 100%;
+      border: 0;
+      margin: 0;
+      padding: 0;
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+      gap: 8px;
+    }
+    .meta-edit legend {
+      font-size: 13px;
+      font-weight: 550;
+      color: var(--muted);
+      padding: 0;
+      margin-bottom: 4px;
+    }
+    .meta-row {
+      display: flex;
+      gap: 8px;
+      width: 100%;
+    }
+    .meta-row input {
+      flex: 1 1 0;
+    }
+    .meta-row input:first-child {
+      flex: 0 1 200px;
+    }
+    .meta-none {
+      font-size: 14px;
+    }
+    .meta {
+      padding: 10px 16px;
+      margin-bottom: 10px;
+    }
+    .meta dl {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px 28px;
+      margin: 0;
+      font-size: 14px;
+    }
+    .meta dt {
+      font-size: 12px;
+      font-weight: 600;
+      color: var(--muted);
+    }
+    .meta dd {
+      margin: 0;
+      overflow-wrap: anywhere;
     }
     @media (max-width: 640px) {
       .charts {
@@ -507,6 +613,11 @@ export class DeviceDetailPage {
   protected readonly editError = signal<string | null>(null);
   protected editName = '';
   protected editLocation = '';
+  protected editMeta: MetadataRow[] = [];
+
+  protected readonly meta = computed(() =>
+    this.device.hasValue() ? metadataEntries(this.device.value().metadata) : [],
+  );
 
   protected readonly exporting = signal(false);
   protected readonly exportError = signal<string | null>(null);
@@ -604,19 +715,36 @@ export class DeviceDetailPage {
   protected startEdit(d: DeviceSummary): void {
     this.editName = d.name ?? '';
     this.editLocation = d.location ?? '';
+    this.editMeta = metadataRows(d.metadata);
     this.editError.set(null);
     this.editing.set(true);
   }
 
+  protected addMeta(): void {
+    this.editMeta = [...this.editMeta, metadataRow()];
+  }
+
+  protected removeMeta(r: MetadataRow): void {
+    this.editMeta = this.editMeta.filter((x) => x !== r);
+  }
+
   protected async saveEdit(): Promise<void> {
+    const meta = metadataFromRows(this.editMeta);
+    if ('error' in meta) {
+      this.editError.set(meta.error);
+      return;
+    }
     this.saving.set(true);
     this.editError.set(null);
     try {
       const updated = await this.api.updateDevice(this.id(), {
         name: this.editName.trim() || null,
         location: this.editLocation.trim() || null,
+        metadata: meta.metadata,
       });
-      this.device.update((d) => (d ? { ...d, name: updated.name, location: updated.location } : d));
+      this.device.update((d) =>
+        d ? { ...d, name: updated.name, location: updated.location, metadata: updated.metadata } : d,
+      );
       this.editing.set(false);
     } catch (e) {
       this.editError.set(this.errMsg(e));
