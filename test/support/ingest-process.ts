@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
+import { dropSession } from './broker';
+
 const MAIN = path.resolve(__dirname, '../../apps/ingest/dist/main.js');
 
 export interface IngestProcess {
@@ -9,6 +11,8 @@ export interface IngestProcess {
   /** resolves with the exit code */
   exited: Promise<number | null>;
   ready: Promise<void>;
+  /** SIGTERM (if still running), wait for the exit, then drop its persistent session so no queue stays behind */
+  stop(): Promise<void>;
 }
 
 /** Runs the built ingest app (npm test builds first) as a real process, configured only by its environment. */
@@ -29,5 +33,10 @@ export function startIngest(env: Record<string, string>): IngestProcess {
   });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   ready.catch(() => undefined);
-  return { proc, output: () => out, exited, ready };
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    await exited;
+    if (env.MQTT_URL && env.INGEST_CLIENT_ID) await dropSession(env.MQTT_URL, env.INGEST_CLIENT_ID);
+  };
+  return { proc, output: () => out, exited, ready, stop };
 }

@@ -3,7 +3,7 @@ import { MqttClient } from 'mqtt';
 import request from 'supertest';
 
 import { createUsers, login, startApi } from '../../../test/support/api';
-import { brokerUrl, connectClient, dropSession, testClientId } from '../../../test/support/broker';
+import { brokerUrl, connectClient, testClientId } from '../../../test/support/broker';
 import { createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 import { openSse } from '../../../test/support/sse';
@@ -40,11 +40,7 @@ describe('live stream through the real path (MQTT → ingest → NOTIFY → API 
 
   afterAll(async () => {
     await mqtt?.endAsync();
-    if (ingest && ingest.proc.exitCode === null) {
-      ingest.proc.kill('SIGTERM');
-      await ingest.exited;
-    }
-    await dropSession(brokerUrl(), testClientId('api-live-test'));
+    await ingest?.stop();
     await app?.close();
     await db?.drop();
   });

@@ -2,7 +2,7 @@ import { MqttClient } from 'mqtt';
 
 import { DEAD_LETTER_REASONS as R } from '@sensorhub/domain';
 
-import { brokerUrl, connectClient, dropSession, testClientId } from '../../../test/support/broker';
+import { brokerUrl, connectClient, testClientId } from '../../../test/support/broker';
 import { count, createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
@@ -27,9 +27,7 @@ describe('ingest: wire contract end to end', () => {
 
   afterAll(async () => {
     await pub?.endAsync();
-    ingest?.proc.kill('SIGTERM');
-    await ingest?.exited;
-    await dropSession(brokerUrl(), testClientId('ingest-wire'));
+    await ingest?.stop();
     await db?.drop();
   });
 

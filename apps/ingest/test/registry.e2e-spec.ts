@@ -2,7 +2,7 @@ import { MqttClient } from 'mqtt';
 
 import { DEAD_LETTER_REASONS } from '@sensorhub/domain';
 
-import { brokerUrl, connectClient, dropSession, testClientId } from '../../../test/support/broker';
+import { brokerUrl, connectClient, testClientId } from '../../../test/support/broker';
 import { createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
@@ -30,9 +30,7 @@ describe('ingest with INGEST_REQUIRE_REGISTERED=true', () => {
 
   afterAll(async () => {
     await pub?.endAsync();
-    ingest?.proc.kill('SIGTERM');
-    await ingest?.exited;
-    await dropSession(brokerUrl(), testClientId('ingest-reg'));
+    await ingest?.stop();
     await db?.drop();
   });
 
