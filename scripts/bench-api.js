@@ -1,9 +1,14 @@
-// Latency of the API's read routes against a fresh database holding 30 days of 10-second data for one device
-// (259,200 rows) plus 100 small devices, and of the same aggregation run directly in PostgreSQL. Prints figures only.
-//   npm run bench:api     (DATABASE_URL: server to create the bench database on; MQTT_URL: broker, optional)
+// Latency and throughput of the API's read routes under concurrency (autocannon), against a fresh database holding
+// 30 days of 10-second data for one device (259,200 rows) plus 100 small devices, and of the same aggregation run
+// directly in PostgreSQL. Prints figures only.
+//   npm run bench:api -- --connections 50 --duration 8 [--route devices]
+//   (DATABASE_URL: server to create the bench database on; MQTT_URL: broker, optional)
 const { spawn } = require('node:child_process');
 const http = require('node:http');
+const os = require('node:os');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
+const autocannon = require('autocannon');
 const { Client } = require('pg');
 
 const root = path.resolve(__dirname, '..');
@@ -14,6 +19,16 @@ const { BUCKET_SQL, ROLLUP_BUCKET_SQL, ROLLUP_COUNT_SQL, wholeHours } = require(
 
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const MQTT_URL = process.env.MQTT_URL || 'mqtt://127.0.0.1:1883';
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '8' },
+    route: { type: 'string' },
+  },
+});
+const CONNECTIONS = Number(args.connections);
+const DURATION = Number(args.duration);
+if (!(CONNECTIONS >= 1) || !(DURATION >= 1)) throw new Error('--connections and --duration must be ≥ 1');
 const N = Number(process.env.BENCH_REQUESTS || 200);
 const WARMUP = 20;
 const DEVICE = 'bench-1';
@@ -31,8 +46,36 @@ function pct(sorted, p) {
 
 function summary(samples) {
   const s = [...samples].sort((a, b) => a - b);
-  return { p50: pct(s, 50), p95: pct(s, 95) };
+  return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99) };
 }
+
+/** `connections` keep-alive clients request `pathname` for `seconds` after a 2 s warm-up; latency of every response. */
+async function cannon(base, pathname, token, connections, seconds) {
+  const run = (duration, onResponse) =>
+    new Promise((resolve, reject) => {
+      const inst = autocannon(
+        { url: base + pathname, connections, duration, headers: { Authorization: `Bearer ${token}` } },
+        (err, res) => (err ? reject(err) : resolve(res)),
+      );
+      if (onResponse) inst.on('response', onResponse);
+    });
+  await run(2);
+  const samples = [];
+  let bad = 0;
+  const res = await run(seconds, (_c, status, _bytes, ms) => {
+    samples.push(ms);
+    if (status !== 200) bad++;
+  });
+  if (bad || res.errors) throw new Error(`${pathname}: ${bad} non-200 responses, ${res.errors} errors`);
+  return {
+    ...summary(samples),
+    rps: samples.length / seconds,
+    bytes: res.throughput.average / res.requests.average,
+  };
+}
+
+/** CPU load of the machine over the last minute, per core. */
+const load = () => (os.loadavg()[0] / os.cpus().length).toFixed(2);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
@@ -199,27 +242,41 @@ async function main() {
       ),
     ).points.length;
     console.log(`readings 30 d → ${buckets} buckets, ${check.size} bytes\n`);
+    const f = (x) => x.toFixed(1).padStart(7);
 
     const routes = [
-      ['GET readings 30 d, maxPoints 1000', readings30d],
-      ['GET devices (101, latest per metric)', '/api/v1/devices'],
-      ['GET device', `/api/v1/devices/${DEVICE}`],
+      ['readings30d', 'GET readings 30 d, maxPoints 1000', readings30d],
+      ['devices', 'GET devices (101, latest per metric)', '/api/v1/devices?limit=200'],
       [
-        'GET readings 1 h (raw)',
-        `/api/v1/devices/${DEVICE}/readings?metric=temperature&from=${new Date(end - 3_600_000).toISOString()}&to=${end.toISOString()}`,
-      ],
-      ['GET messages (key, limit 100)', '/api/v1/messages?key=humidity&limit=100'],
-      [
+        'sparklines',
         'GET sparklines (100 devices, 2 metrics)',
         `/api/v1/sparklines?devices=${Array.from({ length: 100 }, (_, i) => `bench-${i + 2}`).join(',')}`,
       ],
-      ['GET ping', '/api/v1/ping'],
-      ['GET auth/me', '/api/v1/auth/me'],
-      ['GET users', '/api/v1/users'],
-      ['GET api-keys', '/api/v1/api-keys'],
-    ];
+      ['device', 'GET device', `/api/v1/devices/${DEVICE}`],
+      [
+        'readings1h',
+        'GET readings 1 h (raw)',
+        `/api/v1/devices/${DEVICE}/readings?metric=temperature&from=${new Date(end - 3_600_000).toISOString()}&to=${end.toISOString()}`,
+      ],
+      ['messages', 'GET messages (key, limit 100)', '/api/v1/messages?key=humidity&limit=100'],
+      ['ping', 'GET ping', '/api/v1/ping'],
+      ['me', 'GET auth/me', '/api/v1/auth/me'],
+      ['users', 'GET users', '/api/v1/users'],
+    ].filter(([key]) => !args.route || args.route.split(',').includes(key));
+    console.log(
+      `autocannon: ${CONNECTIONS} connection(s), ${DURATION} s per route after 2 s warm-up; latency in ms; ` +
+        `load per core before: ${load()}`,
+    );
+    console.log(`${'route'.padEnd(42)}    p50     p95     p99    req/s   bytes`);
     const results = [];
-    for (const [label, p] of routes) results.push([label, await timeIt(() => get(api.url, p, token))]);
+    for (const [, label, p] of routes) {
+      const r = await cannon(api.url, p, token, CONNECTIONS, DURATION);
+      results.push([label, r]);
+      console.log(
+        `${label.padEnd(42)}${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${r.rps.toFixed(0).padStart(8)} ${r.bytes.toFixed(0).padStart(7)}`,
+      );
+    }
+    console.log(`load per core after: ${load()}\n`);
 
     // what the API runs for the 30-day range: the whole-hour count from the rollup (above maxPoints, so no raw
     // probe), then the buckets from the rollup plus the cut hours at the ends
@@ -232,14 +289,12 @@ async function main() {
     });
     const dbRaw = await timeIt(() => db.query(BUCKET_SQL, aggParams.slice(0, 5)));
 
-    const f = (x) => x.toFixed(1).padStart(7);
-    console.log(`${N} sequential requests each after ${WARMUP} warm-up, keep-alive; ms`);
-    console.log(`${'route'.padEnd(42)}    p50     p95`);
-    for (const [label, r] of results) console.log(`${label.padEnd(42)}${f(r.p50)} ${f(r.p95)}`);
+    console.log(`PostgreSQL directly: ${N} sequential queries each after ${WARMUP} warm-up; ms`);
     console.log(`${'PostgreSQL: same aggregation (rollup, 1 h)'.padEnd(42)}${f(dbAgg.p50)} ${f(dbAgg.p95)}`);
     console.log(`${'PostgreSQL: rollup count + aggregation'.padEnd(42)}${f(dbBoth.p50)} ${f(dbBoth.p95)}`);
     console.log(`${'PostgreSQL: raw date_bin 1 h (no rollup)'.padEnd(42)}${f(dbRaw.p50)} ${f(dbRaw.p95)}`);
-    const api30 = results[0][1];
+    const api30 = results.find(([label]) => label.startsWith('GET readings 30 d'))?.[1];
+    if (!api30 || CONNECTIONS > 1) return; // a ratio to one sequential query means little under concurrency
     console.log(
       `\nratio API ÷ database (readings 30 d vs aggregation): p50 ${(api30.p50 / dbAgg.p50).toFixed(2)}, p95 ${(api30.p95 / dbAgg.p95).toFixed(2)}`,
     );

@@ -6,9 +6,14 @@ export interface SseEvent {
 }
 
 /** A minimal EventSource: GET with no headers, events collected as they arrive. */
-export function openSse(
-  url: string,
-): Promise<{ events: SseEvent[]; status: number; close: () => void; body: () => string }> {
+export function openSse(url: string): Promise<{
+  events: SseEvent[];
+  status: number;
+  close: () => void;
+  body: () => string;
+  /** settles when the server ends the stream */
+  ended: Promise<void>;
+}> {
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
     let buf = '';
@@ -27,7 +32,8 @@ export function openSse(
           events.push({ event, data: data === undefined ? undefined : JSON.parse(data) });
         }
       });
-      resolve({ events, status: res.statusCode ?? 0, close: () => req.destroy(), body: () => raw });
+      const ended = new Promise<void>((done) => res.once('close', () => done()));
+      resolve({ events, status: res.statusCode ?? 0, close: () => req.destroy(), body: () => raw, ended });
     });
     req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
   });

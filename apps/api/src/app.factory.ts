@@ -15,6 +15,7 @@ import { ErrorDto } from './common/error.dto';
 import { ApiError, ERROR_CODES } from './common/errors';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { requestLog } from './common/interceptors/request-log.middleware';
+import { jsonBodiesOnly, securityHeaders } from './common/middleware/security.middleware';
 import { JsonLogger } from './common/logging/json-logger';
 import { ApiConfig } from './config/api.config';
 import { MetricsService } from './metrics/metrics.service';
@@ -38,6 +39,8 @@ export async function createApp(
     { logger },
   );
   app.disable('x-powered-by');
+  app.use(...securityHeaders(config.HSTS_MAX_AGE));
+  app.use(jsonBodiesOnly(isApi));
   app.use(cookieParser());
   app.use(requestLog(app.get(MetricsService), logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
@@ -104,6 +107,8 @@ function validationError(errors: ValidationError[]): BadRequestException {
   ) as unknown as BadRequestException;
 }
 
+const isApi = (p: string) => p === '/api' || p.startsWith('/api/') || p === '/metrics';
+
 /** The built SPA at / with index.html for client-side routes; /api and /metrics stay the API's. */
 function serveSpa(app: NestExpressApplication, dir: string, logger: JsonLogger): void {
   const index = path.join(dir, 'index.html');
@@ -111,7 +116,6 @@ function serveSpa(app: NestExpressApplication, dir: string, logger: JsonLogger):
     logger.warn({ msg: 'WEB_DIST has no index.html; not serving the dashboard', dir }, 'bootstrap');
     return;
   }
-  const isApi = (p: string) => p === '/api' || p.startsWith('/api/') || p === '/metrics';
   const assets = express.static(dir, { index: false, maxAge: '1h' });
   app.use((req: Request, res: Response, next: NextFunction) =>
     isApi(req.path) ? next() : assets(req, res, next),

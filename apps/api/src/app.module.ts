@@ -8,6 +8,7 @@ import { dataSourceOptions } from '@sensorhub/domain';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthGuard } from './common/guards/auth.guard';
+import { DeviceScopeGuard } from './common/guards/device-scope.guard';
 import { RolesGuard } from './common/guards/roles.guard';
 import { JsonLogger } from './common/logging/json-logger';
 import { ApiConfig } from './config/api.config';
@@ -58,11 +59,12 @@ export class AppModule {
         LiveModule,
         HealthModule,
       ],
-      // order matters: throttle first (also unauthenticated floods), then authenticate, then authorise
+      // order matters: throttle first (also unauthenticated floods), then authenticate, then authorise (role, devices)
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_GUARD, useClass: DeviceScopeGuard },
       ],
     };
   }

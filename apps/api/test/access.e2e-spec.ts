@@ -29,6 +29,7 @@ const ROUTES: RouteCase[] = [
   { method: 'post', path: '/api/v1/auth/refresh', need: 'public', status: 401 },
   { method: 'post', path: '/api/v1/auth/logout', need: 'public', status: 204 },
   { method: 'get', path: '/api/v1/auth/me', need: 'viewer', usersOnly: true },
+  { method: 'post', path: '/api/v1/auth/password', need: 'viewer', usersOnly: true, body: {} },
   { method: 'get', path: '/api/v1/users', need: 'admin' },
   { method: 'post', path: '/api/v1/users', need: 'admin', body: { email: 'not-an-email' } },
   { method: 'patch', path: `/api/v1/users/${NO_UUID}`, need: 'admin', body: {} },

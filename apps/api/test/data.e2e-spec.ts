@@ -55,8 +55,10 @@ describe('devices, readings and messages', () => {
 
   it('lists devices with presence, status, battery and the latest value per metric', async () => {
     const res = await http().get('/api/v1/devices').auth(viewer, { type: 'bearer' }).expect(200);
-    expect(res.body.map((d: { id: string }) => d.id)).toEqual(['big', 'gone', 'quiet']);
-    const [big, gone, quiet] = res.body;
+    // by name, else id, ignoring case: big is the Greenhouse
+    expect(res.body.items.map((d: { id: string }) => d.id)).toEqual(['gone', 'big', 'quiet']);
+    expect(res.body).toMatchObject({ total: 3, limit: 100, offset: 0, fleetTotal: 3 });
+    const [gone, big, quiet] = res.body.items;
     expect(big).toMatchObject({ name: 'Greenhouse', status: 'ok', battery: 87, online: true });
     expect(big.latest.humidity).toEqual({ value: 42, ts: new Date(end.getTime() - 30_000).toISOString() });
     expect(big.latest.temperature.ts).toBe(new Date(end.getTime() - 10_000).toISOString());

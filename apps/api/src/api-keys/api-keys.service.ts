@@ -33,6 +33,7 @@ export class ApiKeysService {
       prefix,
       hash: digest(key),
       scopes: dto.scopes,
+      deviceScopes: dto.devices ?? null,
       createdBy,
     });
     return { row: (await this.keys.findOneBy({ id: identifiers[0].id as string }))!, key };
@@ -58,6 +59,6 @@ export class ApiKeysService {
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       void this.keys.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);
     }
-    return { kind: 'apiKey', id: row.id, name: row.name, scopes: row.scopes };
+    return { kind: 'apiKey', id: row.id, name: row.name, scopes: row.scopes, deviceScopes: row.deviceScopes };
   }
 }

@@ -11,14 +11,14 @@ import {
 import { Request, Response } from 'express';
 
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Public, Roles } from '../common/decorators/auth.decorators';
+import { Public, Roles, UsersOnly } from '../common/decorators/auth.decorators';
 import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
 import { ErrorDto } from '../common/error.dto';
 import { forbidden } from '../common/errors';
 import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
-import { AuthService, REFRESH_COOKIE } from './auth.service';
-import { LoginDto, TokenDto } from './dto/login.dto';
+import { AuthService, REFRESH_COOKIE, Session } from './auth.service';
+import { ChangePasswordDto, LoginDto, TokenDto } from './dto/login.dto';
 
 const COOKIE_PATH = '/api/v1/auth';
 
@@ -49,46 +49,97 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TokenDto> {
-    const { refreshToken, ...token } = await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown');
-    res.cookie(REFRESH_COOKIE, refreshToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.secure,
-      path: COOKIE_PATH,
-      maxAge: this.auth.refreshTtl * 1000,
-    });
-    return token;
+    return setSession(req, res, await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown'));
   }
 
   @Post('refresh')
   @HttpCode(200)
   @Public()
   @ApiCookieAuth('refreshCookie')
-  @ApiOperation({ summary: 'Trade the refresh cookie for a new access token' })
+  @ApiOperation({
+    summary: 'Trade the refresh cookie for a new access token and a new refresh cookie',
+    description:
+      'The cookie rotates on every refresh. Presenting a cookie that was already traded (a copy being replayed) ' +
+      'revokes the whole session: 401, and the next refresh with the newest cookie is 401 too. The cookie replaced ' +
+      'within REFRESH_REUSE_GRACE_SECONDS is still accepted, for two tabs refreshing at once.',
+  })
   @ApiOkResponse({ type: TokenDto })
   @ApiUnauthorizedResponse({
     type: ErrorDto,
-    description: 'UNAUTHORIZED: no, expired or invalid refresh cookie',
+    description: 'UNAUTHORIZED: no, expired, invalid, revoked or reused refresh cookie',
   })
-  refresh(@Req() req: Request): Promise<TokenDto> {
-    return this.auth.refresh((req.cookies as Record<string, string> | undefined)?.[REFRESH_COOKIE]);
+  async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenDto> {
+    return setSession(req, res, await this.auth.refresh(refreshCookieOf(req)));
   }
 
   @Post('logout')
   @HttpCode(204)
   @Public()
-  @ApiOperation({ summary: 'Clear the refresh cookie' })
-  @ApiNoContentResponse({ description: 'cookie cleared' })
-  logout(@Res({ passthrough: true }) res: Response): void {
+  @ApiCookieAuth('refreshCookie')
+  @ApiOperation({
+    summary: 'End the session: its refresh cookie stops working everywhere, and is cleared',
+  })
+  @ApiNoContentResponse({ description: 'session ended, cookie cleared' })
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(refreshCookieOf(req));
     res.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @Roles('viewer')
+  @UsersOnly()
+  @ApiOperation({
+    summary: 'Change your own password',
+    description:
+      'Every other session and access token of yours stops working; this response starts a new session ' +
+      '(new access token and refresh cookie). A wrong current password counts as a failed login.',
+  })
+  @ApiBody({ type: ChangePasswordDto })
+  @ApiOkResponse({ type: TokenDto })
+  @ApiErrors(400)
+  async changePassword(
+    @Body() dto: ChangePasswordDto,
+    @CurrentPrincipal() me: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokenDto> {
+    if (me.kind !== 'user') throw forbidden('an API key has no password');
+    const session = await this.auth.changePassword(
+      me.id,
+      dto.currentPassword,
+      dto.newPassword,
+      req.ip ?? 'unknown',
+    );
+    return setSession(req, res, session);
   }
 
   @Get('me')
   @Roles('viewer')
+  @UsersOnly()
   @ApiOperation({ summary: 'The logged-in user' })
   @ApiOkResponse({ type: UserDto })
   async me(@CurrentPrincipal() me: Principal): Promise<UserDto> {
     if (me.kind !== 'user') throw forbidden('an API key is not a user');
     return UserDto.of((await this.users.findById(me.id))!);
   }
+}
+
+const refreshCookieOf = (req: Request): string | undefined =>
+  (req.cookies as Record<string, string> | undefined)?.[REFRESH_COOKIE];
+
+/** Sets the session's refresh cookie (httpOnly, SameSite=Strict, only sent to /api/v1/auth) and returns the token. */
+function setSession(
+  req: Request,
+  res: Response,
+  { refreshToken, refreshMaxAge, ...token }: Session,
+): TokenDto {
+  res.cookie(REFRESH_COOKIE, refreshToken, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.secure,
+    path: COOKIE_PATH,
+    maxAge: refreshMaxAge * 1000,
+  });
+  return token;
 }

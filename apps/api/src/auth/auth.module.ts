@@ -10,6 +10,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottleService } from './login-throttle.service';
+import { PrincipalsService } from './principals.service';
 import { TicketsService } from './tickets.service';
 
 @Module({
@@ -28,7 +29,7 @@ import { TicketsService } from './tickets.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtStrategy, LoginThrottleService, TicketsService],
-  exports: [TicketsService, ApiKeysModule],
+  providers: [AuthService, JwtStrategy, LoginThrottleService, TicketsService, PrincipalsService],
+  exports: [TicketsService, PrincipalsService, ApiKeysModule],
 })
 export class AuthModule {}

@@ -13,9 +13,14 @@ export const ACCESS_AUDIENCE = 'sensorhub-api';
 export interface AccessPayload {
   sub: string;
   role: string;
+  /** users.token_version when issued: a password change or disabling bumps it, ending older tokens */
+  ver: number;
 }
 
-/** Bearer access tokens; the user is re-read so disabling or demoting someone takes effect at once. */
+/**
+ * Bearer access tokens; the user is re-read (UsersService.findActive) so disabling, demoting or a new password takes
+ * effect at once.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -32,8 +37,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(payload: AccessPayload): Promise<Principal> {
-    const user = await this.users.findById(payload.sub);
-    if (!user || user.disabled) throw unauthorized('account disabled or removed');
-    return { kind: 'user', id: user.id, email: user.email, role: user.role };
+    const user = await this.users.findActive(payload.sub);
+    if (!user) throw unauthorized('account disabled or removed');
+    if (user.tokenVersion !== (payload.ver ?? 0)) throw unauthorized('token revoked; log in again');
+    return { kind: 'user', id: user.id, email: user.email, role: user.role, tokenVersion: user.tokenVersion };
   }
 }

@@ -5,6 +5,7 @@ import { JwtService } from '@nestjs/jwt';
 
 import { Principal } from '../common/decorators/principal.decorator';
 import { unauthorized } from '../common/errors';
+import { PrincipalsService } from './principals.service';
 
 export const TICKET_TTL_SECONDS = 30;
 export const TICKET_AUDIENCE = 'sensorhub-live';
@@ -17,7 +18,10 @@ export const TICKET_AUDIENCE = 'sensorhub-live';
 export class TicketsService {
   private readonly used = new Map<string, number>();
 
-  constructor(private readonly jwt: JwtService) {}
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly principals: PrincipalsService,
+  ) {}
 
   issue(principal: Principal): { ticket: string; expiresIn: number } {
     const ticket = this.jwt.sign(
@@ -27,7 +31,8 @@ export class TicketsService {
     return { ticket, expiresIn: TICKET_TTL_SECONDS };
   }
 
-  redeem(ticket: string): Principal {
+  /** The ticket's principal as it is now: a user disabled or a key revoked since the ticket was issued is refused. */
+  async redeem(ticket: string): Promise<Principal> {
     let payload: { p: Principal; jti: string; exp: number };
     try {
       payload = this.jwt.verify(ticket, { audience: TICKET_AUDIENCE });
@@ -38,6 +43,8 @@ export class TicketsService {
     for (const [jti, exp] of this.used) if (exp * 1000 < now) this.used.delete(jti);
     if (this.used.has(payload.jti)) throw unauthorized('ticket already used');
     this.used.set(payload.jti, payload.exp);
-    return payload.p;
+    const current = await this.principals.current(payload.p);
+    if (!current) throw unauthorized('the ticket’s user or API key is no longer allowed');
+    return current;
   }
 }

@@ -9,7 +9,9 @@ export const ERROR_CODES = {
     'no credentials, or a bad, expired or revoked token, ticket or API key, or wrong e-mail/password',
   FORBIDDEN: 'authenticated, but the role or API key scope does not allow this route',
   NOT_FOUND: 'no such route or resource',
-  CONFLICT: 'the change conflicts with current state (duplicate e-mail, changing your own role, …)',
+  CONFLICT:
+    'the change conflicts with current state (duplicate e-mail, changing your own role, a device at its metric cap, …)',
+  UNSUPPORTED_MEDIA_TYPE: 'a request body that is not JSON (send Content-Type: application/json)',
   THROTTLED: 'too many requests or failed logins; retry after the Retry-After header (seconds)',
   BROKER_UNAVAILABLE: 'the MQTT broker did not acknowledge the publish in time',
   SERVICE_UNAVAILABLE: 'a dependency is down (health check)',
@@ -26,6 +28,7 @@ export const CODE_BY_STATUS: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'THROTTLED',
   503: 'SERVICE_UNAVAILABLE',
 };

@@ -48,10 +48,50 @@ export class ApiConfig extends ConnectionConfig {
   @Min(1)
   LOGIN_THROTTLE_LIMIT = 5;
 
+  /** failed logins per address across all e-mails within LOGIN_THROTTLE_TTL_MS before login answers 429 (spraying) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_THROTTLE_ADDRESS_LIMIT = 20;
+
   @Transform(toInt)
   @IsInt()
   @Min(1000)
   LOGIN_THROTTLE_TTL_MS = 900_000;
+
+  /** a refresh cookie replaced this recently is still accepted once more (two tabs refreshing at the same moment) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  REFRESH_REUSE_GRACE_SECONDS = 10;
+
+  /** how often open live streams re-check their user or API key; a disabled user's or revoked key's stream ends */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  LIVE_RECHECK_MS = 5000;
+
+  /** the most metrics one POST /packets may hold (400 INVALID_PACKET beyond) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MAX_METRICS_PER_MESSAGE = 64;
+
+  /** the most distinct metrics a device may have; a packet adding metrics beyond it answers 409 */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_METRICS_PER_DEVICE = 256;
+
+  /** Strict-Transport-Security max-age in seconds on HTTPS requests (req.secure); 0 sends none */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  HSTS_MAX_AGE = 15_552_000;
 
   /** a device whose presence is unknown counts as online when seen within this many seconds (changeable) */
   @Transform(toInt)
@@ -76,6 +116,7 @@ export const RUNTIME_KEYS = [
   'THROTTLE_LIMIT',
   'THROTTLE_TTL_MS',
   'LOGIN_THROTTLE_LIMIT',
+  'LOGIN_THROTTLE_ADDRESS_LIMIT',
   'LOGIN_THROTTLE_TTL_MS',
   'DEVICE_OFFLINE_AFTER_SECONDS',
 ] as const satisfies readonly (keyof ApiConfig)[];

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiExtraModels,
@@ -9,20 +9,26 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
+import { deviceScopesOf } from '../api-keys/device-scope';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
 import { Roles } from '../common/decorators/auth.decorators';
+import { DeviceScoped } from '../common/guards/device-scope.guard';
 import { DevicesService } from './devices.service';
 import {
   CommandDto,
   CommandSentDto,
   DEVICE_ID_PARAM,
   DeviceDto,
+  DevicesPageDto,
+  DevicesQueryDto,
   LatestValueDto,
   UpdateDeviceDto,
 } from './dto/device.dto';
 
 @ApiTags('devices')
 @ApiExtraModels(LatestValueDto)
+@DeviceScoped('params', 'id')
 @Controller('devices')
 export class DevicesController {
   constructor(private readonly devices: DevicesService) {}
@@ -30,11 +36,15 @@ export class DevicesController {
   @Get()
   @Roles('viewer')
   @ApiOperation({
-    summary: 'All devices with last seen, presence, status, battery and the latest value per metric',
+    summary: 'A page of devices with last seen, presence, status, battery and the latest value per metric',
+    description:
+      'Paged with limit/offset, with the total matching q and status, and the counts of the whole fleet the caller ' +
+      'may see. An API key bound to devices sees only those.',
   })
-  @ApiOkResponse({ type: [DeviceDto] })
-  list(): Promise<DeviceDto[]> {
-    return this.devices.list();
+  @ApiOkResponse({ type: DevicesPageDto })
+  @ApiErrors(400)
+  list(@Query() q: DevicesQueryDto, @CurrentPrincipal() me: Principal): Promise<DevicesPageDto> {
+    return this.devices.list(q, deviceScopesOf(me));
   }
 
   @Get(':id')

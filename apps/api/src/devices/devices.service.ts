@@ -4,28 +4,68 @@ import { DataSource, QueryDeepPartialEntity } from 'typeorm';
 
 import { commandTopic, Device } from '@sensorhub/domain';
 
+import { deviceScopesAsLike } from '../api-keys/device-scope';
 import { notFound } from '../common/errors';
 import { RuntimeSettingsService } from '../config/runtime-settings.service';
 import { MqttService } from '../mqtt/mqtt.service';
-import { CommandDto, CommandSentDto, DeviceDto, LatestValueDto, UpdateDeviceDto } from './dto/device.dto';
+import {
+  CommandDto,
+  CommandSentDto,
+  DeviceDto,
+  DevicesPageDto,
+  DevicesQueryDto,
+  LatestValueDto,
+  UpdateDeviceDto,
+} from './dto/device.dto';
 
 /**
- * Latest value of every (device, metric): a loose index scan over the primary key (device_id, metric, ts) finds the
- * pairs with one probe each, then one backward probe per pair; no extra table or index for ingest to maintain.
+ * The latest value of every metric of the given devices: per device a loose index scan over the primary key
+ * (device_id, metric, ts) finds its metrics with one probe each, then one backward probe per metric; no extra table
+ * or index for ingest to maintain.
  */
-const LATEST_SQL = (oneDevice: boolean) => `
+const PAGE_LATEST_SQL = `
   WITH RECURSIVE pairs AS (
-    (SELECT device_id, metric FROM readings ${oneDevice ? 'WHERE device_id = $1' : ''} ORDER BY device_id, metric LIMIT 1)
+    SELECT d.id AS device_id, f.metric FROM unnest($1::text[]) d(id) CROSS JOIN LATERAL (
+      SELECT metric FROM readings r WHERE r.device_id = d.id ORDER BY metric LIMIT 1) f
     UNION ALL
-    SELECT n.device_id, n.metric FROM pairs p CROSS JOIN LATERAL (
-      SELECT r.device_id, r.metric FROM readings r
-      -- one device: equality plus metric > … keeps both as index bounds (a row comparison next to the equality was
-      -- used as a filter only, reading every row of the device)
-      WHERE ${oneDevice ? 'r.device_id = $1 AND r.metric > p.metric' : '(r.device_id, r.metric) > (p.device_id, p.metric)'}
-      ORDER BY r.device_id, r.metric LIMIT 1) n
+    SELECT p.device_id, n.metric FROM pairs p CROSS JOIN LATERAL (
+      SELECT r.metric FROM readings r WHERE r.device_id = p.device_id AND r.metric > p.metric
+      ORDER BY r.metric LIMIT 1) n
   )
   SELECT p.device_id, p.metric, l.ts, l.value FROM pairs p CROSS JOIN LATERAL (
     SELECT ts, value FROM readings r WHERE r.device_id = p.device_id AND r.metric = p.metric ORDER BY ts DESC LIMIT 1) l`;
+
+/** The distinct metrics of one device, one index probe each. */
+const METRICS_SQL = `
+  WITH RECURSIVE m AS (
+    (SELECT metric FROM readings WHERE device_id = $1 ORDER BY metric LIMIT 1)
+    UNION ALL
+    SELECT n.metric FROM m CROSS JOIN LATERAL (
+      SELECT r.metric FROM readings r WHERE r.device_id = $1 AND r.metric > m.metric ORDER BY r.metric LIMIT 1) n
+  )
+  SELECT metric FROM m`;
+
+/** $1 search (ILIKE pattern), $2 wanted presence, $3 offline-after seconds, $4 scopes (LIKE patterns); NULL: any. */
+const ONLINE = `coalesce(d.online, d.last_seen > now() - make_interval(secs => $3))`;
+const MATCH = `($1::text IS NULL OR d.id ILIKE $1 OR d.name ILIKE $1 OR d.location ILIKE $1)
+  AND ($2::boolean IS NULL OR ${ONLINE} = $2)`;
+const SCOPE = `($4::text[] IS NULL OR d.id LIKE ANY($4::text[]))`;
+const PAGE_SQL = `SELECT d.* FROM devices d WHERE ${MATCH} AND ${SCOPE}
+  ORDER BY lower(coalesce(nullif(btrim(d.name), ''), d.id)), d.id LIMIT $5 OFFSET $6`;
+const COUNTS_SQL = `SELECT count(*) FILTER (WHERE ${MATCH})::int AS total, count(*)::int AS fleet_total,
+  count(*) FILTER (WHERE ${ONLINE})::int AS fleet_online FROM devices d WHERE ${SCOPE}`;
+
+interface DeviceRow {
+  id: string;
+  name: string | null;
+  location: string | null;
+  metadata: Record<string, unknown>;
+  first_seen: Date;
+  last_seen: Date;
+  status: string | null;
+  online: boolean | null;
+  battery: number | null;
+}
 
 @Injectable()
 export class DevicesService {
@@ -35,19 +75,37 @@ export class DevicesService {
     private readonly mqtt: MqttService,
   ) {}
 
-  async list(): Promise<DeviceDto[]> {
-    const [devices, latest] = await Promise.all([
-      this.db.getRepository(Device).find({ order: { id: 'ASC' } }),
-      this.db.query<LatestRow[]>(LATEST_SQL(false)),
+  /** One page of the devices the caller may see (scopes: LIKE-able patterns, null for all), with the counts. */
+  async list(q: DevicesQueryDto, scopes: string[] | null = null): Promise<DevicesPageDto> {
+    const search = q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const presence = q.status === undefined ? null : q.status === 'online';
+    const params = [
+      search,
+      presence,
+      this.settings.get().DEVICE_OFFLINE_AFTER_SECONDS,
+      scopes && deviceScopesAsLike(scopes),
+    ];
+    const [rows, [counts]] = await Promise.all([
+      this.db.query<DeviceRow[]>(PAGE_SQL, [...params, q.limit, q.offset]),
+      this.db.query<{ total: number; fleet_total: number; fleet_online: number }[]>(COUNTS_SQL, params),
     ]);
-    const byDevice = groupLatest(latest);
-    return devices.map((d) => this.toDto(d, byDevice.get(d.id)));
+    const latest = rows.length
+      ? groupLatest(await this.db.query<LatestRow[]>(PAGE_LATEST_SQL, [rows.map((r) => r.id)]))
+      : new Map<string, Record<string, LatestValueDto>>();
+    return {
+      items: rows.map((r) => this.toDto(fromRow(r), latest.get(r.id))),
+      total: counts.total,
+      limit: q.limit,
+      offset: q.offset,
+      fleetTotal: counts.fleet_total,
+      fleetOnline: counts.fleet_online,
+    };
   }
 
   async get(id: string): Promise<DeviceDto> {
     const [device, latest] = await Promise.all([
       this.db.getRepository(Device).findOneBy({ id }),
-      this.db.query<LatestRow[]>(LATEST_SQL(true), [id]),
+      this.db.query<LatestRow[]>(PAGE_LATEST_SQL, [[id]]),
     ]);
     if (!device) throw notFound('device');
     return this.toDto(device, groupLatest(latest).get(id));
@@ -73,6 +131,11 @@ export class DevicesService {
       await m.query('DELETE FROM readings WHERE device_id = $1', [id]);
       await m.query('DELETE FROM readings_hourly WHERE device_id = $1', [id]);
     });
+  }
+
+  /** The metrics the device has readings of. */
+  async metricsOf(id: string): Promise<string[]> {
+    return (await this.db.query<{ metric: string }[]>(METRICS_SQL, [id])).map((r) => r.metric);
   }
 
   async assertExists(id: string): Promise<void> {
@@ -105,6 +168,20 @@ export class DevicesService {
       latest,
     };
   }
+}
+
+function fromRow(r: DeviceRow): Device {
+  return {
+    id: r.id,
+    name: r.name,
+    location: r.location,
+    metadata: r.metadata,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    status: r.status,
+    online: r.online,
+    battery: r.battery,
+  } as Device;
 }
 
 interface LatestRow {

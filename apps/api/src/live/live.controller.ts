@@ -1,15 +1,18 @@
 import { Controller, HttpCode, MessageEvent, Post, Query, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { filter, finalize, from, interval, map, merge, mergeMap, Observable, of } from 'rxjs';
+import { filter, finalize, from, interval, map, merge, mergeMap, Observable, of, takeUntil } from 'rxjs';
 
 import { DEVICE_ID_PATTERN, LiveNotification } from '@sensorhub/domain';
 
+import { mayAccessDevice } from '../api-keys/device-scope';
 import { TicketDto } from '../auth/dto/login.dto';
+import { PrincipalsService } from '../auth/principals.service';
 import { TicketsService } from '../auth/tickets.service';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { AllowTicket, Roles } from '../common/decorators/auth.decorators';
 import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
 import { badRequest } from '../common/errors';
+import { DeviceScoped } from '../common/guards/device-scope.guard';
 import { MetricsService } from '../metrics/metrics.service';
 import { LiveService } from './live.service';
 
@@ -21,6 +24,7 @@ export class LiveController {
   constructor(
     private readonly live: LiveService,
     private readonly tickets: TicketsService,
+    private readonly principals: PrincipalsService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -40,12 +44,15 @@ export class LiveController {
   @Sse()
   @Roles('viewer')
   @AllowTicket()
+  @DeviceScoped('query', 'deviceId')
   @ApiOperation({
     summary: 'Server-sent events of committed readings and device changes',
     description:
       'Authenticate with `?ticket=` (from POST /live/ticket; EventSource), a bearer token or an API key (scope read). ' +
       'Events: `ready` once subscribed; `readings` — [{deviceId, metric, ts, value}] per committed batch; ' +
-      '`devices` — [{id, lastSeen, online?, status?, battery?}]; `heartbeat` every 15 s.',
+      '`devices` — [{id, lastSeen, online?, status?, battery?}]; `heartbeat` every 15 s. The stream ends within ' +
+      'LIVE_RECHECK_MS (default 5 s) once its user is disabled or changes password, or its API key is revoked. ' +
+      'An API key bound to devices gets only their events.',
   })
   @ApiQuery({
     name: 'ticket',
@@ -56,15 +63,16 @@ export class LiveController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
   @ApiErrors(400)
-  stream(@Query('deviceId') deviceId?: string): Observable<MessageEvent> {
+  stream(@CurrentPrincipal() me: Principal, @Query('deviceId') deviceId?: string): Observable<MessageEvent> {
     if (deviceId !== undefined && !DEVICE_ID_PATTERN.test(deviceId)) {
       throw badRequest('deviceId must be 1-64 of [A-Za-z0-9_-]', [
         { field: 'deviceId', errors: ['invalid'] },
       ]);
     }
     this.metrics.sseClients.inc();
+    const wanted = (id: string) => (deviceId ? id === deviceId : mayAccessDevice(me, id));
     const events = this.live.notifications.pipe(
-      map((n) => toEvents(n, deviceId)),
+      map((n) => toEvents(n, wanted)),
       filter((e): e is MessageEvent[] => e.length > 0),
     );
     return merge(
@@ -74,18 +82,19 @@ export class LiveController {
         map(() => [{ type: 'heartbeat', data: { time: new Date().toISOString() } } as MessageEvent]),
       ),
     ).pipe(
+      takeUntil(this.principals.ended(me)),
       mergeMap((batch) => from(batch)),
       finalize(() => this.metrics.sseClients.dec()),
     );
   }
 }
 
-function toEvents(n: LiveNotification, deviceId?: string): MessageEvent[] {
+function toEvents(n: LiveNotification, wanted: (deviceId: string) => boolean): MessageEvent[] {
   const readings = (n.readings ?? [])
-    .filter((r) => !deviceId || r[0] === deviceId)
+    .filter((r) => wanted(r[0]))
     .map(([id, metric, ts, value]) => ({ deviceId: id, metric, ts: new Date(ts).toISOString(), value }));
   const devices = (n.devices ?? [])
-    .filter((d) => !deviceId || d.id === deviceId)
+    .filter((d) => wanted(d.id))
     .map((d) => ({ ...d, lastSeen: new Date(d.lastSeen).toISOString() }));
   const out: MessageEvent[] = [];
   if (devices.length) out.push({ type: 'devices', data: devices });

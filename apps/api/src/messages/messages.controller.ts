@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Roles } from '../common/decorators/auth.decorators';
+import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
+import { deviceScopesOf } from '../api-keys/device-scope';
 import { MessagesDto, MessagesQueryDto } from './dto/messages.dto';
 import { MessagesService } from './messages.service';
 
@@ -18,7 +20,7 @@ export class MessagesController {
   })
   @ApiOkResponse({ type: MessagesDto })
   @ApiErrors(400)
-  find(@Query() q: MessagesQueryDto): Promise<MessagesDto> {
-    return this.messages.find(q);
+  find(@Query() q: MessagesQueryDto, @CurrentPrincipal() me: Principal): Promise<MessagesDto> {
+    return this.messages.find(q, deviceScopesOf(me));
   }
 }

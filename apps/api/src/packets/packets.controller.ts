@@ -3,10 +3,12 @@ import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Roles } from '../common/decorators/auth.decorators';
+import { DeviceScoped } from '../common/guards/device-scope.guard';
 import { PacketAcceptedDto, PacketDto } from './dto/packet.dto';
 import { PacketsService } from './packets.service';
 
 @ApiTags('packets')
+@DeviceScoped('body', 'device_id')
 @Controller('packets')
 export class PacketsController {
   constructor(private readonly packets: PacketsService) {}

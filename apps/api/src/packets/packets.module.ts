@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 
+import { DevicesModule } from '../devices/devices.module';
 import { PacketsController } from './packets.controller';
 import { PacketsService } from './packets.service';
 
-@Module({ controllers: [PacketsController], providers: [PacketsService] })
+@Module({ imports: [DevicesModule], controllers: [PacketsController], providers: [PacketsService] })
 export class PacketsModule {}

@@ -6,12 +6,14 @@ import { Response } from 'express';
 
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Roles } from '../common/decorators/auth.decorators';
+import { DeviceScoped } from '../common/guards/device-scope.guard';
 import { DEVICE_ID_PARAM } from '../devices/dto/device.dto';
 import { ExportQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
 import { SparklinesDto, SparklinesQueryDto } from './dto/sparklines.dto';
 import { ReadingsService } from './readings.service';
 
 @ApiTags('readings')
+@DeviceScoped('params', 'id')
 @Controller('devices/:id/readings')
 export class ReadingsController {
   constructor(private readonly readings: ReadingsService) {}
@@ -52,6 +54,7 @@ export class ReadingsController {
 }
 
 @ApiTags('readings')
+@DeviceScoped('query', 'devices')
 @Controller('sparklines')
 export class SparklinesController {
   constructor(private readonly readings: ReadingsService) {}

@@ -37,7 +37,10 @@ export class UsersController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: "Change a user's role or disable/enable them" })
+  @ApiOperation({
+    summary: "Change a user's role or disable/enable them",
+    description: 'Disabling ends their sessions, access tokens and open live streams (within seconds).',
+  })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 404, 409)
   async update(
@@ -51,10 +54,13 @@ export class UsersController {
   @Post(':id/password')
   @HttpCode(204)
   @Roles('admin')
-  @ApiOperation({ summary: "Reset a user's password" })
+  @ApiOperation({
+    summary: "Reset a user's password",
+    description: 'Ends every session and access token of the user: they log in again with the new password.',
+  })
   @ApiNoContentResponse({ description: 'password changed' })
   @ApiErrors(400, 404)
   async resetPassword(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ResetPasswordDto): Promise<void> {
-    await this.users.resetPassword(id, dto.password);
+    await this.users.setPassword(id, dto.password);
   }
 }

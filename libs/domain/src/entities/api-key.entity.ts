@@ -30,6 +30,10 @@ export class ApiKey {
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
 
+  /** null: every device; else the device ids or `*` patterns this key may read or write */
+  @Column({ name: 'device_scopes', type: 'text', array: true, nullable: true })
+  deviceScopes: string[] | null;
+
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 }

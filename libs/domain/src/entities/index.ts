@@ -3,6 +3,7 @@ import { DeadLetter } from './dead-letter.entity';
 import { Device } from './device.entity';
 import { Reading } from './reading.entity';
 import { ReadingHourly } from './reading-hourly.entity';
+import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { User } from './user.entity';
 
 export * from './api-key.entity';
@@ -10,6 +11,7 @@ export * from './dead-letter.entity';
 export * from './device.entity';
 export * from './reading.entity';
 export * from './reading-hourly.entity';
+export * from './refresh-token-family.entity';
 export * from './user.entity';
 
-export const ENTITIES = [Device, Reading, ReadingHourly, DeadLetter, User, ApiKey];
+export const ENTITIES = [Device, Reading, ReadingHourly, DeadLetter, User, ApiKey, RefreshTokenFamily];

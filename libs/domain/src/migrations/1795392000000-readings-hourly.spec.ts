@@ -39,7 +39,7 @@ describe('ReadingsHourly1795392000000', () => {
        SELECT 'd' || (i % 3), m, TIMESTAMPTZ '2026-03-01 00:00:00+00' + i * interval '97 seconds', (i * 7919 % 1000) / 10.0
        FROM generate_series(0, 5000) i, unnest(ARRAY['temperature', 'humidity']) m`,
     );
-    expect(await runMigrations(url)).toEqual(['ReadingsHourly1795392000000']);
+    expect(await runMigrations(url)).toContain('ReadingsHourly1795392000000');
     const rollup = await db.query(
       `SELECT device_id, metric, bucket, min, max, sum, count::int FROM readings_hourly ORDER BY 1, 2, 3`,
     );

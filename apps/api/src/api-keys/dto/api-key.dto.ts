@@ -1,7 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 import { API_KEY_SCOPES, ApiKey, ApiKeyScope } from '@sensorhub/domain';
+
+import { DEVICE_SCOPE_PATTERN } from '../device-scope';
+
+const DEVICES_DESCRIPTION =
+  'only these devices: ids, or patterns where `*` stands for any run of id characters (`greenhouse-*`). ' +
+  'Packets, commands, readings and streams of other devices answer 403; lists show only these. ' +
+  'null or absent: every device';
 
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -9,6 +27,13 @@ export class ApiKeyDto {
   @ApiProperty({ example: 'shk_Ab3dEf9h', description: 'the public start of the key, to recognise it' })
   prefix: string;
   @ApiProperty({ enum: API_KEY_SCOPES, isArray: true }) scopes: ApiKeyScope[];
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: DEVICES_DESCRIPTION,
+    example: ['greenhouse-*', 'weather-2'],
+  })
+  devices: string[] | null;
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) lastUsedAt: Date | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) revokedAt: Date | null;
@@ -19,6 +44,7 @@ export class ApiKeyDto {
       name: k.name,
       prefix: k.prefix,
       scopes: k.scopes,
+      devices: k.deviceScopes,
       createdAt: k.createdAt,
       lastUsedAt: k.lastUsedAt,
       revokedAt: k.revokedAt,
@@ -48,4 +74,25 @@ export class CreateApiKeyDto {
   @ArrayUnique()
   @IsIn(API_KEY_SCOPES, { each: true })
   scopes: ApiKeyScope[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description: DEVICES_DESCRIPTION,
+    example: ['greenhouse-*', 'weather-2'],
+    minItems: 1,
+    maxItems: 100,
+    items: { type: 'string', pattern: DEVICE_SCOPE_PATTERN.source },
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(DEVICE_SCOPE_PATTERN, {
+    each: true,
+    message: 'each device must be 1-64 of [A-Za-z0-9_-], with * as a wildcard',
+  })
+  devices?: string[] | null;
 }

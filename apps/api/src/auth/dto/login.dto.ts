@@ -17,6 +17,20 @@ export class LoginDto {
   password: string;
 }
 
+export class ChangePasswordDto {
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256 })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  newPassword: string;
+}
+
 export class TokenDto {
   @ApiProperty({ description: 'JWT to send as `Authorization: Bearer …`' })
   accessToken: string;

@@ -15,6 +15,7 @@ import { ErrorDto } from '../error.dto';
 export const ROLES_KEY = 'sensorhub:role';
 export const PUBLIC_KEY = 'sensorhub:public';
 export const TICKET_KEY = 'sensorhub:ticket';
+export const USERS_ONLY_KEY = 'sensorhub:users-only';
 
 export const API_KEY_HEADER = 'x-api-key';
 export const SECURITY = { bearer: 'bearer', apiKey: 'apiKey' } as const;
@@ -45,6 +46,9 @@ export const Roles = (role: Role) => {
     ...common(),
   );
 };
+
+/** A route about the logged-in user (their profile, their password): API keys get 403 before anything else runs. */
+export const UsersOnly = () => SetMetadata(USERS_ONLY_KEY, true);
 
 /** No credentials needed (login, refresh, health, metrics). */
 export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), ...common());

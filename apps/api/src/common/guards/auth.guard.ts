@@ -33,7 +33,7 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     }
     const ticket = req.query?.ticket;
     if (typeof ticket === 'string' && this.reflector.getAllAndOverride<boolean>(TICKET_KEY, targets)) {
-      req.user = this.tickets.redeem(ticket);
+      req.user = await this.tickets.redeem(ticket);
       return true;
     }
     if (!req.headers.authorization) throw unauthorized();

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 
 import { Role, ROLES } from '@sensorhub/domain';
 
-import { PUBLIC_KEY, ROLES_KEY, SCOPE_FOR_ROLE } from '../decorators/auth.decorators';
+import { PUBLIC_KEY, ROLES_KEY, SCOPE_FOR_ROLE, USERS_ONLY_KEY } from '../decorators/auth.decorators';
 import { Principal } from '../decorators/principal.decorator';
 import { forbidden } from '../errors';
 
@@ -19,6 +19,8 @@ export class RolesGuard implements CanActivate {
     if (!role) throw forbidden('route has no access rule');
     const principal = ctx.switchToHttp().getRequest().user as Principal;
     if (principal.kind === 'apiKey') {
+      if (this.reflector.getAllAndOverride<boolean>(USERS_ONLY_KEY, targets))
+        throw forbidden('an API key is not a user');
       const scope = SCOPE_FOR_ROLE[role];
       if (!scope) throw forbidden('API keys cannot use admin routes');
       if (!principal.scopes.includes(scope)) throw forbidden(`API key lacks scope ${scope}`);

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -43,6 +44,57 @@ export class DeviceDto {
     example: { temperature: { value: 23.5, ts: '2026-01-15T10:30:00.000Z' } },
   })
   latest: Record<string, LatestValueDto>;
+}
+
+export const DEVICES_LIMIT_DEFAULT = 100;
+export const DEVICES_LIMIT_MAX = 500;
+export const DEVICE_STATUSES = ['online', 'offline'] as const;
+
+export class DevicesQueryDto {
+  @ApiPropertyOptional({ default: DEVICES_LIMIT_DEFAULT, minimum: 1, maximum: DEVICES_LIMIT_MAX })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(DEVICES_LIMIT_MAX)
+  limit: number = DEVICES_LIMIT_DEFAULT;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'devices to skip, in the list’s order' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  offset: number = 0;
+
+  @ApiPropertyOptional({
+    description: 'only devices whose id, name or location contains this (case-insensitive)',
+    maxLength: 100,
+    example: 'greenhouse',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: DEVICE_STATUSES, description: 'only online or only offline devices' })
+  @IsOptional()
+  @IsIn(DEVICE_STATUSES)
+  status?: (typeof DEVICE_STATUSES)[number];
+}
+
+export class DevicesPageDto {
+  @ApiProperty({
+    type: [DeviceDto],
+    description: 'ordered by name (the id when unnamed) ignoring case, then id',
+  })
+  items: DeviceDto[];
+  @ApiProperty({ description: 'devices matching q and status (for paging)', example: 1 }) total: number;
+  @ApiProperty({ example: 100 }) limit: number;
+  @ApiProperty({ example: 0 }) offset: number;
+  @ApiProperty({ description: 'every device the caller may see, whatever the filters', example: 1 })
+  fleetTotal: number;
+  @ApiProperty({ description: 'of those, the ones online now', example: 1 }) fleetOnline: number;
 }
 
 export class UpdateDeviceDto {

@@ -7,6 +7,8 @@ import {
   ApiKey,
   CommandSent,
   CreatedApiKey,
+  DevicePage,
+  DevicePageQuery,
   DeviceSummary,
   LiveDevice,
   LiveReading,
@@ -51,9 +53,33 @@ export class ApiClient {
   }
 
   // --- devices ----------------------------------------------------------------------------------------------------
+  /** The first page of devices (GET /devices is paged; see devicesPage). */
   async devices(): Promise<DeviceSummary[]> {
     const raw = await this.get<Raw[] | { items: Raw[] } | { data: Raw[] }>('/devices');
     return listOf(raw).map(toDevice);
+  }
+
+  /** A page of devices, searched and filtered by the server, with the totals. */
+  async devicesPage(q: DevicePageQuery): Promise<DevicePage> {
+    const params = new HttpParams({
+      fromObject: {
+        limit: String(q.limit),
+        offset: String(q.offset),
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.status ? { status: q.status } : {}),
+      },
+    });
+    const raw = await this.get<Raw>('/devices', params);
+    const items = listOf(raw).map(toDevice);
+    const n = (k: string, fallback: number) => num(raw[k]) ?? fallback;
+    return {
+      items,
+      total: n('total', items.length),
+      offset: n('offset', q.offset),
+      limit: n('limit', q.limit),
+      fleetTotal: n('fleetTotal', items.length),
+      fleetOnline: n('fleetOnline', 0),
+    };
   }
 
   async device(id: string): Promise<DeviceSummary> {

@@ -45,6 +45,25 @@ export interface DeviceSummary {
   metadata?: Record<string, unknown>;
 }
 
+/** One page of the devices list, with the counts the overview's header shows. */
+export interface DevicePage {
+  items: DeviceSummary[];
+  /** devices matching the search and status filter */
+  total: number;
+  offset: number;
+  limit: number;
+  /** every device the user may see, and how many of them are online */
+  fleetTotal: number;
+  fleetOnline: number;
+}
+
+export interface DevicePageQuery {
+  limit: number;
+  offset: number;
+  q?: string;
+  status?: 'online' | 'offline';
+}
+
 /** What the API published for a device command. */
 export interface CommandSent {
   topic: string;

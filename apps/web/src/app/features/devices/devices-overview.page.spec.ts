@@ -5,7 +5,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 
 import { LiveStream } from '../../core/live-stream';
-import { DevicesOverviewPage } from './devices-overview.page';
+import { DevicesOverviewPage, PAGE_SIZE } from './devices-overview.page';
 
 const ids = Array.from({ length: 450 }, (_, i) => `dev-${String(i).padStart(3, '0')}`);
 
@@ -55,6 +55,27 @@ describe(DevicesOverviewPage.name, () => {
     TestBed.tick();
     await vi.advanceTimersByTimeAsync(1);
   };
+  const deviceRequests = () => http.match((r) => r.url === '/api/v1/devices');
+  /** Answers the one pending devices request with `page` of a fleet of `total`. */
+  const flushDevices = (page: string[], total = ids.length) => {
+    const [req, ...more] = deviceRequests();
+    expect(more).toEqual([]);
+    const now = new Date().toISOString();
+    req.flush({
+      items: page.map((id) => ({
+        id,
+        name: id,
+        lastSeen: now,
+        latest: { temperature: { value: 1, ts: now } },
+      })),
+      total,
+      limit: Number(req.request.params.get('limit')),
+      offset: Number(req.request.params.get('offset')),
+      fleetTotal: ids.length,
+      fleetOnline: ids.length,
+    });
+    return req.request.params;
+  };
   const settle = async () => {
     await vi.advanceTimersByTimeAsync(400); // past the debounce
     await render();
@@ -74,12 +95,7 @@ describe(DevicesOverviewPage.name, () => {
     });
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(DevicesOverviewPage);
-    const now = new Date().toISOString();
-    http
-      .expectOne('/api/v1/devices')
-      .flush(
-        ids.map((id) => ({ id, name: id, lastSeen: now, latest: { temperature: { value: 1, ts: now } } })),
-      );
+    flushDevices(ids.slice(0, PAGE_SIZE));
     await render();
   });
 
@@ -88,18 +104,32 @@ describe(DevicesOverviewPage.name, () => {
     vi.useRealTimers();
   });
 
-  it('fetches the sparklines of every shown device in requests of at most 200 ids, top of the page first', async () => {
+  it('shows one page of the fleet with its totals, and the sparklines of the shown devices in one request', async () => {
     await render(); // the first set without waiting for a pause
-    expect(await flushAll()).toEqual([200, 200, 50]);
-    expect(sent.flat()).toEqual(ids);
-    // no cap: the last device draws its trend too
-    const last = fixture.nativeElement.querySelector('[data-device="dev-449"] sh-sparkline path');
-    expect(last).not.toBeNull();
+    expect(await flushAll()).toEqual([PAGE_SIZE]);
+    expect(sent.flat()).toEqual(ids.slice(0, PAGE_SIZE));
+    const el: HTMLElement = fixture.nativeElement;
+    expect(el.querySelectorAll('[data-device]')).toHaveLength(PAGE_SIZE);
+    expect(el.querySelector('[data-testid=device-count]')!.textContent).toContain('450 total');
+    expect(el.querySelector('[data-testid=page-range]')!.textContent!.trim()).toBe(`1–${PAGE_SIZE} of 450`);
+    expect(el.querySelector(`[data-device="dev-${PAGE_SIZE - 1}"] sh-sparkline path`)).not.toBeNull();
   });
 
-  it('asks again once the search pauses, only for shown devices not fetched in the last minute', async () => {
+  it('pages on: the next page is the server’s, with the sparklines of its devices', async () => {
     await settle();
-    expect(await flushAll()).toEqual([200, 200, 50]);
+    await flushAll();
+    (fixture.nativeElement.querySelector('[data-testid=next-page]') as HTMLButtonElement).click();
+    await render();
+    const params = flushDevices(ids.slice(PAGE_SIZE, 2 * PAGE_SIZE));
+    expect(params.get('offset')).toBe(String(PAGE_SIZE));
+    await settle();
+    expect(await flushAll()).toEqual([PAGE_SIZE]);
+    expect(sent[1]).toEqual(ids.slice(PAGE_SIZE, 2 * PAGE_SIZE));
+  });
+
+  it('searches on the server once typing pauses; sparklines only for devices not fetched in the last minute', async () => {
+    await settle();
+    expect(await flushAll()).toEqual([PAGE_SIZE]);
 
     const search = async (q: string) => {
       const input: HTMLInputElement = fixture.nativeElement.querySelector('[data-testid=search]');
@@ -107,19 +137,26 @@ describe(DevicesOverviewPage.name, () => {
       input.dispatchEvent(new Event('input'));
       await render();
     };
-    await search('dev-00');
-    await settle();
-    expect(sparkRequests()).toEqual([]); // all fetched a moment ago
-
-    await vi.advanceTimersByTimeAsync(61_000);
     await search('dev-0');
     await vi.advanceTimersByTimeAsync(100);
     await search('dev-01');
-    expect(sparkRequests()).toEqual([]); // still typing
+    expect(deviceRequests()).toEqual([]); // still typing
+    await settle();
+    const params = flushDevices(ids.slice(10, 20), 10);
+    expect(params.get('q')).toBe('dev-01');
+    expect(params.get('offset')).toBe('0');
+    await settle();
+    expect(sparkRequests()).toEqual([]); // all fetched a moment ago
+    expect(fixture.nativeElement.querySelector('[data-testid=pager]')).toBeNull();
+
+    await vi.advanceTimersByTimeAsync(61_000);
+    await search('dev-02');
+    await settle();
+    flushDevices(ids.slice(20, 30), 10);
     await settle();
     const [req, ...rest] = sparkRequests();
     expect(rest).toEqual([]);
-    expect(req.request.params.get('devices')!.split(',')).toEqual(ids.slice(10, 20));
+    expect(req.request.params.get('devices')!.split(',')).toEqual(ids.slice(20, 30));
     flushSparks(req);
   });
 });

@@ -11,7 +11,7 @@ import {
 import { RouterLink } from '@angular/router';
 
 import { ApiClient } from '../../core/api-client';
-import { DeviceSummary, LiveDevice, LiveReading } from '../../core/api.types';
+import { DevicePage, DeviceSummary, LiveDevice, LiveReading } from '../../core/api.types';
 import { Clock, relativeTime } from '../../core/clock';
 import { LiveStream } from '../../core/live-stream';
 import { formatValue } from '../../shared/chart/chart-option';
@@ -29,6 +29,9 @@ const SPARK_CHUNK = 200;
 const SPARK_DEBOUNCE_MS = 300;
 /** a device fetched this recently is not fetched again when it comes back into view (live events keep it current) */
 const SPARK_FRESH_MS = 60_000;
+/** devices per page: the server searches and pages, so a fleet of 10,000 costs the browser one page */
+export const PAGE_SIZE = 120;
+const SEARCH_DEBOUNCE_MS = 300;
 
 @Component({
   selector: 'sh-devices-overview',
@@ -38,9 +41,9 @@ const SPARK_FRESH_MS = 60_000;
     <div class="page-head">
       <div>
         <h1>Devices</h1>
-        @if (devices(); as all) {
+        @if (page(); as p) {
           <div class="sub" data-testid="device-count">
-            {{ onlineCount() }} online · {{ all.length }} total
+            {{ p.fleetOnline }} online · {{ p.fleetTotal }} total
           </div>
         }
       </div>
@@ -90,7 +93,7 @@ const SPARK_FRESH_MS = 60_000;
           </div>
         }
       </div>
-    } @else if (devices()!.length === 0) {
+    } @else if (page()!.fleetTotal === 0) {
       <div class="panel">
         <sh-state
           kind="empty"
@@ -157,9 +160,34 @@ const SPARK_FRESH_MS = 60_000;
           </a>
         }
       </div>
+      @if (page()!.total > page()!.limit) {
+        <nav class="pager" aria-label="Pages" data-testid="pager">
+          <button type="button" (click)="goTo(offset() - pageSize)" [disabled]="offset() === 0">
+            Previous
+          </button>
+          <span class="muted" data-testid="page-range">
+            {{ offset() + 1 }}–{{ offset() + devices()!.length }} of {{ page()!.total }}
+          </span>
+          <button
+            type="button"
+            (click)="goTo(offset() + pageSize)"
+            [disabled]="offset() + pageSize >= page()!.total"
+            data-testid="next-page"
+          >
+            Next
+          </button>
+        </nav>
+      }
     }
   `,
   styles: `
+    .pager {
+      display: flex;
+      justify-content: center;
+      align-items: center;
+      gap: 16px;
+      margin-top: 20px;
+    }
     .filters {
       display: flex;
       gap: 10px;
@@ -323,7 +351,10 @@ export class DevicesOverviewPage {
 
   protected readonly statusFilters: StatusFilter[] = ['all', 'online', 'offline'];
   protected readonly skeleton = [1, 2, 3, 4, 5, 6];
+  protected readonly pageSize = PAGE_SIZE;
+  protected readonly page = signal<Omit<DevicePage, 'items'> | null>(null);
   protected readonly devices = signal<DeviceSummary[] | null>(null);
+  protected readonly offset = signal(0);
   protected readonly error = signal<string | null>(null);
   protected readonly query = signal('');
   protected readonly status = signal<StatusFilter>('all');
@@ -331,19 +362,13 @@ export class DevicesOverviewPage {
   /** when each device's sparklines were last requested (epoch ms) */
   private readonly sparksFetchedAt = new Map<string, number>();
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private loads = 0;
 
-  protected readonly onlineCount = computed(
-    () => (this.devices() ?? []).filter((d) => isOnline(d, this.clock.now())).length,
-  );
-
+  /** The page as the server searched, filtered and ordered it; a device whose presence flipped since drops out. */
   protected readonly visible = computed(() => {
-    const q = this.query().trim().toLowerCase();
     const st = this.status();
     const now = this.clock.now();
-    return (this.devices() ?? [])
-      .filter((d) => !q || [d.id, d.name ?? '', d.location ?? ''].some((s) => s.toLowerCase().includes(q)))
-      .filter((d) => st === 'all' || (st === 'online') === isOnline(d, now))
-      .sort((a, b) => displayName(a).localeCompare(displayName(b)));
+    return (this.devices() ?? []).filter((d) => st === 'all' || (st === 'online') === isOnline(d, now));
   });
 
   /** The shown devices' ids as one string: changes only when the shown set does, not on every live update. */
@@ -354,7 +379,22 @@ export class DevicesOverviewPage {
   );
 
   constructor() {
+    // the first page at once; a new search or status from the first page, once typing pauses
     void this.load();
+    let first = true;
+    effect((onCleanup) => {
+      const q = this.query().trim();
+      const status = this.status();
+      if (first) {
+        first = false;
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.offset.set(0);
+        void this.load(q, status);
+      }, SEARCH_DEBOUNCE_MS);
+      onCleanup(() => clearTimeout(timer));
+    });
     effect((onCleanup) => {
       const ids = this.shownIds();
       if (!ids) return;
@@ -370,14 +410,28 @@ export class DevicesOverviewPage {
     });
   }
 
-  async load(): Promise<void> {
+  async load(q = this.query().trim(), status = this.status()): Promise<void> {
     this.error.set(null);
+    const seq = ++this.loads;
     try {
-      const list = await this.api.devices();
-      this.devices.set(list);
+      const { items, ...page } = await this.api.devicesPage({
+        limit: PAGE_SIZE,
+        offset: this.offset(),
+        q: q || undefined,
+        status: status === 'all' ? undefined : status,
+      });
+      if (seq !== this.loads) return; // a later search answered first
+      this.page.set(page);
+      this.devices.set(items);
     } catch (e) {
-      this.error.set((e as { message?: string }).message ?? 'Unknown error');
+      if (seq === this.loads) this.error.set((e as { message?: string }).message ?? 'Unknown error');
     }
+  }
+
+  protected goTo(offset: number): void {
+    this.offset.set(Math.max(0, offset));
+    void this.load();
+    window.scrollTo?.({ top: 0 });
   }
 
   protected clearFilters(): void {
@@ -431,7 +485,7 @@ export class DevicesOverviewPage {
     const list = this.devices();
     if (!list) return;
     const known = new Set(list.map((d) => d.id));
-    if (batch.some((r) => !known.has(r.deviceId))) this.scheduleReload();
+    if (batch.some((r) => !known.has(r.deviceId))) this.newDeviceMayBelongHere();
     const byDevice = new Map<string, LiveReading[]>();
     for (const r of batch)
       if (known.has(r.deviceId)) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
@@ -467,7 +521,7 @@ export class DevicesOverviewPage {
     const list = this.devices();
     if (!list) return;
     const byId = new Map(batch.map((d) => [d.id, d]));
-    if (batch.some((d) => !list.some((x) => x.id === d.id))) this.scheduleReload();
+    if (batch.some((d) => !list.some((x) => x.id === d.id))) this.newDeviceMayBelongHere();
     this.devices.set(
       list.map((d) => {
         const u = byId.get(d.id);
@@ -483,8 +537,14 @@ export class DevicesOverviewPage {
     );
   }
 
-  /** A device we have not seen: fetch the list again (once for a burst). */
-  private scheduleReload(): void {
+  /**
+   * Another device sent something: on a page with room (the last, or the only one) it may be a new device that belongs
+   * here, so fetch the page again (once for a burst). A full page is complete: devices elsewhere in the fleet do not
+   * concern it.
+   */
+  private newDeviceMayBelongHere(): void {
+    const page = this.page();
+    if (!page || (this.devices()?.length ?? 0) >= page.limit) return;
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => void this.load(), 1000);
   }
