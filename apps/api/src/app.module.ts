@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { AuthGuard } from './common/guards/auth.guard';
 import { DeviceScopeGuard } from './common/guards/device-scope.guard';
 import { RolesGuard } from './common/guards/roles.guard';
+import { ResponseCacheInterceptor } from './common/interceptors/response-cache.interceptor';
 import { JsonLogger } from './common/logging/json-logger';
 import { ApiConfig } from './config/api.config';
 import { ApiConfigModule } from './config/config.module';
@@ -65,6 +66,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_GUARD, useClass: DeviceScopeGuard },
+        { provide: APP_INTERCEPTOR, useClass: ResponseCacheInterceptor },
       ],
     };
   }

@@ -14,6 +14,7 @@ import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
 import { Roles } from '../common/decorators/auth.decorators';
 import { DeviceScoped } from '../common/guards/device-scope.guard';
+import { CacheFor } from '../common/interceptors/response-cache.interceptor';
 import { DevicesService } from './devices.service';
 import {
   CommandDto,
@@ -35,11 +36,12 @@ export class DevicesController {
 
   @Get()
   @Roles('viewer')
+  @CacheFor(1000)
   @ApiOperation({
     summary: 'A page of devices with last seen, presence, status, battery and the latest value per metric',
     description:
       'Paged with limit/offset, with the total matching q and status, and the counts of the whole fleet the caller ' +
-      'may see. An API key bound to devices sees only those.',
+      'may see. An API key bound to devices sees only those. Answers may be up to 1 s old (the live stream has the rest).',
   })
   @ApiOkResponse({ type: DevicesPageDto })
   @ApiErrors(400)

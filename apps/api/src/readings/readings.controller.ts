@@ -7,6 +7,7 @@ import { Response } from 'express';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Roles } from '../common/decorators/auth.decorators';
 import { DeviceScoped } from '../common/guards/device-scope.guard';
+import { CacheFor } from '../common/interceptors/response-cache.interceptor';
 import { DEVICE_ID_PARAM } from '../devices/dto/device.dto';
 import { ExportQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
 import { SparklinesDto, SparklinesQueryDto } from './dto/sparklines.dto';
@@ -20,11 +21,13 @@ export class ReadingsController {
 
   @Get()
   @Roles('viewer')
+  @CacheFor(1000)
   @ApiOperation({
     summary: 'Readings of one metric over a range, downsampled to at most maxPoints buckets',
     description:
       'Raw readings (count 1) when the range holds at most maxPoints, else date_bin buckets of min/avg/max/count whose ' +
-      'width is the narrowest of 1 s … 30 d keeping the bucket count ≤ maxPoints. With tz, day-sized buckets start at local midnight.',
+      'width is the narrowest of 1 s … 30 d keeping the bucket count ≤ maxPoints. With tz, day-sized buckets start at local midnight. ' +
+      'Answers may be up to 1 s old.',
   })
   @ApiParam(DEVICE_ID_PARAM)
   @ApiOkResponse({ type: ReadingsDto })
@@ -61,6 +64,7 @@ export class SparklinesController {
 
   @Get()
   @Roles('viewer')
+  @CacheFor(1000)
   @ApiOperation({
     summary: 'Recent trend of every metric of up to 200 devices in one request, for sparklines',
     description:
