@@ -54,7 +54,13 @@ async function cannon(base, pathname, token, connections, seconds) {
   const run = (duration, onResponse) =>
     new Promise((resolve, reject) => {
       const inst = autocannon(
-        { url: base + pathname, connections, duration, headers: { Authorization: `Bearer ${token}` } },
+        {
+          url: base + pathname,
+          connections,
+          duration,
+          // as a browser asks: large cached answers then go gzipped
+          headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip, deflate, br' },
+        },
         (err, res) => (err ? reject(err) : resolve(res)),
       );
       if (onResponse) inst.on('response', onResponse);

@@ -394,6 +394,37 @@ describe('security of sessions, credentials and devices', () => {
     });
   });
 
+  describe('load: the 1-second response cache', () => {
+    it('answers repeated reads from memory, gzipped when accepted, and shows a change made through the API at once', async () => {
+      const list = () =>
+        http().get('/api/v1/devices?q=green').auth(admin, { type: 'bearer' }).set('Accept-Encoding', 'gzip');
+      const ids = (res: request.Response) => res.body.items.map((d: { id: string }) => d.id);
+      expect(ids(await list().expect(200))).toEqual(['green-1', 'green-2']);
+      // written past the API (as ingest does): the cached answer holds for up to a second
+      await db.client.query(
+        `INSERT INTO devices (id, first_seen, last_seen) VALUES ('green-3', now(), now())`,
+      );
+      expect(ids(await list().expect(200))).toEqual(['green-1', 'green-2']);
+
+      await http()
+        .patch('/api/v1/devices/green-1')
+        .auth(admin, { type: 'bearer' })
+        .send({ metadata: { note: 'n'.repeat(2000) } })
+        .expect(200);
+      const fresh = await list().expect(200);
+      expect(ids(fresh)).toEqual(['green-1', 'green-2', 'green-3']);
+      expect(fresh.body.items[0].metadata.note).toHaveLength(2000);
+      expect(fresh.headers['content-encoding']).toBe('gzip');
+      expect(fresh.headers['content-type']).toMatch(/^application\/json/);
+      const plain = await http()
+        .get('/api/v1/devices?q=green')
+        .auth(admin, { type: 'bearer' })
+        .set('Accept-Encoding', 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toEqual(fresh.body);
+    });
+  });
+
   // last: it locks this test's address out of logging in
   describe('4. password spraying', () => {
     it('answers 429 with Retry-After once one address failed on many e-mails', async () => {
