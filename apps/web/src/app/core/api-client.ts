@@ -172,7 +172,7 @@ export class ApiClient {
     return listOf(await this.get<Raw[]>('/api-keys')).map(toApiKey);
   }
 
-  async createApiKey(body: { name: string; scopes: string[] }): Promise<CreatedApiKey> {
+  async createApiKey(body: { name: string; scopes: string[]; devices?: string[] }): Promise<CreatedApiKey> {
     const raw = await this.post<Raw>('/api-keys', body);
     return { ...toApiKey(raw), key: str(raw['key'] ?? raw['apiKey'] ?? raw['secret']) ?? '' };
   }
@@ -379,6 +379,7 @@ function toApiKey(r: Raw): ApiKey {
     name: String(r['name'] ?? ''),
     prefix: String(r['prefix'] ?? ''),
     scopes: (r['scopes'] as string[]) ?? [],
+    devices: Array.isArray(r['devices']) ? (r['devices'] as string[]) : null,
     createdAt: str(r['createdAt']),
     lastUsedAt: str(r['lastUsedAt']),
     revokedAt: str(r['revokedAt']),

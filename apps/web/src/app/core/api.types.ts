@@ -110,6 +110,8 @@ export interface ApiKey {
   name: string;
   prefix: string;
   scopes: string[];
+  /** the devices (ids or `*` patterns) the key is bound to; null: every device */
+  devices: string[] | null;
   createdAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;

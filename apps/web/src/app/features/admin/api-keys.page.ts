@@ -31,6 +31,16 @@ import { StateComponent } from '../../shared/state.component';
           maxlength="100"
           placeholder="e.g. billing export"
       /></label>
+      <label class="field grow"
+        >Devices
+        <input
+          type="text"
+          name="devices"
+          [(ngModel)]="devices"
+          maxlength="2000"
+          placeholder="all — or ids/patterns: greenhouse-*, weather-2"
+          data-testid="key-devices"
+      /></label>
       <fieldset class="scopes">
         <legend>Scopes</legend>
         <label><input type="checkbox" name="read" [(ngModel)]="read" /> read</label>
@@ -82,6 +92,7 @@ import { StateComponent } from '../../shared/state.component';
                 <th>Name</th>
                 <th>Key</th>
                 <th>Scopes</th>
+                <th>Devices</th>
                 <th>Created</th>
                 <th>Last used</th>
                 <th></th>
@@ -95,6 +106,7 @@ import { StateComponent } from '../../shared/state.component';
                     <code>{{ k.prefix }}…</code>
                   </td>
                   <td>{{ k.scopes.join(', ') }}</td>
+                  <td data-testid="key-device-scopes">{{ k.devices ? k.devices.join(', ') : 'all' }}</td>
                   <td class="muted">{{ date(k.createdAt) }}</td>
                   <td class="muted">{{ date(k.lastUsedAt) }}</td>
                   <td class="actions">
@@ -198,6 +210,8 @@ export class ApiKeysPage {
   protected name = '';
   protected read = true;
   protected write = false;
+  /** comma-separated device ids or `*` patterns; empty: every device */
+  protected devices = '';
 
   protected date(s: string | null): string {
     return s ? new Date(s).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
@@ -212,11 +226,20 @@ export class ApiKeysPage {
     this.busy.set(true);
     this.error.set(null);
     try {
-      const k = await this.api.createApiKey({ name: this.name.trim(), scopes });
+      const devices = this.devices
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean);
+      const k = await this.api.createApiKey({
+        name: this.name.trim(),
+        scopes,
+        ...(devices.length ? { devices } : {}),
+      });
       this.created.set(k);
       this.copied.set(false);
       this.keys.update((list) => [{ ...k, key: undefined } as unknown as ApiKey, ...(list ?? [])]);
       this.name = '';
+      this.devices = '';
     } catch (e) {
       this.error.set((e as Error).message);
     } finally {
