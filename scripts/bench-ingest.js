@@ -4,7 +4,10 @@
 //   DATABASE_URL  server to create the bench database on (default postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_MESSAGES (200000)  BENCH_DEVICES (1000)  BENCH_WINDOW: unacknowledged publishes in flight (2000)
 //   MQTT_URL: use this broker instead of starting Mosquitto with the shipped config (or Aedes if not installed)
+//   BENCH_PERSISTENCE=1: Mosquitto also with the shipped persistence (saves every second), to measure its cost
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const mqtt = require('mqtt');
 const { Client } = require('pg');
@@ -146,8 +149,14 @@ async function main() {
     broker = { url: process.env.MQTT_URL, stop: async () => undefined };
     brokerKind = process.env.MQTT_URL;
   } else if (hasMosquitto()) {
-    broker = await startMosquitto(await freePort());
-    brokerKind = 'mosquitto (shipped limits)';
+    const persist = process.env.BENCH_PERSISTENCE === '1';
+    const dir = persist ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mosquitto-')) : undefined;
+    const m = await startMosquitto(await freePort(), { persistenceDir: dir });
+    broker = {
+      url: m.url,
+      stop: async () => (await m.stop(), dir && fs.rmSync(dir, { recursive: true, force: true })),
+    };
+    brokerKind = `mosquitto (shipped limits${persist ? ' and persistence' : ', no persistence'})`;
   } else {
     broker = await startEmbeddedBroker({ port: await freePort() });
     brokerKind = 'embedded aedes';

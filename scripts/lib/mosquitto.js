@@ -17,18 +17,29 @@ function hasMosquitto() {
   }
 }
 
-/** Starts mosquitto on 127.0.0.1:`port` with the shipped queue and in-flight limits; resolves when it accepts connections. */
-async function startMosquitto(port) {
+/**
+ * Starts mosquitto on 127.0.0.1:`port` with the shipped queue and in-flight limits; resolves when it accepts
+ * connections. With `persistenceDir`, also the shipped persistence (autosave) settings, storing there: a broker
+ * started again on the same directory finds the sessions and queues its predecessor saved.
+ */
+async function startMosquitto(port, { persistenceDir } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-mosquitto-'));
   // keep the shipped limits; replace listeners, persistence and logging with local ones
-  const limits = fs
-    .readFileSync(SHIPPED, 'utf8')
-    .split('\n')
-    .filter((l) => /^(max_|persistent_client_expiration|set_tcp_nodelay)/.test(l.trim()));
+  const shipped = fs.readFileSync(SHIPPED, 'utf8').split('\n');
+  const limits = shipped.filter((l) => /^(max_|persistent_client_expiration|set_tcp_nodelay)/.test(l.trim()));
+  // mosquitto started as root drops to its own user before it saves: the directory must be writable by it
+  if (persistenceDir) fs.chmodSync(persistenceDir, 0o777);
+  const persistence = persistenceDir
+    ? [
+        'persistence true',
+        `persistence_location ${persistenceDir.replace(/\/?$/, '/')}`,
+        ...shipped.filter((l) => /^autosave_/.test(l.trim())),
+      ]
+    : ['persistence false'];
   const conf = [
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',
-    'persistence false',
+    ...persistence,
     `log_dest file ${dir}/mosquitto.log`,
     ...limits,
   ];
@@ -48,8 +59,19 @@ async function startMosquitto(port) {
       throw new Error(`mosquitto did not start on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  const gone = () =>
+    new Promise((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+    });
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    /** a crash: SIGKILL, no save */
+    kill: async () => {
+      proc.kill('SIGKILL');
+      await gone();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
     stop: () =>
       new Promise((resolve) => {
         if (proc.exitCode !== null) return resolve();

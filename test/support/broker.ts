@@ -16,6 +16,17 @@ export interface OwnBroker {
   stop(): Promise<void>;
 }
 
+/** Mosquitto with the shipped persistence settings, storing in `dir`, which a crash (SIGKILL) can end. */
+export interface PersistentMosquitto {
+  url: string;
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPersistentMosquitto(port: number, dir: string): Promise<PersistentMosquitto> {
+  return mosquitto.startMosquitto(port, { persistenceDir: dir });
+}
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mosquitto = require('../../scripts/lib/mosquitto.js');
 
@@ -75,3 +86,6 @@ export async function dropSession(url: string, clientId: string): Promise<void> 
   const c = await connectClient(url, { clientId, clean: true, reconnectPeriod: 0 });
   await c.endAsync();
 }
+
+/** Whether a mosquitto binary is installed (tests of Mosquitto's own behaviour need it; CI installs it). */
+export const mosquittoInstalled = (): boolean => mosquitto.hasMosquitto();

@@ -25,6 +25,7 @@ export function createIngestServer(config: IngestConfig): IngestMqttServer {
     connectTimeout: 10_000,
     subscription: sharedTopic(TOPICS.all, config.INGEST_SHARED_GROUP),
     maxUnacked: config.INGEST_MAX_UNACKED,
+    maxUnackedBytes: config.INGEST_MAX_UNACKED_BYTES,
     shutdownTimeoutMs: config.INGEST_SHUTDOWN_TIMEOUT_MS,
   });
 }

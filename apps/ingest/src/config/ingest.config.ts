@@ -44,6 +44,14 @@ export class IngestConfig extends ConnectionConfig {
   @Max(1_000_000)
   INGEST_MAX_UNACKED = 10_000;
 
+  /** bytes of unacknowledged payloads held in memory before reading pauses: the count alone lets large payloads
+   * (up to the broker's max_packet_size) take gigabytes during a database outage */
+  @Transform(toInt)
+  @IsInt()
+  @Min(65_536)
+  @Max(4 * 1024 * 1024 * 1024)
+  INGEST_MAX_UNACKED_BYTES = 32 * 1024 * 1024;
+
   @Transform(toBool)
   @IsBoolean()
   INGEST_REQUIRE_REGISTERED = false;
@@ -53,6 +61,13 @@ export class IngestConfig extends ConnectionConfig {
   @Min(16)
   @Max(16 * 1024 * 1024)
   INGEST_MAX_PAYLOAD_BYTES = 65_536;
+
+  /** most measurements in one telemetry packet; more is a dead letter (INVALID_PAYLOAD) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  INGEST_MAX_MEASUREMENTS = 100;
 
   @Transform(toInt)
   @IsInt()

@@ -89,6 +89,105 @@ describe(BatchWriter.name, () => {
   });
 });
 
+/**
+ * A DataSource that behaves like PostgreSQL for what isolation needs: a statement inserting the value 666 fails with
+ * a data error (SQLSTATE 22003), a failed transaction leaves nothing, ROLLBACK TO SAVEPOINT undoes what followed it.
+ */
+function refusingDb() {
+  const committed = { values: [] as number[], dead: [] as Array<{ reason: string; detail: string }> };
+  let transactions = 0;
+  const db = {
+    transaction: async (
+      work: (tx: { query: (sql: string, params?: unknown[]) => Promise<unknown[]> }) => Promise<void>,
+    ) => {
+      transactions++;
+      const log: Array<{
+        savepoint?: string;
+        values?: number[];
+        dead?: Array<{ reason: string; detail: string }>;
+      }> = [];
+      await work({
+        query: async (sql, params = []) => {
+          const savepoint = /^(SAVEPOINT|ROLLBACK TO SAVEPOINT|RELEASE SAVEPOINT) (\w+)/.exec(sql);
+          if (savepoint?.[1] === 'SAVEPOINT') log.push({ savepoint: savepoint[2] });
+          if (savepoint?.[1] === 'ROLLBACK TO SAVEPOINT') {
+            const at = log.map((e) => e.savepoint).lastIndexOf(savepoint[2]);
+            log.splice(at + 1);
+          }
+          if (sql.includes('INSERT INTO readings ')) {
+            const values = params[3] as number[];
+            if (values.includes(666))
+              throw Object.assign(new Error('value 666 violates check'), { code: '23514' });
+            log.push({ values });
+          }
+          if (sql.includes('INSERT INTO dead_letters')) {
+            const [reasons, details] = [params[3] as string[], params[4] as string[]];
+            log.push({ dead: reasons.map((reason, i) => ({ reason, detail: details[i] })) });
+          }
+          return [];
+        },
+      });
+      for (const e of log) {
+        committed.values.push(...(e.values ?? []));
+        committed.dead.push(...(e.dead ?? []));
+      }
+    },
+  } as unknown as DataSource;
+  return { db, committed, transactions: () => transactions };
+}
+
+const valued = (deviceId: string, value: number): Accepted => ({
+  kind: 'data',
+  topic: `devices/${deviceId}/t`,
+  payload: Buffer.from(String(value)),
+  receivedAt: at(0),
+  deviceId,
+  readings: [{ deviceId, metric: 't', ts: at(0), value }],
+});
+
+describe(`${BatchWriter.name} with messages the database refuses`, () => {
+  it('stores everything else of the batch and each refused message as a DATABASE_REJECTED dead letter', async () => {
+    const { db, committed } = refusingDb();
+    const w = new BatchWriter(db, config({ INGEST_BATCH_SIZE: 1000 }));
+    const values = Array.from({ length: 500 }, (_, i) => (i % 97 === 5 ? 666 : i));
+    await Promise.all(values.map((v, i) => w.add(valued(`d${i}`, v))));
+    expect(committed.values.sort((a, b) => a - b)).toEqual(values.filter((v) => v !== 666));
+    expect(committed.dead).toHaveLength(values.filter((v) => v === 666).length);
+    expect(committed.dead[0]).toEqual({
+      reason: 'DATABASE_REJECTED',
+      detail: 'the database refused it: value 666 violates check (SQLSTATE 23514)',
+    });
+    expect(w.stats.rejected).toBe(committed.dead.length);
+  });
+
+  it('finds one refused message in a full batch with few transactions, not one per message', async () => {
+    const { db, committed, transactions } = refusingDb();
+    const w = new BatchWriter(db, config({ INGEST_BATCH_SIZE: 5000 }));
+    await Promise.all(
+      Array.from({ length: 5000 }, (_, i) => w.add(valued(`d${i}`, i === 4321 ? 666 : 1000 + i))),
+    );
+    expect(committed.values).toHaveLength(4999);
+    expect(committed.dead).toHaveLength(1);
+    expect(transactions()).toBeLessThan(40);
+  });
+
+  it('keeps retrying, not dead-lettering, when the failure is the connection', async () => {
+    jest.useFakeTimers();
+    const { db, batches, state } = fakeDb();
+    state.down = true;
+    const w = new BatchWriter(db, config());
+    let committed = false;
+    void w.add(reading('a')).then(() => (committed = true));
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(committed).toBe(false);
+    state.down = false;
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(committed).toBe(true);
+    expect(batches).toHaveLength(1);
+    expect(w.stats.rejected).toBe(0);
+  });
+});
+
 describe(mergeDeviceUpdates.name, () => {
   it('keeps one row per device with the latest time and the last reported state, sorted by id', () => {
     const merged = mergeDeviceUpdates([

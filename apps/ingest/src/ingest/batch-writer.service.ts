@@ -11,13 +11,17 @@ import {
   hourBucketSql,
   HOURLY_ROLLUP_MERGE_SQL,
   LIVE_CHANNEL,
+  readingTimestamp,
   ReadingRow,
 } from '@sensorhub/domain';
 
 import { INGEST_CONFIG } from '../config/config.tokens';
 import { IngestConfig } from '../config/ingest.config';
+import { databaseMessage, isDataError } from './database-errors';
 
 const LINGER_MS = 2;
+/** a refused batch is halved down to this size, then written a message at a time under savepoints */
+const ISOLATE_CHUNK = 64;
 
 /** One received message, as stored: readings and device state, or a dead letter. */
 export type Accepted =
@@ -33,7 +37,10 @@ export type Accepted =
   | {
       kind: 'dead';
       topic: string;
+      /** the payload, possibly already cut to what is stored */
       payload: Buffer;
+      /** the size received, when `payload` was cut */
+      payloadSize?: number;
       receivedAt: Date;
       reason: DeadLetterReason;
       detail: string;
@@ -57,7 +64,14 @@ export interface BatchStats {
   batches: number;
   rows: number;
   retries: number;
+  /** messages the database refused, stored as DATABASE_REJECTED dead letters */
+  rejected: number;
+  /** readings refused as CONFLICTING_DUPLICATE */
+  conflicts: number;
 }
+
+type DataItem = Extract<Accepted, { kind: 'data' }>;
+type DeadItem = Extract<Accepted, { kind: 'dead' }>;
 
 /**
  * Group commit: messages wait in memory until written together in one transaction, at most INGEST_BATCH_SIZE at a
@@ -73,7 +87,7 @@ export class BatchWriter implements OnApplicationShutdown {
   private writing = false;
   private timer?: NodeJS.Timeout;
   private stopped = false;
-  readonly stats: BatchStats = { batches: 0, rows: 0, retries: 0 };
+  readonly stats: BatchStats = { batches: 0, rows: 0, retries: 0, rejected: 0, conflicts: 0 };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -125,7 +139,7 @@ export class BatchWriter implements OnApplicationShutdown {
     try {
       while (this.queue.length && !this.stopped) {
         const batch = this.queue.shift()!;
-        const ok = await this.writeWithRetry(batch.items);
+        const ok = await this.store(batch.items);
         batch.settle(ok ? undefined : new Error('not written'));
       }
     } finally {
@@ -133,7 +147,11 @@ export class BatchWriter implements OnApplicationShutdown {
     }
   }
 
-  private async writeWithRetry(items: Accepted[]): Promise<boolean> {
+  /**
+   * Commits `items`: as data where the database takes them, as DATABASE_REJECTED dead letters where it refuses them.
+   * Resolves false only when shutting down before the commit.
+   */
+  private async store(items: Accepted[]): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.transaction((tx) => this.write(tx, items));
@@ -142,19 +160,73 @@ export class BatchWriter implements OnApplicationShutdown {
         return true;
       } catch (err) {
         if (this.stopped) return false;
-        this.stats.retries++;
-        const delay = Math.min(100 * 2 ** attempt, 5000);
-        this.logger.warn(
-          `write of ${items.length} messages failed (${(err as Error).message}); retry in ${delay} ms`,
-        );
-        await new Promise((r) => setTimeout(r, delay));
+        if (isDataError(err)) return this.isolate(items, err);
+        await this.backoff(attempt, items.length, err);
       }
     }
   }
 
+  /** Finds the messages the database refuses: halves the batch, then tries small chunks message by message. */
+  private async isolate(items: Accepted[], err: unknown): Promise<boolean> {
+    if (items.length > ISOLATE_CHUNK) {
+      this.logger.warn(
+        `the database refused a batch of ${items.length} (${databaseMessage(err)}): splitting it to find the message`,
+      );
+      const mid = items.length >>> 1;
+      return (await this.store(items.slice(0, mid))) && (await this.store(items.slice(mid)));
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.transaction((tx) => this.writeOneByOne(tx, items));
+        return true;
+      } catch (e) {
+        if (this.stopped) return false;
+        await this.backoff(attempt, items.length, e);
+      }
+    }
+  }
+
+  /** Each message under its own savepoint; the refused ones become dead letters in the same transaction. */
+  private async writeOneByOne(tx: EntityManager, items: Accepted[]): Promise<void> {
+    const refused: DeadItem[] = [];
+    for (const item of items) {
+      await tx.query('SAVEPOINT one_message');
+      try {
+        await this.write(tx, [item]);
+        await tx.query('RELEASE SAVEPOINT one_message');
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        await tx.query('ROLLBACK TO SAVEPOINT one_message');
+        refused.push(rejectedItem(item, err));
+        this.logger.warn(
+          `${noNul(item.topic)}: refused by the database (${databaseMessage(err)}): dead letter`,
+        );
+      }
+    }
+    if (!refused.length) return;
+    await tx.query('SAVEPOINT dead_letters');
+    try {
+      await this.writeDead(tx, refused);
+      this.stats.rejected += refused.length;
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      // even the dead letter is refused: say so loudly rather than stall every device behind it
+      await tx.query('ROLLBACK TO SAVEPOINT dead_letters');
+      for (const r of refused)
+        this.logger.error(`could not store a dead letter for ${noNul(r.topic)}: ${r.detail}`);
+    }
+  }
+
+  private async backoff(attempt: number, n: number, err: unknown): Promise<void> {
+    this.stats.retries++;
+    const delay = Math.min(100 * 2 ** attempt, 5000);
+    this.logger.warn(`write of ${n} messages failed (${databaseMessage(err)}); retry in ${delay} ms`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+
   private async write(tx: EntityManager, items: Accepted[]): Promise<void> {
-    let data = items.filter((i): i is Extract<Accepted, { kind: 'data' }> => i.kind === 'data');
-    const dead = items.filter((i): i is Extract<Accepted, { kind: 'dead' }> => i.kind === 'dead');
+    let data = items.filter((i): i is DataItem => i.kind === 'data');
+    const dead = items.filter((i): i is DeadItem => i.kind === 'dead');
 
     if (this.config.INGEST_REQUIRE_REGISTERED && data.length) {
       const ids = [...new Set(data.map((d) => d.deviceId))];
@@ -176,27 +248,27 @@ export class BatchWriter implements OnApplicationShutdown {
       data = data.filter((d) => known.has(d.deviceId));
     }
 
-    const readings = data.flatMap((d) => d.readings);
+    const readings: ReadingRow[] = [];
+    const owner: DataItem[] = [];
+    for (const d of data) {
+      for (const r of d.readings) {
+        readings.push(r);
+        owner.push(d);
+      }
+    }
+    let refusedReadings = new Set<ReadingRow>();
     if (readings.length) {
-      // one statement keeps the hourly rollup in step: it folds in only the rows actually inserted (RETURNING skips
-      // redelivered duplicates), in key order so concurrent replicas lock the hour rows in the same order
-      await tx.query(
-        `WITH ins AS (
-           INSERT INTO readings (device_id, metric, ts, value)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
-           ON CONFLICT DO NOTHING
-           RETURNING device_id, metric, ts, value)
-         INSERT INTO readings_hourly (device_id, metric, bucket, min, max, sum, count)
-         SELECT device_id, metric, ${hourBucketSql('ts')}, min(value), max(value), sum(value), count(*)
-         FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-         ${HOURLY_ROLLUP_MERGE_SQL}`,
-        [
-          readings.map((r) => r.deviceId),
-          readings.map((r) => r.metric),
-          readings.map((r) => r.ts.toISOString()),
-          readings.map((r) => r.value),
-        ],
-      );
+      const conflicts: Array<{ ord: string; stored: number }> = await tx.query(READINGS_INSERT_SQL, [
+        readings.map((r) => r.deviceId),
+        readings.map((r) => r.metric),
+        readings.map(readingTimestamp),
+        readings.map((r) => r.value),
+      ]);
+      if (conflicts.length) {
+        refusedReadings = new Set(conflicts.map((c) => readings[Number(c.ord) - 1]));
+        dead.push(...conflictDeadLetters(conflicts, readings, owner));
+        this.stats.conflicts += conflicts.length;
+      }
     }
 
     const devices = mergeDeviceUpdates(data);
@@ -220,24 +292,15 @@ export class BatchWriter implements OnApplicationShutdown {
       );
     }
 
-    if (dead.length) {
-      await tx.query(
-        `INSERT INTO dead_letters (topic, payload, payload_size, reason, detail, received_at)
-         SELECT * FROM unnest($1::text[], $2::bytea[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])`,
-        [
-          dead.map((d) => noNul(d.topic)),
-          dead.map((d) => d.payload.subarray(0, DEAD_LETTER_PAYLOAD_LIMIT)),
-          dead.map((d) => d.payload.length),
-          dead.map((d) => d.reason),
-          dead.map((d) => noNul(d.detail)),
-          dead.map((d) => d.receivedAt.toISOString()),
-        ],
-      );
-      this.logger.debug(`${dead.length} dead letters`);
-    }
+    if (dead.length) await this.writeDead(tx, dead);
     // delivered to LISTENers only when this transaction commits
     const live = encodeLive(
-      readings.map((r) => [r.deviceId, r.metric, r.ts.getTime(), r.value]),
+      (refusedReadings.size ? readings.filter((r) => !refusedReadings.has(r)) : readings).map((r) => [
+        r.deviceId,
+        r.metric,
+        r.ts.getTime(),
+        r.value,
+      ]),
       devices.map((d) => ({
         id: d.id,
         lastSeen: d.seen.getTime(),
@@ -249,8 +312,89 @@ export class BatchWriter implements OnApplicationShutdown {
     if (live.length)
       await tx.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [LIVE_CHANNEL, live]);
     this.stats.batches++;
-    this.stats.rows += readings.length;
+    this.stats.rows += readings.length - refusedReadings.size;
   }
+
+  private async writeDead(tx: EntityManager, dead: DeadItem[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO dead_letters (topic, payload, payload_size, reason, detail, received_at)
+       SELECT * FROM unnest($1::text[], $2::bytea[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])`,
+      [
+        dead.map((d) => noNul(d.topic)),
+        dead.map((d) => d.payload.subarray(0, DEAD_LETTER_PAYLOAD_LIMIT)),
+        dead.map((d) => d.payloadSize ?? d.payload.length),
+        dead.map((d) => d.reason),
+        dead.map((d) => noNul(d.detail)),
+        dead.map((d) => d.receivedAt.toISOString()),
+      ],
+    );
+    this.logger.debug(`${dead.length} dead letters`);
+  }
+}
+
+/**
+ * Inserts the batch's readings and returns those refused as conflicting duplicates: a key already stored with
+ * another value (before this statement, or earlier in this batch). A key stored with the same value is a
+ * redelivery and silently a no-op. The rollup folds in only the rows actually inserted, in key order so concurrent
+ * replicas lock the hour rows in the same order. Existing rows are looked up only for keys that were not inserted.
+ */
+const READINGS_INSERT_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
+      WITH ORDINALITY AS u(device_id, metric, ts, value, ord)
+  ), ins AS (
+    INSERT INTO readings (device_id, metric, ts, value)
+    SELECT device_id, metric, ts, value FROM input
+    ON CONFLICT DO NOTHING
+    RETURNING device_id, metric, ts, value
+  ), rollup AS (
+    INSERT INTO readings_hourly (device_id, metric, bucket, min, max, sum, count)
+    SELECT device_id, metric, ${hourBucketSql('ts')}, min(value), max(value), sum(value), count(*)
+    FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ${HOURLY_ROLLUP_MERGE_SQL}
+  ), checked AS (
+    SELECT i.ord, i.value,
+      CASE WHEN n.value IS NOT NULL THEN n.value
+        ELSE (SELECT r.value FROM readings r WHERE r.device_id = i.device_id AND r.metric = i.metric AND r.ts = i.ts)
+      END AS stored
+    FROM input i LEFT JOIN ins n ON n.device_id = i.device_id AND n.metric = i.metric AND n.ts = i.ts
+  )
+  -- stored is null only when another replica committed the key during this statement: not ours to judge
+  SELECT ord, stored FROM checked WHERE stored IS NOT NULL AND stored <> value`;
+
+function conflictDeadLetters(
+  conflicts: Array<{ ord: string; stored: number }>,
+  readings: ReadingRow[],
+  owner: DataItem[],
+): DeadItem[] {
+  const byItem = new Map<DataItem, string[]>();
+  for (const c of conflicts) {
+    const i = Number(c.ord) - 1;
+    const r = readings[i];
+    const text = `${r.metric} at ${readingTimestamp(r)} is stored as ${c.stored}; ${r.value} was not stored`;
+    byItem.set(owner[i], [...(byItem.get(owner[i]) ?? []), text]);
+  }
+  return [...byItem].map(([item, texts]) => ({
+    kind: 'dead',
+    topic: item.topic,
+    payload: item.payload,
+    receivedAt: item.receivedAt,
+    reason: DEAD_LETTER_REASONS.conflictingDuplicate,
+    detail: texts.slice(0, 5).join('; ') + (texts.length > 5 ? `; and ${texts.length - 5} more` : ''),
+  }));
+}
+
+/** The dead letter standing for a message the database refused. */
+function rejectedItem(item: Accepted, err: unknown): DeadItem {
+  const detail = `the database refused it: ${databaseMessage(err)}`;
+  return {
+    kind: 'dead',
+    topic: item.topic,
+    payload: item.payload,
+    receivedAt: item.receivedAt,
+    reason: DEAD_LETTER_REASONS.databaseRejected,
+    detail: item.kind === 'dead' ? `${item.reason}: ${item.detail}; ${detail}` : detail,
+  };
 }
 
 interface DeviceUpdate extends DeviceState {

@@ -9,6 +9,8 @@ export interface IngestMqttServerOptions extends IClientOptions {
   subscription: string;
   /** most unacknowledged messages in flight before reading from the broker pauses */
   maxUnacked: number;
+  /** most payload bytes of unacknowledged messages before reading pauses (defaults to no byte bound) */
+  maxUnackedBytes?: number;
   /** how long close() waits for in-flight messages to commit */
   shutdownTimeoutMs: number;
 }
@@ -16,6 +18,8 @@ export interface IngestMqttServerOptions extends IClientOptions {
 /** One received QoS 1 message until it is committed (or not) and its PUBACK is written (or dropped). */
 interface Ticket {
   connection: number;
+  /** payload bytes held for it */
+  bytes: number;
   /** undefined while its batch is being written */
   committed?: boolean;
   /** the PUBACK MQTT.js wanted to send, held until the commit */
@@ -37,6 +41,7 @@ export class IngestMqttServer extends ServerMqtt {
   private readonly routes = new Map<string, MessageHandler | null>();
   private connection = 0;
   private closing = false;
+  private bytes = 0;
 
   constructor(private readonly ingestOptions: IngestMqttServerOptions) {
     super(ingestOptions as ConstructorParameters<typeof ServerMqtt>[0]);
@@ -47,6 +52,11 @@ export class IngestMqttServer extends ServerMqtt {
     return this.tickets.size;
   }
 
+  /** payload bytes of the messages received but not yet acknowledged */
+  get unackedBytes(): number {
+    return this.bytes;
+  }
+
   createMqttClient(): MqttClient {
     const client = super.createMqttClient() as MqttClient;
     this.deferPubacks(client);
@@ -54,6 +64,7 @@ export class IngestMqttServer extends ServerMqtt {
       // PUBACKs are per connection: the broker redelivers what was not acknowledged on this one
       this.connection++;
       this.tickets.clear();
+      this.bytes = 0;
       this.resume();
     });
     client.on('connect', () => this.logger.log(`connected to ${redact(this.ingestOptions.url)}`));
@@ -98,7 +109,7 @@ export class IngestMqttServer extends ServerMqtt {
   ): Promise<void> {
     // runs synchronously up to the first await, i.e. before MQTT.js tries to send this message's PUBACK
     const id = packet.messageId as number;
-    const ticket = packet.qos === 1 ? this.openTicket(id) : undefined;
+    const ticket = packet.qos === 1 ? this.openTicket(id, buffer.length) : undefined;
     const settle = (ok: boolean) => ticket && this.settle(id, ticket, ok);
     if (this.closing) return settle(false);
     const handler = this.getHandlerByPattern(channel);
@@ -129,9 +140,10 @@ export class IngestMqttServer extends ServerMqtt {
     if (client) await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
   }
 
-  private openTicket(messageId: number): Ticket {
-    const ticket: Ticket = { connection: this.connection };
+  private openTicket(messageId: number, bytes: number): Ticket {
+    const ticket: Ticket = { connection: this.connection, bytes };
     this.tickets.set(messageId, ticket);
+    this.bytes += bytes;
     return ticket;
   }
 
@@ -143,8 +155,19 @@ export class IngestMqttServer extends ServerMqtt {
   }
 
   private release(messageId: number, ticket: Ticket): void {
-    if (this.tickets.get(messageId) === ticket) this.tickets.delete(messageId);
+    if (this.tickets.get(messageId) === ticket) {
+      this.tickets.delete(messageId);
+      this.bytes -= ticket.bytes;
+    }
     this.resume();
+  }
+
+  /** room for one more unacknowledged message, by count and by bytes */
+  private hasRoom(): boolean {
+    return (
+      this.tickets.size < this.ingestOptions.maxUnacked &&
+      this.bytes < (this.ingestOptions.maxUnackedBytes ?? Infinity)
+    );
   }
 
   /**
@@ -169,13 +192,13 @@ export class IngestMqttServer extends ServerMqtt {
         ticket.puback = () => send(packet, undefined, ...rest);
       }
       // back-pressure: stop reading from the broker while too many messages wait for their commit
-      if (this.tickets.size < this.ingestOptions.maxUnacked) cb?.();
+      if (this.hasRoom()) cb?.();
       else this.paused.push(() => cb?.());
     };
   }
 
   private resume(): void {
-    while (this.paused.length && this.tickets.size < this.ingestOptions.maxUnacked) this.paused.shift()!();
+    while (this.paused.length && this.hasRoom()) this.paused.shift()!();
   }
 }
 

@@ -28,6 +28,14 @@ export const DEAD_LETTER_REASONS = {
   invalidStatus: 'INVALID_STATUS',
   /** device not registered while INGEST_REQUIRE_REGISTERED=true */
   unknownDevice: 'UNKNOWN_DEVICE',
+  /** a finite value beyond the sane range (|v| > 1e15): rollup sums would lose precision or overflow */
+  outOfRange: 'OUT_OF_RANGE',
+  /** the database refused this message (constraint, encoding, …); the rest of its batch was stored */
+  databaseRejected: 'DATABASE_REJECTED',
+  /** a reading whose (device, metric, ts) is already stored with another value; the first value is kept */
+  conflictingDuplicate: 'CONFLICTING_DUPLICATE',
+  /** handling the message failed unexpectedly (a bug): kept here instead of being redelivered forever */
+  handlerError: 'HANDLER_ERROR',
 } as const;
 
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[keyof typeof DEAD_LETTER_REASONS];

@@ -1,5 +1,7 @@
 import { DEAD_LETTER_REASONS as R } from './dead-letter-reason';
-import { parseMessage, ParsedMessage } from './parse';
+import fc from 'fast-check';
+
+import { MAX_ABS_VALUE, parseIsoTimestamp, parseMessage, ParsedMessage } from './parse';
 
 const now = new Date('2026-01-15T10:30:00.000Z');
 const parse = (topic: string, payload: string | Buffer, opts = {}) =>
@@ -14,6 +16,7 @@ describe(parseMessage.name, () => {
         kind: 'reading',
         deviceId: 't0000001',
         readings: [{ deviceId: 't0000001', metric: 'temperature', ts: now, value: 21.5 }],
+        stamped: true,
       });
     });
 
@@ -129,6 +132,15 @@ describe(parseMessage.name, () => {
       [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":{}}'],
       [R.invalidPayload, 'devices/d1/telemetry', '{"device_id":7,"measurements":{"t":1}}'],
       [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":{"t":1},"status":5}'],
+      [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":{"t":1},"status":"o\\u0000k"}'],
+      [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":{"t":1},"status":"line\\nbreak"}'],
+      [R.invalidPayload, 'devices/d1/telemetry', '{"measurements":{"t":1},"battery":5,"battery_level":5}'],
+      [
+        R.invalidPayload,
+        'devices/d1/telemetry',
+        '{"measurements":{"a":1,"b":2,"c":3}}',
+        { maxMeasurements: 2 },
+      ],
       [R.invalidValue, 'devices/d1/t', 'NaN'],
       [R.invalidValue, 'devices/d1/t', 'Infinity'],
       [R.invalidValue, 'devices/d1/t', '0x10'],
@@ -139,13 +151,25 @@ describe(parseMessage.name, () => {
       [R.invalidValue, 'devices/d1/telemetry', '{"measurements":{"t":1e999}}'],
       [R.invalidMetric, 'devices/d1/telemetry', '{"measurements":{"Temp C":1}}'],
       [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"yesterday"}'],
-      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T10:00:00"}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"2026-01-15"}'],
       [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"2026-13-45T10:00:00Z"}'],
-      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":1.5}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"2026-02-31T10:00:00Z"}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T24:00:00Z"}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T10:00:00+25:00"}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":"12"}'],
+      [R.invalidTimestamp, 'devices/d1/t', '{"value":1,"ts":null}'],
       [R.invalidTimestamp, 'devices/d1/telemetry', '{"timestamp":true,"measurements":{"t":1}}'],
       [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T10:40:00Z"}'],
       [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":"2025-12-01T00:00:00Z"}'],
       [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":0}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":1.5}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":100000000000000000000}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":-8.64e15}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":1e308}'],
+      [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":"9999-12-31T23:59:59Z"}'],
+      [R.outOfRange, 'devices/d1/t', '{"value":1.7976931348623157e308}'],
+      [R.outOfRange, 'devices/d1/t', '-1e16'],
+      [R.outOfRange, 'devices/d1/telemetry', '{"measurements":{"t":1e300}}'],
       [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T10:30:02Z"}', { maxSkewMs: 1000 }],
       [R.deviceIdMismatch, 'devices/d1/telemetry', '{"device_id":"d2","measurements":{"t":1}}'],
       [R.invalidBattery, 'devices/d1/telemetry', '{"measurements":{"t":1},"battery":101}'],
@@ -163,15 +187,147 @@ describe(parseMessage.name, () => {
       },
     );
 
-    it('covers every reason code but the one decided by the registry (UNKNOWN_DEVICE)', () => {
+    it('covers every reason code but those decided by the database or a failure (UNKNOWN_DEVICE, …)', () => {
       const covered = new Set(cases.map(([reason]) => reason));
-      const expected = Object.values(R).filter((r) => r !== R.unknownDevice);
+      const notParserReasons: string[] = [
+        R.unknownDevice,
+        R.databaseRejected,
+        R.conflictingDuplicate,
+        R.handlerError,
+      ];
+      const expected = Object.values(R).filter((r) => !notParserReasons.includes(r));
       expect([...covered].sort()).toEqual([...expected].sort());
     });
 
     it('drops a reading whose ts is 10 minutes ahead', () => {
       const ahead = new Date(now.getTime() + 10 * 60_000).toISOString();
       expect(reasonOf(parse('devices/d1/t', `{"value":1,"ts":"${ahead}"}`))).toBe(R.timestampOutOfRange);
+    });
+  });
+
+  describe('what other senders send (original specification, other clocks)', () => {
+    it('takes epoch seconds, with or without a fraction, by their magnitude', () => {
+      const seconds = now.getTime() / 1000 - 60;
+      const m = parse('devices/d1/x', `{"value":1,"ts":${seconds}}`);
+      expect(m.ok && m.readings[0].ts).toEqual(new Date(now.getTime() - 60_000));
+      const frac = parse('devices/d1/x', `{"value":1,"ts":${seconds + 0.25}}`);
+      expect(frac.ok && frac.readings[0].ts).toEqual(new Date(now.getTime() - 59_750));
+      const packet = parse('devices/d1/telemetry', `{"timestamp":${seconds},"measurements":{"t":1}}`);
+      expect(packet.ok && packet.readings[0].ts).toEqual(new Date(now.getTime() - 60_000));
+    });
+
+    it('reads an ISO time without a zone as UTC, with a T or a space', () => {
+      for (const ts of ['2026-01-15T10:00:00', '2026-01-15 10:00:00', '2026-01-15T10:00:00.000']) {
+        const m = parse('devices/d1/x', `{"value":1,"ts":"${ts}"}`);
+        expect(m.ok && m.readings[0].ts).toEqual(new Date('2026-01-15T10:00:00Z'));
+      }
+    });
+
+    it('takes battery_level as the battery', () => {
+      const m = parse('devices/d1/telemetry', '{"measurements":{"t":1},"battery_level":55}');
+      expect(m.ok && m.device).toEqual({ battery: 55 });
+    });
+
+    it('marks a packet without timestamp as stamped with the time of receipt, and one with it as not', () => {
+      expect(parse('devices/d1/telemetry', '{"measurements":{"t":1}}')).toMatchObject({ stamped: true });
+      const m = parse('devices/d1/telemetry', `{"timestamp":${now.getTime()},"measurements":{"t":1}}`);
+      expect(m.ok && 'stamped' in m).toBe(false);
+    });
+  });
+
+  describe('never throws, whatever arrives (fuzz)', () => {
+    const topics = fc.oneof(
+      fc.constantFrom(
+        'devices/d1/temperature',
+        'devices/d1/telemetry',
+        'devices/d1/status',
+        'devices/d1/cmd',
+      ),
+      fc.string(),
+      fc
+        .array(fc.constantFrom('devices', 'd1', 'telemetry', '+', '#', '', 'x/y'), { maxLength: 5 })
+        .map((a) => a.join('/')),
+    );
+    const numbers = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom(1e20, -1e20, 8.64e15 + 1, -8.64e15 - 1, 1.7976931348623157e308, 5e-324, -0),
+      fc.integer({ min: now.getTime() - 86_400_000, max: now.getTime() + 60_000 }),
+    );
+    const tsValues = fc.oneof(
+      numbers,
+      fc.string(),
+      fc.date({ noInvalidDate: false }).map((d) => (isNaN(d.getTime()) ? 'Invalid' : d.toISOString())),
+      fc.constantFrom('2026-02-29T00:00:00Z', '0000-01-01T00:00:00Z', '2026-01-15T10:00:00+14:00'),
+      fc.constant(null),
+    );
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('ok', 'o\u0000k', '\ud800'),
+    );
+    const json = fc.oneof(
+      fc.record({ value: fc.oneof(numbers, text, fc.constant(null)), ts: tsValues }, { requiredKeys: [] }),
+      fc.record(
+        {
+          device_id: fc.oneof(fc.constant('d1'), text),
+          timestamp: tsValues,
+          measurements: fc.oneof(fc.dictionary(fc.string(), fc.oneof(numbers, text)), fc.anything()),
+          status: fc.oneof(text, fc.anything()),
+          battery: fc.oneof(numbers, fc.anything()),
+          battery_level: fc.oneof(numbers, fc.anything()),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.anything(),
+    );
+    const payloads = fc.oneof(
+      json.map((j) => Buffer.from(JSON.stringify(j) ?? '')),
+      numbers.map((n) => Buffer.from(String(n))),
+      fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+      fc.string({ unit: 'binary' }).map((t) => Buffer.from(t)),
+    );
+
+    it('returns readings or a reason for every input, and every stored value and ts is one PostgreSQL takes', () => {
+      fc.assert(
+        fc.property(topics, payloads, (topic, payload) => {
+          const m = parseMessage(topic, payload, { now });
+          if (!m.ok) {
+            expect(Object.values(R)).toContain(m.reason);
+            expect(m.reason).not.toBe(R.handlerError);
+            expect(typeof m.detail).toBe('string');
+            return;
+          }
+          for (const r of m.readings) {
+            expect(Number.isFinite(r.value) && Math.abs(r.value) <= MAX_ABS_VALUE).toBe(true);
+            expect(Number.isFinite(r.ts.getTime())).toBe(true);
+            expect(() => r.ts.toISOString()).not.toThrow();
+          }
+          // eslint-disable-next-line no-control-regex
+          if (m.device?.status !== undefined) expect(m.device.status).not.toMatch(/[\u0000-\u001f]/);
+        }),
+        { numRuns: 5000 },
+      );
+    });
+
+    it('parses every valid ISO date-time back to the instant it names, and refuses dates that do not exist', () => {
+      fc.assert(
+        fc.property(
+          fc.date({ min: new Date('1900-01-01Z'), max: new Date('2200-01-01Z'), noInvalidDate: true }),
+          (d) => {
+            expect(parseIsoTimestamp(d.toISOString())).toBe(d.getTime());
+          },
+        ),
+        { numRuns: 2000 },
+      );
+      for (const bad of [
+        '2026-02-29T00:00:00Z',
+        '2026-04-31T00:00:00Z',
+        '2026-01-01T00:60:00Z',
+        '2026-1-1T00:00Z',
+      ])
+        expect(parseIsoTimestamp(bad)).toBeUndefined();
+      expect(parseIsoTimestamp('2028-02-29T00:00:00Z')).toBe(Date.UTC(2028, 1, 29));
     });
   });
 });

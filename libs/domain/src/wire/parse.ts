@@ -6,6 +6,14 @@ export interface ReadingRow {
   metric: string;
   ts: Date;
   value: number;
+  /** microseconds past `ts`'s millisecond (0–999): keeps readings stamped with their time of receipt distinct */
+  us?: number;
+}
+
+/** A reading's ts as PostgreSQL takes it, to the microsecond. */
+export function readingTimestamp(r: ReadingRow): string {
+  const iso = r.ts.toISOString();
+  return r.us ? `${iso.slice(0, -1)}${String(r.us).padStart(3, '0')}Z` : iso;
 }
 
 export interface DeviceState {
@@ -23,6 +31,8 @@ export type ParsedMessage =
       deviceId: string;
       readings: ReadingRow[];
       device?: DeviceState;
+      /** the message had no ts: its readings carry the time of receipt */
+      stamped?: boolean;
     }
   | { ok: false; reason: DeadLetterReason; detail: string };
 
@@ -35,15 +45,33 @@ export interface ParseOptions {
   maxSkewMs?: number;
   /** largest accepted payload in bytes (default 64 KiB) */
   maxPayloadBytes?: number;
+  /** most measurements in one telemetry packet (default 100) */
+  maxMeasurements?: number;
 }
 
 export const PARSE_DEFAULTS = {
   maxAgeMs: 30 * 24 * 3600 * 1000,
   maxSkewMs: 5 * 60 * 1000,
   maxPayloadBytes: 64 * 1024,
+  maxMeasurements: 100,
 } as const;
 
+/**
+ * Largest accepted |value|. Beyond 2^53 a float8 no longer holds integers exactly, and values near float8's limit
+ * overflow rollup sums (a whole batch would then fail): 1e15 leaves room for 10^293 readings per bucket.
+ */
+export const MAX_ABS_VALUE = 1e15;
+
+/**
+ * Numeric timestamps below this are epoch seconds, from it up epoch milliseconds: 1e11 s is the year 5138,
+ * 1e11 ms is 1973-03-03, so no timestamp in the accepted window is ambiguous.
+ */
+export const EPOCH_SECONDS_BELOW = 1e11;
+
 const MAX_STATUS_LENGTH = 64;
+/** C0 controls and DEL: PostgreSQL text refuses NUL, and none of them belong in a status word */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 /** Numbers as sensors send them: no hex, no leading "+", no "Infinity". */
 const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -70,7 +98,12 @@ export function parseMessage(
     return parseOrThrow(topic, payload, opts);
   } catch (e) {
     if (e instanceof Invalid) return { ok: false, reason: e.reason, detail: e.message };
-    throw e;
+    // a bug here must not become a message that is redelivered forever
+    return {
+      ok: false,
+      reason: R.handlerError,
+      detail: `parser failed: ${String((e as Error)?.message ?? e)}`,
+    };
   }
 }
 
@@ -99,7 +132,8 @@ function parseOrThrow(topic: string, payload: Buffer | Uint8Array, opts: ParseOp
     maxSkewMs: opts.maxSkewMs ?? PARSE_DEFAULTS.maxSkewMs,
   };
   if (level === RESERVED_LEVELS.status) return parseStatus(deviceId, text);
-  if (level === RESERVED_LEVELS.telemetry) return parseTelemetry(deviceId, text, window);
+  if (level === RESERVED_LEVELS.telemetry)
+    return parseTelemetry(deviceId, text, window, opts.maxMeasurements ?? PARSE_DEFAULTS.maxMeasurements);
   return parseReading(deviceId, level, text, window);
 }
 
@@ -140,15 +174,32 @@ function parseReading(deviceId: string, metric: string, text: string, window: Ti
     value = Number(text);
   }
   const reading = { deviceId, metric, ts: toTimestamp(ts, window, 'ts'), value: toValue(value, 'value') };
-  return { ok: true, kind: 'reading', deviceId, readings: [reading] };
+  return { ok: true, kind: 'reading', deviceId, readings: [reading], ...stampedIf(ts) };
 }
 
-function parseTelemetry(deviceId: string, text: string, window: TimeWindow): ParsedMessage {
+/** Telemetry fields; `battery_level` is the original specification's name for `battery`. */
+const TELEMETRY_FIELDS = new Set([
+  'device_id',
+  'timestamp',
+  'measurements',
+  'status',
+  'battery',
+  'battery_level',
+]);
+
+function parseTelemetry(
+  deviceId: string,
+  text: string,
+  window: TimeWindow,
+  maxMeasurements: number,
+): ParsedMessage {
   const json = parseJson(text);
   if (!isPlainObject(json)) throw new Invalid(R.invalidPayload, 'telemetry must be a JSON object');
-  const allowed = new Set(['device_id', 'timestamp', 'measurements', 'status', 'battery']);
-  const extra = Object.keys(json).filter((k) => !allowed.has(k));
+  const extra = Object.keys(json).filter((k) => !TELEMETRY_FIELDS.has(k));
   if (extra.length) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra[0])}"`);
+  if (json.battery !== undefined && json.battery_level !== undefined) {
+    throw new Invalid(R.invalidPayload, 'battery and battery_level are the same field: send one');
+  }
   if (json.device_id !== undefined) {
     if (typeof json.device_id !== 'string') throw new Invalid(R.invalidPayload, 'device_id must be a string');
     if (json.device_id !== deviceId) {
@@ -161,8 +212,15 @@ function parseTelemetry(deviceId: string, text: string, window: TimeWindow): Par
   const ts = toTimestamp(json.timestamp, window, 'timestamp');
   if (!isPlainObject(json.measurements))
     throw new Invalid(R.invalidPayload, 'measurements must be an object');
+  const entries = Object.entries(json.measurements);
+  if (entries.length > maxMeasurements) {
+    throw new Invalid(
+      R.invalidPayload,
+      `packet holds ${entries.length} measurements, the limit is ${maxMeasurements}`,
+    );
+  }
   const readings: ReadingRow[] = [];
-  for (const [metric, value] of Object.entries(json.measurements)) {
+  for (const [metric, value] of entries) {
     if (!METRIC_PATTERN.test(metric)) {
       throw new Invalid(R.invalidMetric, `measurement "${clip(metric)}" must be 1-64 of [a-z0-9_]`);
     }
@@ -170,16 +228,20 @@ function parseTelemetry(deviceId: string, text: string, window: TimeWindow): Par
   }
   const device: DeviceState = {};
   if (json.status !== undefined) {
-    if (typeof json.status !== 'string' || json.status.length > MAX_STATUS_LENGTH) {
+    if (
+      typeof json.status !== 'string' ||
+      json.status.length > MAX_STATUS_LENGTH ||
+      CONTROL_CHARS.test(json.status)
+    ) {
       throw new Invalid(
         R.invalidPayload,
-        `status must be a string of at most ${MAX_STATUS_LENGTH} characters`,
+        `status must be a string of at most ${MAX_STATUS_LENGTH} characters without control characters`,
       );
     }
     device.status = json.status;
   }
-  if (json.battery !== undefined) {
-    const b = json.battery;
+  const b = json.battery !== undefined ? json.battery : json.battery_level;
+  if (b !== undefined) {
     if (typeof b !== 'number' || !Number.isFinite(b) || b < 0 || b > 100) {
       throw new Invalid(R.invalidBattery, 'battery must be a number from 0 to 100');
     }
@@ -188,7 +250,7 @@ function parseTelemetry(deviceId: string, text: string, window: TimeWindow): Par
   if (readings.length === 0 && device.status === undefined && device.battery === undefined) {
     throw new Invalid(R.invalidPayload, 'packet holds no measurement, status or battery');
   }
-  return { ok: true, kind: 'telemetry', deviceId, readings, device };
+  return { ok: true, kind: 'telemetry', deviceId, readings, device, ...stampedIf(json.timestamp) };
 }
 
 function parseStatus(deviceId: string, text: string): ParsedMessage {
@@ -210,33 +272,77 @@ function toValue(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new Invalid(R.invalidValue, `${field} must be a finite number`);
   }
+  if (Math.abs(v) > MAX_ABS_VALUE) {
+    throw new Invalid(R.outOfRange, `${field} ${v} is beyond ±${MAX_ABS_VALUE}`);
+  }
   return v;
 }
 
+/**
+ * ISO 8601 (a zone-less time is UTC) or epoch seconds/milliseconds by magnitude (EPOCH_SECONDS_BELOW). The window
+ * is checked on plain numbers before any Date exists, so no input can make a Date method throw.
+ */
 function toTimestamp(v: unknown, window: TimeWindow, field: string): Date {
   if (v === undefined) return window.now;
   let ms: number;
-  if (typeof v === 'number' && Number.isInteger(v)) {
-    ms = v;
-  } else if (typeof v === 'string' && ISO_8601.test(v)) {
-    ms = Date.parse(v);
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    ms = Math.abs(v) < EPOCH_SECONDS_BELOW ? Math.round(v * 1000) : Math.floor(v);
+  } else if (typeof v === 'string') {
+    const parsed = parseIsoTimestamp(v);
+    if (parsed === undefined)
+      throw new Invalid(
+        R.invalidTimestamp,
+        `${field} "${clip(v)}" must be ISO 8601 (UTC when it has no zone) or epoch seconds or milliseconds`,
+      );
+    ms = parsed;
   } else {
-    throw new Invalid(R.invalidTimestamp, `${field} must be ISO 8601 with a time zone or epoch milliseconds`);
+    throw new Invalid(
+      R.invalidTimestamp,
+      `${field} must be ISO 8601 (UTC when it has no zone) or epoch seconds or milliseconds`,
+    );
   }
-  if (!Number.isFinite(ms))
-    throw new Invalid(R.invalidTimestamp, `${field} "${clip(String(v))}" is not a date`);
   const now = window.now.getTime();
-  if (ms < now - window.maxAgeMs || ms > now + window.maxSkewMs) {
+  if (!(ms >= now - window.maxAgeMs && ms <= now + window.maxSkewMs)) {
     throw new Invalid(
       R.timestampOutOfRange,
-      `${field} ${new Date(ms).toISOString()} is outside the accepted window`,
+      `${field} ${typeof v === 'string' ? `"${clip(v)}"` : v} is outside the accepted window ` +
+        `[${new Date(now - window.maxAgeMs).toISOString()}, ${new Date(now + window.maxSkewMs).toISOString()}]`,
     );
   }
   return new Date(ms);
 }
 
-/** Date and time with an explicit zone: a zone-less time would be read in the server's zone. */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** Date, time and an optional zone (none means UTC); a space may stand for the T. */
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * Milliseconds since the epoch of a strict ISO 8601 date-time, or undefined: a date that does not exist
+ * (2026-02-31, 24:00, a zone of +25:00) is refused rather than rolled over as Date.parse does.
+ */
+export function parseIsoTimestamp(text: string): number | undefined {
+  const m = ISO_8601.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  let offset = 0;
+  const zone = m[8];
+  if (zone && zone !== 'Z' && zone !== 'z') {
+    const zh = Number(zone.slice(1, 3));
+    const zm = zone.length > 3 ? Number(zone.slice(-2)) : 0;
+    if (zh > 14 || zm > 59) return undefined;
+    offset = (zone[0] === '-' ? -1 : 1) * (zh * 60 + zm) * 60_000;
+  }
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC maps years 0–99 to 1900–1999; timestamps that old are out of every window anyway
+  return year < 100 ? undefined : utc - offset;
+}
+
+/** `{ stamped: true }` when a message had no timestamp, so clean results stay as they were. */
+const stampedIf = (ts: unknown): { stamped?: true } => (ts === undefined ? { stamped: true } : {});
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
