@@ -25,6 +25,7 @@ describe('npm start', () => {
     const proc = spawn(process.execPath, [path.resolve(__dirname, '../../scripts/start.js')], {
       env: {
         PATH: process.env.PATH ?? '',
+        NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
         DATABASE_URL: db.url,
         MQTT_URL: brokerUrl(),
         PORT: String(port),
@@ -118,7 +119,13 @@ describe('npm start on the embedded defaults', () => {
   const start = (env: Record<string, string>) => {
     let out = '';
     const proc = spawn(process.execPath, [path.resolve(__dirname, '../../scripts/start.js')], {
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: path.join(dir, 'data'), WEB_DIST: dir, ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
+        DATA_DIR: path.join(dir, 'data'),
+        WEB_DIST: dir,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     procs.push(proc);

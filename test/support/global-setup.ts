@@ -1,5 +1,6 @@
 // Starts what the integration tests need once per run: PostgreSQL and an MQTT broker — the ones named by
 // TEST_DATABASE_URL / TEST_MQTT_URL when set, else embedded ones. Each test file then makes its own fresh database.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -7,8 +8,16 @@ const embedded = require('../../scripts/lib/embedded.js');
 
 const state = globalThis as unknown as { __sensorhubStop?: Array<() => Promise<void>> };
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig: { collectCoverage?: boolean }): Promise<void> {
   state.__sensorhubStop = [];
+  if (globalConfig.collectCoverage) {
+    // jest --coverage: start from nothing, and let the processes the tests spawn write V8 coverage too
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const coverage = require('../../scripts/lib/coverage-options.js');
+    fs.rmSync(coverage.V8_DIR, { recursive: true, force: true });
+    fs.rmSync(coverage.JEST_DIR, { recursive: true, force: true });
+    process.env.NODE_V8_COVERAGE = coverage.V8_DIR;
+  }
   if (!process.env.TEST_DATABASE_URL) {
     const pg = await embedded.startEmbeddedPostgres({
       dir: path.resolve(__dirname, '../../.data/test-postgres'),

@@ -19,7 +19,12 @@ export interface IngestProcess {
 export function startIngest(env: Record<string, string>): IngestProcess {
   let out = '';
   const proc = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'log', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
+      LOG_LEVEL: 'log',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const ready = new Promise<void>((resolve, reject) => {

@@ -255,6 +255,15 @@ export function toApiError(err: unknown): ApiError {
   return { statusCode: 0, code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err) };
 }
 
+/**
+ * The message to show for a failure. A `resource()` whose loader rejects with something that is not an Error (our
+ * ApiError) wraps it in an Error whose message is Angular's "not an Error instance" text: show the cause's.
+ */
+export function errorMessage(e: unknown): string {
+  const err = e instanceof Error && e.cause !== undefined ? e.cause : e;
+  return (err as { message?: string } | null)?.message ?? 'Unknown error';
+}
+
 export function isApiError(e: unknown): e is ApiError {
   return !!e && typeof e === 'object' && 'statusCode' in e && 'code' in e && 'message' in e;
 }

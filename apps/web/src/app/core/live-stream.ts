@@ -1,4 +1,4 @@
-import { Injectable, effect, inject, signal } from '@angular/core';
+import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 
 import { ApiClient } from './api-client';
 import { LiveDevice, LiveReading } from './api.types';
@@ -28,9 +28,14 @@ export class LiveStream {
   readonly status = signal<LiveStatus>('off');
 
   constructor() {
+    // reacts to sign-in/out only: open() reads and sets `status`, which must not re-run this (a failed ticket
+    // request would otherwise retry at once, in a loop, instead of after the backoff)
     effect(() => {
-      if (!this.auth.isLoggedIn()) this.close();
-      else if (this.listeners.size) this.open();
+      const loggedIn = this.auth.isLoggedIn();
+      untracked(() => {
+        if (!loggedIn) this.close();
+        else if (this.listeners.size) void this.open();
+      });
     });
   }
 

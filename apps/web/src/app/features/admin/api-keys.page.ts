@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, resource, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiClient } from '../../core/api-client';
+import { ApiClient, errorMessage } from '../../core/api-client';
 import { ApiKey, CreatedApiKey } from '../../core/api.types';
 import { StateComponent } from '../../shared/state.component';
 
@@ -72,7 +72,7 @@ import { StateComponent } from '../../shared/state.component';
         <sh-state
           kind="error"
           title="Keys could not be loaded"
-          [message]="$any(e).message"
+          [message]="errMsg(e)"
           action="Try again"
           (act)="keys.reload()"
         />
@@ -200,6 +200,7 @@ import { StateComponent } from '../../shared/state.component';
 })
 export class ApiKeysPage {
   private readonly api = inject(ApiClient);
+  protected readonly errMsg = errorMessage;
 
   protected readonly keys = resource({ loader: () => this.api.apiKeys() });
   protected readonly created = signal<CreatedApiKey | null>(null);

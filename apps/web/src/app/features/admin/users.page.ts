@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, resource, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiClient } from '../../core/api-client';
+import { ApiClient, errorMessage } from '../../core/api-client';
 import { Role, User } from '../../core/api.types';
 import { AuthService } from '../../core/auth.service';
 import { StateComponent } from '../../shared/state.component';
@@ -55,7 +55,7 @@ import { StateComponent } from '../../shared/state.component';
         <sh-state
           kind="error"
           title="Users could not be loaded"
-          [message]="$any(e).message"
+          [message]="errMsg(e)"
           action="Try again"
           (act)="users.reload()"
         />
@@ -226,6 +226,7 @@ import { StateComponent } from '../../shared/state.component';
 })
 export class UsersPage {
   private readonly api = inject(ApiClient);
+  protected readonly errMsg = errorMessage;
   private readonly auth = inject(AuthService);
 
   protected readonly roles: Role[] = ['viewer', 'operator', 'admin'];

@@ -14,7 +14,7 @@ import {
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 
-import { ApiClient } from '../../core/api-client';
+import { ApiClient, errorMessage } from '../../core/api-client';
 import { DeviceSummary, LiveReading, Series, SeriesPoint } from '../../core/api.types';
 import { AuthService } from '../../core/auth.service';
 import { Clock, relativeTime } from '../../core/clock';
@@ -647,7 +647,7 @@ export class DeviceDetailPage {
     return relativeTime(t, this.clock.now());
   }
   protected errMsg(e: unknown): string {
-    return (e as { message?: string })?.message ?? 'Unknown error';
+    return errorMessage(e);
   }
 
   protected setPreset(key: PresetKey): void {

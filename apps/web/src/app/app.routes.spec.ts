@@ -1,0 +1,150 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection, signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter, withComponentInputBinding } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+
+import { AppComponent } from './app.component';
+import { routes } from './app.routes';
+import { authInterceptor } from './core/auth.interceptor';
+import { SESSION_KEY } from './core/auth.service';
+import { LiveStatus, LiveStream } from './core/live-stream';
+
+const admin = { id: 'u1', email: 'ada@example.com', role: 'admin' as const };
+const viewer = { id: 'u2', email: 'vic@example.com', role: 'viewer' as const };
+const unauthorized = { status: 401, statusText: 'Unauthorized' };
+
+describe('app routes', () => {
+  let http: HttpTestingController;
+  let router: Router;
+  const liveStatus = signal<LiveStatus>('off');
+
+  const signedInAs = (user: typeof admin | typeof viewer) =>
+    localStorage.setItem(SESSION_KEY, JSON.stringify({ token: 'tok', expiresAt: Date.now() + 600_000, user }));
+  const text = (el: Element) => el.textContent!.replace(/\s+/g, ' ').trim();
+  /** answers the next request to `url` once the app has made it */
+  const answer = (url: string, body: object, opts?: { status: number; statusText: string }) =>
+    vi.waitFor(() => http.expectOne(url).flush(body, opts));
+  const type = (input: HTMLInputElement, value: string) => {
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  };
+
+  beforeEach(() => {
+    localStorage.clear();
+    liveStatus.set('off');
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        provideRouter(routes, withComponentInputBinding()),
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        { provide: LiveStream, useValue: { status: liveStatus, listen: () => () => undefined } },
+      ],
+    });
+  });
+  afterEach(() => {
+    http.verify();
+    TestBed.resetTestingModule();
+  });
+
+  async function harness(): Promise<RouterTestingHarness> {
+    const h = await RouterTestingHarness.create();
+    http = TestBed.inject(HttpTestingController);
+    router = TestBed.inject(Router);
+    return h;
+  }
+
+  it('sends a signed-out visitor to login and, once signed in, back to the page they asked for', async () => {
+    const h = await harness();
+    const nav = h.navigateByUrl('/admin/users');
+    await answer('/api/v1/auth/refresh', { message: 'no session' }, unauthorized);
+    await nav;
+    expect(router.url).toBe('/login?returnUrl=%2Fadmin%2Fusers');
+
+    const form: HTMLFormElement = h.routeNativeElement!.querySelector('form')!;
+    type(form.querySelector('input[name=email]')!, 'ada@example.com');
+    type(form.querySelector('input[name=password]')!, 'correct horse battery');
+    h.detectChanges();
+    form.dispatchEvent(new Event('submit'));
+    await answer('/api/v1/auth/login', { accessToken: 'tok-1', expiresIn: 900, user: admin });
+    await answer('/api/v1/users', [{ ...admin, createdAt: '2026-01-01T00:00:00.000Z' }]);
+    await vi.waitFor(() => expect(router.url).toBe('/admin/users'));
+    await h.fixture.whenStable();
+    expect(text(h.routeNativeElement!.querySelector('[data-testid=users-table]')!)).toContain('ada@example.com');
+  });
+
+  it('lets a session kept by the refresh cookie in without a login', async () => {
+    const h = await harness();
+    const nav = h.navigateByUrl('/admin/api-keys');
+    await answer('/api/v1/auth/refresh', { accessToken: 'tok-2', expiresIn: 900, user: admin });
+    await answer('/api/v1/api-keys', []);
+    await nav;
+    expect(router.url).toBe('/admin/api-keys');
+  });
+
+  it('sends a viewer who opens an admin page to the devices overview, marked as denied', async () => {
+    signedInAs(viewer);
+    const h = await harness();
+    const nav = h.navigateByUrl('/admin/users');
+    await nav;
+    expect(router.url).toBe('/devices?denied=1');
+    await answer('/api/v1/devices', []);
+  });
+
+  it('login is the only page without the sign-in check; unknown paths go to the overview', async () => {
+    const h = await harness();
+    await h.navigateByUrl('/login');
+    expect(router.url).toBe('/login');
+    const nav = h.navigateByUrl('/no/such/page');
+    await answer('/api/v1/auth/refresh', { message: 'no session' }, unauthorized);
+    await nav;
+    expect(router.url).toBe('/login?returnUrl=%2Fdevices');
+  });
+});
+
+describe(AppComponent.name, () => {
+  const liveStatus = signal<LiveStatus>('off');
+
+  function render(user: typeof admin | typeof viewer | null) {
+    localStorage.clear();
+    if (user)
+      localStorage.setItem(SESSION_KEY, JSON.stringify({ token: 'tok', expiresAt: Date.now() + 600_000, user }));
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: LiveStream, useValue: { status: liveStatus } },
+      ],
+    });
+    const fixture = TestBed.createComponent(AppComponent);
+    fixture.detectChanges();
+    return fixture.nativeElement as HTMLElement;
+  }
+  afterEach(() => TestBed.resetTestingModule());
+
+  it('shows an admin every section, their email and role', () => {
+    const el = render(admin);
+    const nav = [...el.querySelectorAll('nav a')].map((a) => a.textContent!.trim());
+    expect(nav).toEqual(['Devices', 'Users', 'API keys']);
+    expect(el.querySelector('.email')!.textContent).toBe('ada@example.com');
+    expect(el.querySelector('[data-testid=role]')!.textContent).toBe('admin');
+  });
+
+  it('shows a viewer only the devices, and whether live updates are flowing', () => {
+    liveStatus.set('retrying');
+    const el = render(viewer);
+    expect([...el.querySelectorAll('nav a')].map((a) => a.textContent!.trim())).toEqual(['Devices']);
+    expect(el.querySelector('[data-testid=live]')!.textContent!.trim()).toBe('Reconnecting');
+    liveStatus.set('off');
+  });
+
+  it('shows no header to a signed-out visitor', () => {
+    const el = render(null);
+    expect(el.querySelector('header')).toBeNull();
+    expect(el.querySelector('main')!.classList).toContain('bare');
+  });
+});

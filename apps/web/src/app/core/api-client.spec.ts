@@ -1,0 +1,201 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+
+import { ApiClient, toApiError, toSeries } from './api-client';
+
+describe(ApiClient.name, () => {
+  let api: ApiClient;
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    api = TestBed.inject(ApiClient);
+    http = TestBed.inject(HttpTestingController);
+  });
+  afterEach(() => http.verify());
+
+  it('shows a device with its latest values sorted by metric, whichever shape the API lists them in', async () => {
+    const p = api.devices();
+    http.expectOne('/api/v1/devices').flush({
+      items: [
+        {
+          id: 'gh-1',
+          name: 'Greenhouse',
+          lastSeen: '2026-01-15T10:30:00.000Z',
+          online: true,
+          battery: '87',
+          latest: { temperature: { value: 23.5, ts: '2026-01-15T10:29:00.000Z' }, humidity: 41, bad: 'x' },
+        },
+        { id: 'ws-2', metrics: [{ metric: 'co2', value: 410 }, { metric: 'noise', value: null }] },
+      ],
+    });
+    const [gh, ws] = await p;
+    expect(gh).toMatchObject({ id: 'gh-1', name: 'Greenhouse', online: true, battery: 87, location: null });
+    expect(gh.metrics).toEqual([
+      { metric: 'humidity', value: 41, ts: Date.parse('2026-01-15T10:30:00.000Z') },
+      { metric: 'temperature', value: 23.5, ts: Date.parse('2026-01-15T10:29:00.000Z') },
+    ]);
+    expect(ws).toMatchObject({ id: 'ws-2', name: null, lastSeen: null, online: null, battery: null });
+    expect(ws.metrics).toEqual([{ metric: 'co2', value: 410, ts: 0 }]);
+  });
+
+  it('asks for readings in UTC ISO times with the chart width and time zone, and reads buckets back', async () => {
+    const p = api.readings('gh 1', {
+      metric: 'temperature',
+      from: Date.UTC(2026, 0, 1),
+      to: Date.UTC(2026, 0, 2),
+      maxPoints: 700,
+      tz: 'Europe/Berlin',
+    });
+    const req = http.expectOne((r) => r.url === '/api/v1/devices/gh%201/readings');
+    expect(req.request.params.get('from')).toBe('2026-01-01T00:00:00.000Z');
+    expect(req.request.params.get('to')).toBe('2026-01-02T00:00:00.000Z');
+    expect(req.request.params.get('maxPoints')).toBe('700');
+    expect(req.request.params.get('tz')).toBe('Europe/Berlin');
+    req.flush({
+      bucketSeconds: 120,
+      buckets: [
+        { ts: '2026-01-01T00:02:00.000Z', min: 1, avg: 2, max: 3, count: 4 },
+        { ts: '2026-01-01T00:00:00.000Z', min: 0, avg: 1, max: 2, count: 2 },
+      ],
+    });
+    const s = await p;
+    expect(s).toMatchObject({ metric: 'temperature', downsampled: true, bucketMs: 120_000 });
+    expect(s.points.map((x) => x.avg)).toEqual([1, 2]); // oldest first
+  });
+
+  it('reads raw points as points whose band is the value itself, and skips points it cannot draw', () => {
+    const s = toSeries(
+      {
+        points: [
+          { ts: 1000, value: 5 },
+          { ts: 'not a time', value: 6 },
+          { ts: 2000, value: 'NaN' },
+          { t: 3000, avg: 7 },
+          { t: 4000, avg: null },
+        ],
+      },
+      'co2',
+    );
+    expect(s).toEqual({
+      metric: 'co2',
+      downsampled: false,
+      bucketMs: null,
+      points: [
+        { t: 1000, avg: 5, min: 5, max: 5, count: 1 },
+        { t: 3000, avg: 7, min: 7, max: 7, count: 1 },
+      ],
+    });
+  });
+
+  it('exports every metric in one request, or joins the CSVs of the chosen metrics under one header', async () => {
+    const all = api.exportCsv('gh-1', null, 0, 60_000);
+    const one = http.expectOne((r) => r.url === '/api/v1/devices/gh-1/readings/export');
+    expect(one.request.params.has('metric')).toBe(false);
+    expect(one.request.params.get('from')).toBe('1970-01-01T00:00:00.000Z');
+    one.flush('device_id,metric,ts,value\ngh-1,a,t,1\n');
+    expect(await (await all).text()).toBe('device_id,metric,ts,value\ngh-1,a,t,1\n');
+
+    const some = api.exportCsv('gh-1', ['a', 'b'], 0, 60_000);
+    const reqs = http.match((r) => r.url === '/api/v1/devices/gh-1/readings/export');
+    expect(reqs.map((r) => r.request.params.get('metric'))).toEqual(['a', 'b']);
+    reqs[0].flush('device_id,metric,ts,value\ngh-1,a,t,1\n');
+    reqs[1].flush('device_id,metric,ts,value\ngh-1,b,t,2\n');
+    const blob = await some;
+    expect(blob.type).toBe('text/csv');
+    expect(await blob.text()).toBe('device_id,metric,ts,value\ngh-1,a,t,1\ngh-1,b,t,2\n');
+  });
+
+  it("turns failures into the API's error shape: its own body, a bare status, or an unreachable server", async () => {
+    const a = api.device('x');
+    http
+      .expectOne('/api/v1/devices/x')
+      .flush(
+        { statusCode: 404, code: 'DEVICE_NOT_FOUND', message: 'no such device' },
+        { status: 404, statusText: 'Not Found' },
+      );
+    await expect(a).rejects.toEqual({
+      statusCode: 404,
+      code: 'DEVICE_NOT_FOUND',
+      message: 'no such device',
+      details: undefined,
+    });
+
+    const b = api.users();
+    http.expectOne('/api/v1/users').flush('oops', { status: 502, statusText: 'Bad Gateway' });
+    await expect(b).rejects.toEqual({ statusCode: 502, code: 'HTTP_502', message: 'Bad Gateway' });
+
+    const c = api.apiKeys();
+    http.expectOne('/api/v1/api-keys').error(new ProgressEvent('error'), { status: 0 });
+    await expect(c).rejects.toMatchObject({ statusCode: 0, code: 'NETWORK' });
+
+    expect(toApiError(new Error('boom'))).toEqual({ statusCode: 0, code: 'UNKNOWN', message: 'boom' });
+  });
+
+  it('treats a failed renewal as no session, and a failed logout as logged out', async () => {
+    const r = api.refresh();
+    http.expectOne('/api/v1/auth/refresh').flush({ message: 'no' }, { status: 401, statusText: 'Unauthorized' });
+    await expect(r).resolves.toBeNull();
+
+    const l = api.logout();
+    http.expectOne('/api/v1/auth/logout').error(new ProgressEvent('error'), { status: 0 });
+    await expect(l).resolves.toBeUndefined();
+  });
+
+  it('shows a new API key once, and sends users, roles, passwords and revocations to their routes', async () => {
+    const k = api.createApiKey({ name: 'billing', scopes: ['read'] });
+    const req = http.expectOne('/api/v1/api-keys');
+    expect(req.request.body).toEqual({ name: 'billing', scopes: ['read'] });
+    req.flush({ id: 'k1', name: 'billing', prefix: 'sh_ab', scopes: ['read'], key: 'sh_ab.secret' });
+    expect(await k).toMatchObject({ id: 'k1', prefix: 'sh_ab', key: 'sh_ab.secret', revokedAt: null });
+
+    const u = api.updateUser('u/1', { role: 'admin' });
+    const patch = http.expectOne('/api/v1/users/u%2F1');
+    expect(patch.request.method).toBe('PATCH');
+    patch.flush({ id: 'u/1', email: 'a@example.com', role: 'admin', disabled: false });
+    expect(await u).toMatchObject({ role: 'admin', disabled: false });
+
+    const pw = api.resetPassword('u1', 'a new long password');
+    const post = http.expectOne('/api/v1/users/u1/password');
+    expect(post.request.body).toEqual({ password: 'a new long password' });
+    post.flush(null);
+    await pw;
+
+    const del = api.revokeApiKey('k1');
+    const revoke = http.expectOne('/api/v1/api-keys/k1');
+    expect(revoke.request.method).toBe('DELETE');
+    revoke.flush(null);
+    await del;
+  });
+
+  it('sends a device command and reports what was published', async () => {
+    const p = api.sendCommand('gh-1', { command: 'interval', seconds: 30 });
+    const req = http.expectOne('/api/v1/devices/gh-1/commands');
+    expect(req.request.body).toEqual({ command: 'interval', seconds: 30 });
+    req.flush({ topic: 'devices/gh-1/cmd', payload: '{"command":"interval","seconds":30}' });
+    expect(await p).toEqual({ topic: 'devices/gh-1/cmd', payload: '{"command":"interval","seconds":30}' });
+  });
+
+  it('opens the live stream with a ticket, and decodes its readings and device events', async () => {
+    const u = api.liveUrl();
+    http.expectOne('/api/v1/live/ticket').flush({ ticket: 'a b' });
+    expect(await u).toBe('/api/v1/live?ticket=a%20b');
+
+    const readings = api.parseLive(
+      'readings',
+      JSON.stringify([
+        { deviceId: 'gh-1', metric: 'temperature', ts: '2026-01-15T10:30:00.000Z', value: 21 },
+        { deviceId: 'gh-1', metric: 'temperature', ts: null, value: 22 },
+      ]),
+    );
+    expect(readings).toEqual({
+      readings: [{ deviceId: 'gh-1', metric: 'temperature', t: Date.parse('2026-01-15T10:30:00.000Z'), value: 21 }],
+      devices: [],
+    });
+    const devices = api.parseLive('devices', JSON.stringify([{ id: 'gh-1', lastSeen: 5, online: false, battery: 9 }]));
+    expect(devices.devices).toEqual([{ id: 'gh-1', lastSeen: 5, online: false, status: undefined, battery: 9 }]);
+    expect(api.parseLive('heartbeat', '[]')).toEqual({ readings: [], devices: [] });
+    expect(api.parseLive('readings', '{"not":"a list"}')).toEqual({ readings: [], devices: [] });
+  });
+});
