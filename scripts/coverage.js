@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run by node directly */
-/* global require, process, console */
 /**
  * `npm run coverage`: reports the coverage the last `npm test` collected — Jest's in-process coverage and the child
  * processes' (ingest, api and scripts run from dist/ under NODE_V8_COVERAGE), merged per TypeScript source file, and

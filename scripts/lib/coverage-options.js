@@ -1,6 +1,4 @@
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, shared by the Jest reporter and scripts/coverage.js */
-/* global require, module, __dirname */
 /**
  * Where `npm test` leaves coverage and what counts: the TypeScript sources of api, ingest and domain, whether they
  * ran in Jest's process (ts-jest output, mapped by its inline source map) or in a child process the tests spawned
@@ -24,7 +22,8 @@ const isSource = (p) =>
  * production, emits plain `X`). Those are not branches of our code: blank each to `Object` of the same length, so
  * V8's byte offsets still hold, before branches are counted.
  */
-const DECORATOR_GUARD = /typeof \((_\w+) = typeof ([\w$.]+) !== "undefined" && \2\) === "function" \? \1 : Object/g;
+const DECORATOR_GUARD =
+  /typeof \((_\w+) = typeof ([\w$.]+) !== "undefined" && \2\) === "function" \? \1 : Object/g;
 const stripDecoratorGuards = (js) => js.replace(DECORATOR_GUARD, (m) => 'Object'.padEnd(m.length));
 
 module.exports = {
@@ -45,7 +44,9 @@ module.exports = {
     baseDir: ROOT,
     logging: 'error',
     entryFilter: (entry) =>
-      CODE.test(entry.url) && !entry.url.includes('/node_modules/') && !/\.(spec|e2e-spec)\.ts$/.test(entry.url),
+      CODE.test(entry.url) &&
+      !entry.url.includes('/node_modules/') &&
+      !/\.(spec|e2e-spec)\.ts$/.test(entry.url),
     sourceFilter: (sourcePath) => isSource(sourcePath),
     onEntry: (entry) => {
       if (typeof entry.source === 'string') entry.source = stripDecoratorGuards(entry.source);

@@ -21,7 +21,10 @@ describe('app routes', () => {
   const liveStatus = signal<LiveStatus>('off');
 
   const signedInAs = (user: typeof admin | typeof viewer) =>
-    localStorage.setItem(SESSION_KEY, JSON.stringify({ token: 'tok', expiresAt: Date.now() + 600_000, user }));
+    localStorage.setItem(
+      SESSION_KEY,
+      JSON.stringify({ token: 'tok', expiresAt: Date.now() + 600_000, user }),
+    );
   const text = (el: Element) => el.textContent!.replace(/\s+/g, ' ').trim();
   /** answers the next request to `url` once the app has made it */
   const answer = (url: string, body: object, opts?: { status: number; statusText: string }) =>
@@ -72,7 +75,9 @@ describe('app routes', () => {
     await answer('/api/v1/users', [{ ...admin, createdAt: '2026-01-01T00:00:00.000Z' }]);
     await vi.waitFor(() => expect(router.url).toBe('/admin/users'));
     await h.fixture.whenStable();
-    expect(text(h.routeNativeElement!.querySelector('[data-testid=users-table]')!)).toContain('ada@example.com');
+    expect(text(h.routeNativeElement!.querySelector('[data-testid=users-table]')!)).toContain(
+      'ada@example.com',
+    );
   });
 
   it('lets a session kept by the refresh cookie in without a login', async () => {
@@ -110,7 +115,10 @@ describe(AppComponent.name, () => {
   function render(user: typeof admin | typeof viewer | null) {
     localStorage.clear();
     if (user)
-      localStorage.setItem(SESSION_KEY, JSON.stringify({ token: 'tok', expiresAt: Date.now() + 600_000, user }));
+      localStorage.setItem(
+        SESSION_KEY,
+        JSON.stringify({ token: 'tok', expiresAt: Date.now() + 600_000, user }),
+      );
     TestBed.configureTestingModule({
       providers: [
         provideZonelessChangeDetection(),

@@ -27,7 +27,13 @@ describe(ApiClient.name, () => {
           battery: '87',
           latest: { temperature: { value: 23.5, ts: '2026-01-15T10:29:00.000Z' }, humidity: 41, bad: 'x' },
         },
-        { id: 'ws-2', metrics: [{ metric: 'co2', value: 410 }, { metric: 'noise', value: null }] },
+        {
+          id: 'ws-2',
+          metrics: [
+            { metric: 'co2', value: 410 },
+            { metric: 'noise', value: null },
+          ],
+        },
       ],
     });
     const [gh, ws] = await p;
@@ -135,7 +141,9 @@ describe(ApiClient.name, () => {
 
   it('treats a failed renewal as no session, and a failed logout as logged out', async () => {
     const r = api.refresh();
-    http.expectOne('/api/v1/auth/refresh').flush({ message: 'no' }, { status: 401, statusText: 'Unauthorized' });
+    http
+      .expectOne('/api/v1/auth/refresh')
+      .flush({ message: 'no' }, { status: 401, statusText: 'Unauthorized' });
     await expect(r).resolves.toBeNull();
 
     const l = api.logout();
@@ -190,11 +198,18 @@ describe(ApiClient.name, () => {
       ]),
     );
     expect(readings).toEqual({
-      readings: [{ deviceId: 'gh-1', metric: 'temperature', t: Date.parse('2026-01-15T10:30:00.000Z'), value: 21 }],
+      readings: [
+        { deviceId: 'gh-1', metric: 'temperature', t: Date.parse('2026-01-15T10:30:00.000Z'), value: 21 },
+      ],
       devices: [],
     });
-    const devices = api.parseLive('devices', JSON.stringify([{ id: 'gh-1', lastSeen: 5, online: false, battery: 9 }]));
-    expect(devices.devices).toEqual([{ id: 'gh-1', lastSeen: 5, online: false, status: undefined, battery: 9 }]);
+    const devices = api.parseLive(
+      'devices',
+      JSON.stringify([{ id: 'gh-1', lastSeen: 5, online: false, battery: 9 }]),
+    );
+    expect(devices.devices).toEqual([
+      { id: 'gh-1', lastSeen: 5, online: false, status: undefined, battery: 9 },
+    ]);
     expect(api.parseLive('heartbeat', '[]')).toEqual({ readings: [], devices: [] });
     expect(api.parseLive('readings', '{"not":"a list"}')).toEqual({ readings: [], devices: [] });
   });

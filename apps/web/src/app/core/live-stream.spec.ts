@@ -121,7 +121,10 @@ describe(LiveStream.name, () => {
     await vi.advanceTimersByTimeAsync(999);
     expect(FakeEventSource.all).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(FakeEventSource.all.map((s) => s.url)).toEqual(['/api/v1/live?ticket=t1', '/api/v1/live?ticket=t2']);
+    expect(FakeEventSource.all.map((s) => s.url)).toEqual([
+      '/api/v1/live?ticket=t1',
+      '/api/v1/live?ticket=t2',
+    ]);
 
     // fails again before opening: the next pause is twice as long
     last().onerror!();

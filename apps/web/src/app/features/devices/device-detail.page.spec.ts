@@ -1,25 +1,17 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, TestRequest, provideHttpClientTesting } from '@angular/common/http/testing';
-import { Component, input, output, provideZonelessChangeDetection } from '@angular/core';
+import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { By } from '@angular/platform-browser';
 import { Router, provideRouter } from '@angular/router';
-import type { EChartsCoreOption } from 'echarts/core';
 import type { MockInstance } from 'vitest';
 
 import { LiveReading } from '../../core/api.types';
 import { SESSION_KEY } from '../../core/auth.service';
 import { LiveListener, LiveStream } from '../../core/live-stream';
-import { ChartComponent, ZoomWindow } from '../../shared/chart/chart.component';
+import { ChartComponent } from '../../shared/chart/chart.component';
+import { FakeEChart, provideFakeECharts } from '../../../testing/fake-echarts';
 import { DeviceDetailPage } from './device-detail.page';
-
-/** Stands in for the ECharts wrapper (no canvas in jsdom): keeps what the page asks it to draw. */
-@Component({ selector: 'sh-chart', template: '' })
-class FakeChart {
-  readonly options = input.required<EChartsCoreOption>();
-  readonly height = input(300);
-  readonly loading = input(false);
-  readonly zoomed = output<ZoomWindow | null>();
-}
 
 const HOUR = 3_600_000;
 type Series = { id: string; name: string; data: [number, number][] }[];
@@ -29,6 +21,7 @@ describe(DeviceDetailPage.name, () => {
   let http: HttpTestingController;
   let navigate: MockInstance<Router['navigate']>;
   let live: LiveListener | undefined;
+  let echarts: FakeEChart[];
   const now = Date.now();
   const device = {
     id: 'gh-1',
@@ -44,18 +37,27 @@ describe(DeviceDetailPage.name, () => {
   function setup(role: 'viewer' | 'operator', inputs: Record<string, string> = {}): void {
     localStorage.setItem(
       SESSION_KEY,
-      JSON.stringify({ token: 't', expiresAt: Date.now() + HOUR, user: { id: 'u', email: 'o@example.com', role } }),
+      JSON.stringify({
+        token: 't',
+        expiresAt: Date.now() + HOUR,
+        user: { id: 'u', email: 'o@example.com', role },
+      }),
     );
+    const fake = provideFakeECharts();
+    echarts = fake.charts;
     TestBed.configureTestingModule({
       providers: [
+        fake.provider,
         provideZonelessChangeDetection(),
         provideRouter([]),
         provideHttpClient(),
         provideHttpClientTesting(),
-        { provide: LiveStream, useValue: { listen: (l: LiveListener) => ((live = l), () => (live = undefined)) } },
+        {
+          provide: LiveStream,
+          useValue: { listen: (l: LiveListener) => ((live = l), () => (live = undefined)) },
+        },
       ],
     });
-    TestBed.overrideComponent(DeviceDetailPage, { remove: { imports: [ChartComponent] }, add: { imports: [FakeChart] } });
     http = TestBed.inject(HttpTestingController);
     navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
     fixture = TestBed.createComponent(DeviceDetailPage);
@@ -73,11 +75,20 @@ describe(DeviceDetailPage.name, () => {
     }
   };
   const readingRequests = () => http.match((r) => r.url === '/api/v1/devices/gh-1/readings');
-  const charts = () => fixture.debugElement.queryAll((d) => d.componentInstance instanceof FakeChart);
-  const drawn = (i = 0) => (charts()[i].componentInstance as FakeChart).options()['series'] as Series;
+  const charts = () => fixture.debugElement.queryAll(By.directive(ChartComponent));
+  const drawn = (i = 0) => (charts()[i].componentInstance as ChartComponent).options()['series'] as Series;
   /** the averages drawn as the line of `metric` in chart i (the band series carry min and max) */
-  const line = (i: number, metric: string) => drawn(i).find((s) => s.id === metric)!.data.map((p) => p[1]);
-  const bucket = (t: number, avg: number) => ({ ts: new Date(t).toISOString(), min: avg - 1, avg, max: avg + 1, count: 12 });
+  const line = (i: number, metric: string) =>
+    drawn(i)
+      .find((s) => s.id === metric)!
+      .data.map((p) => p[1]);
+  const bucket = (t: number, avg: number) => ({
+    ts: new Date(t).toISOString(),
+    min: avg - 1,
+    avg,
+    max: avg + 1,
+    count: 12,
+  });
 
   async function loadDevice(body: object = device): Promise<void> {
     await stable();
@@ -124,7 +135,9 @@ describe(DeviceDetailPage.name, () => {
     expect(charts()).toHaveLength(2);
     expect(line(1, 'temperature')).toEqual([20, 21]);
     expect(text('[data-chart=temperature] h2')).toBe('temperature');
-    expect(text('[data-chart=temperature] header span')).toBe('averages per 2 min, band = min–max · latest 21');
+    expect(text('[data-chart=temperature] header span')).toBe(
+      'averages per 2 min, band = min–max · latest 21',
+    );
     // a viewer may not edit or send commands
     expect(el().querySelector('[data-testid=edit-device]')).toBeNull();
     expect(el().querySelector('sh-device-command')).toBeNull();
@@ -138,9 +151,14 @@ describe(DeviceDetailPage.name, () => {
     expect(text('[data-chart=overlay] h2')).toBe('humidity · temperature');
 
     // unticking a metric changes the URL; the page follows the URL
-    const box = [...el().querySelectorAll<HTMLLabelElement>('.pick')].find((l) => l.textContent!.includes('humidity'))!;
+    const box = [...el().querySelectorAll<HTMLLabelElement>('.pick')].find((l) =>
+      l.textContent!.includes('humidity'),
+    )!;
     box.querySelector('input')!.dispatchEvent(new Event('change'));
-    expect(navigate).toHaveBeenLastCalledWith([], { queryParams: { metrics: 'temperature' }, queryParamsHandling: 'merge' });
+    expect(navigate).toHaveBeenLastCalledWith([], {
+      queryParams: { metrics: 'temperature' },
+      queryParamsHandling: 'merge',
+    });
     el().querySelector<HTMLButtonElement>('[aria-label=Layout] button')!.click();
     expect(navigate).toHaveBeenLastCalledWith([], {
       queryParams: { view: null },
@@ -167,7 +185,9 @@ describe(DeviceDetailPage.name, () => {
   it('shows a retry when the device or its readings cannot be loaded', async () => {
     setup('viewer');
     await stable();
-    http.expectOne('/api/v1/devices/gh-1').flush({ message: 'database unavailable' }, { status: 503, statusText: '' });
+    http
+      .expectOne('/api/v1/devices/gh-1')
+      .flush({ message: 'database unavailable' }, { status: 503, statusText: '' });
     await stable();
     expect(text('sh-state')).toContain('This device could not be loaded');
     expect(text('sh-state')).toContain('database unavailable');
@@ -257,11 +277,18 @@ describe(DeviceDetailPage.name, () => {
     await loadDevice();
     await answerReadings();
     const z = { start: now - 2 * HOUR + 1, end: now - HOUR - 1 };
-    (charts()[0].componentInstance as FakeChart).zoomed.emit(z);
+    await vi.waitFor(() => expect(echarts).toHaveLength(1));
+    echarts[0].zoom({ start: 20, end: 60, startValue: z.start, endValue: z.end });
+    await new Promise((r) => setTimeout(r, 300)); // the chart reports a zoom once the slider rests (250 ms)
     await stable();
     const [fine] = readingRequests();
     expect(Date.parse(fine.request.params.get('from')!)).toBe(z.start);
-    fine.flush({ points: [{ ts: z.start + 1000, value: 19 }, { ts: z.start + 2000, value: 19.5 }] });
+    fine.flush({
+      points: [
+        { ts: z.start + 1000, value: 19 },
+        { ts: z.start + 2000, value: 19.5 },
+      ],
+    });
     await stable();
     expect(text('[data-chart=temperature] header')).toContain('raw readings');
     expect(text('.range-note')).toContain('zoomed to');
@@ -271,6 +298,13 @@ describe(DeviceDetailPage.name, () => {
     el().querySelector<HTMLButtonElement>('.range-note .linkish')!.click();
     await stable();
     expect(text('.range-note')).not.toContain('zoomed to');
+    expect(line(0, 'temperature')).toEqual([20, 21]);
+
+    // dragging back to the full range is no zoom at all
+    echarts[0].zoom({ start: 0, end: 100, startValue: z.start, endValue: z.end });
+    await new Promise((r) => setTimeout(r, 300));
+    await stable();
+    expect(readingRequests()).toEqual([]);
   });
 
   it('exports the shown range as CSV named after the device and times, and says when it fails', async () => {
@@ -281,10 +315,15 @@ describe(DeviceDetailPage.name, () => {
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       clicks.push(this);
     });
-    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => 'blob:csv', revokeObjectURL: () => undefined }));
+    vi.stubGlobal(
+      'URL',
+      Object.assign(URL, { createObjectURL: () => 'blob:csv', revokeObjectURL: () => undefined }),
+    );
     el().querySelector<HTMLButtonElement>('[data-testid=export-csv]')!.click();
     await stable();
-    http.expectOne((r) => r.url === '/api/v1/devices/gh-1/readings/export').flush('device_id,metric,ts,value\n');
+    http
+      .expectOne((r) => r.url === '/api/v1/devices/gh-1/readings/export')
+      .flush('device_id,metric,ts,value\n');
     await vi.waitFor(() => expect(clicks).toHaveLength(1));
     expect(clicks[0].download).toBe('gh-1_2026-01-01T0000_2026-01-02T0000.csv');
 
@@ -327,7 +366,11 @@ describe(DeviceDetailPage.name, () => {
     await stable();
     const patch = http.expectOne('/api/v1/devices/gh-1');
     expect(patch.request.method).toBe('PATCH');
-    expect(patch.request.body).toEqual({ name: 'Greenhouse south', location: 'Bay 3', metadata: { floor: 2 } });
+    expect(patch.request.body).toEqual({
+      name: 'Greenhouse south',
+      location: 'Bay 3',
+      metadata: { floor: 2 },
+    });
     patch.flush({ ...device, name: 'Greenhouse south' });
     await vi.waitFor(() => expect(text('[data-testid=device-name]')).toBe('Greenhouse south'));
     expect(el().querySelector('[data-testid=edit-form]')).toBeNull();
@@ -343,7 +386,10 @@ describe(DeviceDetailPage.name, () => {
     await stable();
     http
       .expectOne('/api/v1/devices/gh-1')
-      .flush({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'name is too long' }, { status: 400, statusText: '' });
+      .flush(
+        { statusCode: 400, code: 'VALIDATION_FAILED', message: 'name is too long' },
+        { status: 400, statusText: '' },
+      );
     await vi.waitFor(() => expect(text('[data-testid=edit-form] .alert.error')).toBe('name is too long'));
   });
 });

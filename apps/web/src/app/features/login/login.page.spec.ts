@@ -74,15 +74,23 @@ describe(LoginPage.name, () => {
 
   it('says why a sign-in failed: wrong credentials, too many attempts, or no server', async () => {
     await signIn('ada@example.com', 'wrong');
-    await answer({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'no' }, { status: 401, statusText: '' });
+    await answer(
+      { statusCode: 401, code: 'INVALID_CREDENTIALS', message: 'no' },
+      { status: 401, statusText: '' },
+    );
     expect(error()).toBe('Email or password is not correct, or the account is disabled.');
 
     await signIn('ada@example.com', 'wrong');
-    await answer({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message: 'slow down' }, { status: 429, statusText: '' });
+    await answer(
+      { statusCode: 429, code: 'TOO_MANY_REQUESTS', message: 'slow down' },
+      { status: 429, statusText: '' },
+    );
     expect(error()).toBe('Too many attempts. Wait a minute and try again.');
 
     await signIn('ada@example.com', 'wrong');
-    await vi.waitFor(() => http.expectOne('/api/v1/auth/login').error(new ProgressEvent('error'), { status: 0 }));
+    await vi.waitFor(() =>
+      http.expectOne('/api/v1/auth/login').error(new ProgressEvent('error'), { status: 0 }),
+    );
     await fixture.whenStable();
     expect(error()).toBe('The server cannot be reached. Check your connection and try again.');
 
