@@ -1,0 +1,158 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+
+import { LiveListener, LiveStream } from '../../core/live-stream';
+import { DevicesOverviewPage } from './devices-overview.page';
+
+describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
+  let http: HttpTestingController;
+  let fixture: ComponentFixture<DevicesOverviewPage>;
+  let live: LiveListener;
+  let now: number;
+
+  const el = () => fixture.nativeElement as HTMLElement;
+  const text = (sel: string) => el().querySelector(sel)?.textContent?.replace(/\s+/g, ' ').trim();
+  const cards = () => [...el().querySelectorAll('[data-device]')].map((c) => c.getAttribute('data-device'));
+  const render = async () => {
+    await vi.advanceTimersByTimeAsync(1);
+    TestBed.tick();
+    await vi.advanceTimersByTimeAsync(1);
+  };
+  const answerSparks = () =>
+    http.match((r) => r.url === '/api/v1/sparklines').forEach((r) => r.flush({ series: [] }));
+  const devices = () => [
+    {
+      id: 'gh-1',
+      name: 'Greenhouse',
+      location: 'Bay 3',
+      lastSeen: new Date(now - 10_000).toISOString(),
+      battery: 87,
+      latest: { temperature: { value: 21, ts: new Date(now - 10_000).toISOString() } },
+    },
+    {
+      id: 'ws-2',
+      name: 'Weather station',
+      location: 'Roof',
+      lastSeen: new Date(now - 3 * 3_600_000).toISOString(),
+      online: false,
+      battery: 12,
+      latest: {},
+    },
+  ];
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    now = Date.now();
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: LiveStream, useValue: { listen: (l: LiveListener) => ((live = l), () => undefined) } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(DevicesOverviewPage);
+  });
+  afterEach(() => {
+    try {
+      http.verify();
+    } finally {
+      vi.useRealTimers();
+      TestBed.resetTestingModule();
+    }
+  });
+
+  async function loaded(): Promise<void> {
+    http.expectOne('/api/v1/devices').flush(devices());
+    await render();
+    answerSparks();
+    await render();
+  }
+
+  it('shows each device with its state: online or not, low battery, or no readings yet', async () => {
+    await loaded();
+    expect(cards()).toEqual(['gh-1', 'ws-2']);
+    expect(text('[data-testid=device-count]')).toBe('1 online · 2 total');
+    expect(text('[data-device=gh-1] [data-testid=status]')).toBe('Online');
+    expect(text('[data-device=ws-2] [data-testid=status]')).toBe('Offline');
+    expect(el().querySelector('[data-device=ws-2] [data-testid=battery]')!.classList).toContain('low');
+    expect(text('[data-device=ws-2] .no-metrics')).toBe('No readings yet');
+  });
+
+  it('filters by status and search, and "Clear filters" shows every device again', async () => {
+    await loaded();
+    el().querySelector<HTMLButtonElement>('.segmented button:nth-child(3)')!.click(); // offline
+    await render();
+    expect(cards()).toEqual(['ws-2']);
+
+    const search = el().querySelector<HTMLInputElement>('[data-testid=search]')!;
+    search.value = 'greenhouse';
+    search.dispatchEvent(new Event('input'));
+    await render();
+    expect(text('sh-state')).toContain('No devices match');
+    el().querySelector<HTMLButtonElement>('sh-state button')!.click();
+    await render();
+    expect(cards()).toEqual(['gh-1', 'ws-2']);
+    await vi.advanceTimersByTimeAsync(400);
+    answerSparks();
+  });
+
+  it('moves a card with live readings and device updates, and fetches the list again for a new device', async () => {
+    await loaded();
+    live.readings!([
+      { deviceId: 'gh-1', metric: 'temperature', t: now, value: 23.5 },
+      { deviceId: 'gh-1', metric: 'humidity', t: now, value: 40 },
+      { deviceId: 'gh-1', metric: 'temperature', t: now - 60_000, value: 1 }, // older than what is shown
+    ]);
+    await render();
+    expect(text('[data-device=gh-1] [data-metric=temperature] [data-testid=metric-value]')).toBe('23.5');
+    expect(text('[data-device=gh-1] [data-metric=humidity] [data-testid=metric-value]')).toBe('40');
+
+    live.devices!([{ id: 'ws-2', lastSeen: now, online: true, battery: 55 }]);
+    await render();
+    expect(text('[data-device=ws-2] [data-testid=status]')).toBe('Online');
+    expect(text('[data-device=ws-2] [data-testid=battery]')).toBe('55%');
+
+    live.readings!([{ deviceId: 'new-3', metric: 'co2', t: now, value: 410 }]);
+    live.devices!([{ id: 'new-3', lastSeen: now }]);
+    await vi.advanceTimersByTimeAsync(1000); // one reload for the burst
+    const reload = http.expectOne('/api/v1/devices');
+    reload.flush([
+      ...devices(),
+      { id: 'new-3', lastSeen: new Date(now).toISOString(), latest: { co2: 410 } },
+    ]);
+    await render();
+    expect(cards()).toContain('new-3');
+    await vi.advanceTimersByTimeAsync(400);
+    answerSparks();
+  });
+
+  it('offers a retry when the list cannot be loaded, and explains how devices appear in an empty fleet', async () => {
+    http
+      .expectOne('/api/v1/devices')
+      .flush(
+        { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'database unavailable' },
+        { status: 503, statusText: '' },
+      );
+    await render();
+    expect(text('sh-state')).toContain('Devices could not be loaded');
+    expect(text('sh-state')).toContain('database unavailable');
+    el().querySelector<HTMLButtonElement>('sh-state button')!.click();
+    await render();
+    http.expectOne('/api/v1/devices').flush([]);
+    await render();
+    expect(text('sh-state')).toContain('No devices yet');
+    expect(text('sh-state')).toContain('devices/<id>/temperature');
+  });
+
+  it('tells a user sent here by the admin guard why', async () => {
+    fixture.componentRef.setInput('denied', '1');
+    await loaded();
+    expect(text('.alert.info')).toContain('That page is for administrators');
+  });
+});
