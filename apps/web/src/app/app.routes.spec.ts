@@ -48,8 +48,11 @@ describe('app routes', () => {
     });
   });
   afterEach(() => {
-    http.verify();
-    TestBed.resetTestingModule();
+    try {
+      http.verify();
+    } finally {
+      TestBed.resetTestingModule();
+    }
   });
 
   async function harness(): Promise<RouterTestingHarness> {
@@ -95,7 +98,11 @@ describe('app routes', () => {
     const nav = h.navigateByUrl('/admin/users');
     await nav;
     expect(router.url).toBe('/devices?denied=1');
-    await answer('/api/v1/devices', []);
+    await vi.waitFor(() =>
+      http
+        .expectOne((r) => r.url === '/api/v1/devices')
+        .flush({ items: [], total: 0, offset: 0, limit: 120, fleetTotal: 0, fleetOnline: 0 }),
+    );
   });
 
   it('login is the only page without the sign-in check; unknown paths go to the overview', async () => {

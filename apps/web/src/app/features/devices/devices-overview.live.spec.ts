@@ -21,6 +21,15 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
     TestBed.tick();
     await vi.advanceTimersByTimeAsync(1);
   };
+  const listRequest = () => http.expectOne((r) => r.url === '/api/v1/devices');
+  const page = (items: object[], fleetTotal = 2, fleetOnline = 1) => ({
+    items,
+    total: items.length,
+    offset: 0,
+    limit: 120,
+    fleetTotal,
+    fleetOnline,
+  });
   const answerSparks = () =>
     http.match((r) => r.url === '/api/v1/sparklines').forEach((r) => r.flush({ series: [] }));
   const devices = () => [
@@ -68,7 +77,7 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
   });
 
   async function loaded(): Promise<void> {
-    http.expectOne('/api/v1/devices').flush(devices());
+    listRequest().flush(page(devices()));
     await render();
     answerSparks();
     await render();
@@ -84,25 +93,38 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
     expect(text('[data-device=ws-2] .no-metrics')).toBe('No readings yet');
   });
 
-  it('filters by status and search, and "Clear filters" shows every device again', async () => {
+  it('asks the server for the chosen status and search, and "Clear filters" shows every device again', async () => {
     await loaded();
     el().querySelector<HTMLButtonElement>('.segmented button:nth-child(3)')!.click(); // offline
+    await vi.advanceTimersByTimeAsync(300);
+    const offline = listRequest();
+    expect(offline.request.params.get('status')).toBe('offline');
+    offline.flush(page([devices()[1]]));
     await render();
     expect(cards()).toEqual(['ws-2']);
 
     const search = el().querySelector<HTMLInputElement>('[data-testid=search]')!;
     search.value = 'greenhouse';
     search.dispatchEvent(new Event('input'));
+    await vi.advanceTimersByTimeAsync(300);
+    const searched = listRequest();
+    expect(searched.request.params.get('q')).toBe('greenhouse');
+    searched.flush(page([]));
     await render();
     expect(text('sh-state')).toContain('No devices match');
     el().querySelector<HTMLButtonElement>('sh-state button')!.click();
+    await vi.advanceTimersByTimeAsync(300);
+    const all = listRequest();
+    expect(all.request.params.has('q')).toBe(false);
+    expect(all.request.params.has('status')).toBe(false);
+    all.flush(page(devices()));
     await render();
     expect(cards()).toEqual(['gh-1', 'ws-2']);
     await vi.advanceTimersByTimeAsync(400);
     answerSparks();
   });
 
-  it('moves a card with live readings and device updates, and fetches the list again for a new device', async () => {
+  it('moves a card with live readings and device updates, and fetches the page again for a new device', async () => {
     await loaded();
     live.readings!([
       { deviceId: 'gh-1', metric: 'temperature', t: now, value: 23.5 },
@@ -120,12 +142,14 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
 
     live.readings!([{ deviceId: 'new-3', metric: 'co2', t: now, value: 410 }]);
     live.devices!([{ id: 'new-3', lastSeen: now }]);
-    await vi.advanceTimersByTimeAsync(1000); // one reload for the burst
-    const reload = http.expectOne('/api/v1/devices');
-    reload.flush([
-      ...devices(),
-      { id: 'new-3', lastSeen: new Date(now).toISOString(), latest: { co2: 410 } },
-    ]);
+    await vi.advanceTimersByTimeAsync(1000); // one reload for the burst: this page has room for it
+    listRequest().flush(
+      page(
+        [...devices(), { id: 'new-3', lastSeen: new Date(now).toISOString(), latest: { co2: 410 } }],
+        3,
+        2,
+      ),
+    );
     await render();
     expect(cards()).toContain('new-3');
     await vi.advanceTimersByTimeAsync(400);
@@ -133,18 +157,16 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
   });
 
   it('offers a retry when the list cannot be loaded, and explains how devices appear in an empty fleet', async () => {
-    http
-      .expectOne('/api/v1/devices')
-      .flush(
-        { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'database unavailable' },
-        { status: 503, statusText: '' },
-      );
+    listRequest().flush(
+      { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'database unavailable' },
+      { status: 503, statusText: '' },
+    );
     await render();
     expect(text('sh-state')).toContain('Devices could not be loaded');
     expect(text('sh-state')).toContain('database unavailable');
     el().querySelector<HTMLButtonElement>('sh-state button')!.click();
     await render();
-    http.expectOne('/api/v1/devices').flush([]);
+    listRequest().flush(page([], 0, 0));
     await render();
     expect(text('sh-state')).toContain('No devices yet');
     expect(text('sh-state')).toContain('devices/<id>/temperature');
