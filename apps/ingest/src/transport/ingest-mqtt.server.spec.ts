@@ -12,7 +12,7 @@ describe(IngestMqttServer.name, () => {
   let n = 0;
   const cleanups: Array<() => Promise<unknown>> = [];
 
-  function setup(opts: { maxUnacked?: number; shutdownTimeoutMs?: number } = {}) {
+  function setup(opts: { maxUnacked?: number; maxUnackedBytes?: number; shutdownTimeoutMs?: number } = {}) {
     const device = `tr${process.pid}x${++n}`;
     const clientId = testClientId(`transport-${n}`);
     const server = new IngestMqttServer({
@@ -23,6 +23,7 @@ describe(IngestMqttServer.name, () => {
       reconnectPeriod: 200,
       subscription: `devices/${device}/+`,
       maxUnacked: opts.maxUnacked ?? 100,
+      maxUnackedBytes: opts.maxUnackedBytes,
       shutdownTimeoutMs: opts.shutdownTimeoutMs ?? 2000,
     });
     const received: string[] = [];
@@ -70,34 +71,40 @@ describe(IngestMqttServer.name, () => {
       values.map((v) => publisher.publishAsync(`devices/${device}/${metric}`, String(v), { qos: 1 })),
     );
 
-  it('stops reading from the broker while maxUnacked messages wait for their commit, then takes the rest', async () => {
-    const t = setup({ maxUnacked: 3 });
-    let commit!: () => void;
-    const committed = new Promise<void>((r) => (commit = r));
-    t.server.addHandler(
-      'devices/+/+',
-      async (payload: Buffer) => {
-        t.received.push(payload.toString());
-        await committed;
-      },
-      true,
-    );
-    await t.listen();
-    await waitFor(async () => t.server.unacked === 0, 5000, 'the subscription');
-    await new Promise((r) => setTimeout(r, 200));
+  it.each([
+    ['maxUnacked messages', { maxUnacked: 3 }],
+    ['maxUnackedBytes of payload', { maxUnackedBytes: 5 }], // 2-byte payloads: pauses at 6 bytes held
+  ])(
+    'stops reading from the broker while %s wait for their commit, then takes the rest',
+    async (_what, limits) => {
+      const t = setup(limits);
+      let commit!: () => void;
+      const committed = new Promise<void>((r) => (commit = r));
+      t.server.addHandler(
+        'devices/+/+',
+        async (payload: Buffer) => {
+          t.received.push(payload.toString());
+          await committed;
+        },
+        true,
+      );
+      await t.listen();
+      await waitFor(async () => t.server.unacked === 0, 5000, 'the subscription');
+      await new Promise((r) => setTimeout(r, 200));
 
-    await publish(t.device, 'temperature', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    await waitFor(async () => t.received.length >= 3, 5000, 'the first messages');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(t.received).toEqual(['1', '2', '3']);
-    expect(t.server.unacked).toBe(3);
+      await publish(t.device, 'temperature', [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+      await waitFor(async () => t.received.length >= 3, 5000, 'the first messages');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(t.received).toEqual(['11', '12', '13']);
+      expect(t.server.unacked).toBe(3);
 
-    commit();
-    await waitFor(async () => t.received.length === 10, 5000, 'the other messages');
-    await waitFor(async () => t.server.unacked === 0, 5000, 'every acknowledgement');
-    await t.stop();
-    expect(await redelivered(t.clientId)).toEqual([]);
-  });
+      commit();
+      await waitFor(async () => t.received.length === 10, 5000, 'the other messages');
+      await waitFor(async () => t.server.unacked === 0, 5000, 'every acknowledgement');
+      await t.stop();
+      expect(await redelivered(t.clientId)).toEqual([]);
+    },
+  );
 
   it('acknowledges nothing it has not committed: a failed or unfinished handler leaves the message to the broker', async () => {
     const t = setup({ shutdownTimeoutMs: 300 });
