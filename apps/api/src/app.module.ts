@@ -15,6 +15,7 @@ import { JsonLogger } from './common/logging/json-logger';
 import { ApiConfig } from './config/api.config';
 import { ApiConfigModule } from './config/config.module';
 import { RuntimeSettingsService } from './config/runtime-settings.service';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
@@ -56,6 +57,7 @@ export class AppModule {
         ReadingsModule,
         PacketsModule,
         MessagesModule,
+        DeadLettersModule,
         SystemModule,
         LiveModule,
         HealthModule,

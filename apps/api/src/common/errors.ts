@@ -11,6 +11,10 @@ export const ERROR_CODES = {
   NOT_FOUND: 'no such route or resource',
   CONFLICT:
     'the change conflicts with current state (duplicate e-mail, changing your own role, a device at its metric cap, …)',
+  DEAD_LETTER_TRUNCATED:
+    "the dead letter's payload was cut to 16 KiB when stored, so it cannot be replayed as it was sent",
+  DEAD_LETTER_NOT_REPLAYABLE:
+    "the dead letter's topic is not a device data topic (devices/{id}/…), so it is not replayed",
   UNSUPPORTED_MEDIA_TYPE: 'a request body that is not JSON (send Content-Type: application/json)',
   THROTTLED: 'too many requests or failed logins; retry after the Retry-After header (seconds)',
   BROKER_UNAVAILABLE: 'the MQTT broker did not acknowledge the publish in time',

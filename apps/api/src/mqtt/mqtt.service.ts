@@ -39,7 +39,7 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Resolves once the broker acknowledged (PUBACK); 503 BROKER_UNAVAILABLE after 5 s. */
-  async publish(topic: string, payload: string): Promise<void> {
+  async publish(topic: string, payload: string | Buffer): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

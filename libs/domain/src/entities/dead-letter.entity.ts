@@ -27,6 +27,13 @@ export class DeadLetter {
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
+
+  /** last time the API re-published it to the broker (POST /dead-letters/{id}/replay) */
+  @Column({ name: 'replayed_at', type: 'timestamptz', nullable: true })
+  replayedAt: Date | null;
+
+  @Column({ name: 'replay_count', type: 'integer', default: 0 })
+  replayCount: number;
 }
 
 export const DEAD_LETTER_PAYLOAD_LIMIT = 16 * 1024;

@@ -1,10 +1,12 @@
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 import { ReadingsHourly1795392000000 } from './1795392000000-readings-hourly';
 import { SessionsAndKeyScopes1795478400000 } from './1795478400000-sessions-and-key-scopes';
+import { DeadLetterReplay1796000000000 } from './1796000000000-dead-letter-replay';
 
 /** Every migration in order; the only way the schema changes (synchronize is never on). */
 export const MIGRATIONS = [
   InitialSchema1767225600000,
   ReadingsHourly1795392000000,
   SessionsAndKeyScopes1795478400000,
+  DeadLetterReplay1796000000000,
 ];
