@@ -48,7 +48,7 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     if (ctx.getType() !== 'http') return next.handle();
     const req = ctx.switchToHttp().getRequest<Request & { user?: Principal }>();
     if (req.method !== 'GET') {
-      return next.handle().pipe(tap({ complete: () => this.entries.clear() }));
+      return next.handle().pipe(tap({ next: () => this.entries.clear() }));
     }
     const ttl = this.reflector.get<number | undefined>(CACHE_FOR_KEY, ctx.getHandler());
     if (!ttl) return next.handle();
