@@ -41,7 +41,7 @@ export class DevicesController {
     summary: 'A page of devices with last seen, presence, status, battery and the latest value per metric',
     description:
       'Paged with limit/offset, with the total matching q and status, and the counts of the whole fleet the caller ' +
-      'may see. An API key bound to devices sees only those. Answers may be up to 1 s old (the live stream has the rest).',
+      'may see. An API key bound to devices sees only those. Answers may be up to 2 s old (the live stream has the rest).',
   })
   @ApiOkResponse({ type: DevicesPageDto })
   @ApiErrors(400)

@@ -27,7 +27,7 @@ export class ReadingsController {
     description:
       'Raw readings (count 1) when the range holds at most maxPoints, else date_bin buckets of min/avg/max/count whose ' +
       'width is the narrowest of 1 s … 30 d keeping the bucket count ≤ maxPoints. With tz, day-sized buckets start at local midnight. ' +
-      'Answers may be up to 1 s old.',
+      'Answers may be up to 2 s old.',
   })
   @ApiParam(DEVICE_ID_PARAM)
   @ApiOkResponse({ type: ReadingsDto })
@@ -69,7 +69,8 @@ export class SparklinesController {
     summary: 'Recent trend of every metric of up to 200 devices in one request, for sparklines',
     description:
       'Per (device, metric) with readings in the last `window` seconds: the mean of at most `points` date_bin buckets ' +
-      'of ⌈window / (points − 1)⌉ s at UTC multiples of the width. Devices without recent readings (or unknown) have no series.',
+      'of ⌈window / (points − 1)⌉ s at UTC multiples of the width. Devices without recent readings (or unknown) have no series. ' +
+      'Answers may be up to 2 s old.',
   })
   @ApiOkResponse({ type: SparklinesDto })
   @ApiErrors(400)

@@ -9,9 +9,12 @@ import { CacheFor, ResponseCacheInterceptor } from './response-cache.interceptor
 class Handler {
   @CacheFor(1000)
   cached(): void {}
+
+  @CacheFor(50)
+  short(): void {}
 }
 
-function context(method: string, url: string, acceptGzip = false) {
+function context(method: string, url: string, acceptGzip = false, handler = Handler.prototype.cached) {
   const headers: Record<string, string> = {};
   const res = {
     headers,
@@ -26,7 +29,7 @@ function context(method: string, url: string, acceptGzip = false) {
   };
   const ctx = {
     getType: () => 'http',
-    getHandler: () => Handler.prototype.cached,
+    getHandler: () => handler,
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
   } as unknown as ExecutionContext;
   return { ctx, headers };
@@ -69,5 +72,39 @@ describe(ResponseCacheInterceptor.name, () => {
     expect(await firstValueFrom(cache.intercept(plain.ctx, handler(big)))).toBe(JSON.stringify(big));
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(computed).toBe(1);
+  });
+
+  it('once stale, answers at once with the old body while one refresh runs, then with the new one', async () => {
+    jest.useFakeTimers();
+    try {
+      const cache = new ResponseCacheInterceptor(new Reflector());
+      let n = 0;
+      const counting: CallHandler = {
+        handle: () =>
+          new Observable((s) => {
+            n++;
+            setTimeout(() => (s.next({ n }), s.complete()), 20);
+          }),
+      };
+      const get = () =>
+        firstValueFrom(
+          cache.intercept(
+            context('GET', '/s', false, Handler.prototype.short).ctx,
+            counting,
+          ) as Observable<string>,
+        );
+      const first = get();
+      await jest.advanceTimersByTimeAsync(20);
+      expect(await first).toBe('{"n":1}');
+      await jest.advanceTimersByTimeAsync(60); // stale, within twice the lifetime of 50 ms
+      // both answered from the old body although the refresh (n = 2) has not finished
+      expect(await Promise.all([get(), get()])).toEqual(['{"n":1}', '{"n":1}']);
+      expect(n).toBe(2);
+      await jest.advanceTimersByTimeAsync(20);
+      expect(await get()).toBe('{"n":2}');
+      expect(n).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
