@@ -24,15 +24,18 @@ export function databaseUrl(base: string, name: string): string {
   return u.toString();
 }
 
-/** A fresh, migrated database for one test file; `drop()` removes it. */
-export async function createTestDatabase(base = adminUrl()): Promise<TestDatabase> {
+/** A fresh, migrated (unless `migrate: false`) database for one test file; `drop()` removes it. */
+export async function createTestDatabase(
+  base = adminUrl(),
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = `sensorhub_test_${process.env.SENSORHUB_TEST_RUN ?? 'x'}_${process.pid}_${++counter}`;
   const admin = new Client({ connectionString: base });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   const url = databaseUrl(base, name);
-  await runMigrations(url);
+  if (migrate) await runMigrations(url);
   const client = new Client({ connectionString: url });
   await client.connect();
   return {

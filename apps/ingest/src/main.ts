@@ -1,16 +1,14 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import * as dotenv from 'dotenv';
 
-import { sharedTopic, TOPICS } from '@sensorhub/domain';
+import { JsonLogger, prepareDatabase, sharedTopic, TOPICS } from '@sensorhub/domain';
 
 import { AppModule } from './app.module';
 import { ConfigError, IngestConfig, validateIngestConfig } from './config/ingest.config';
 import { IngestMqttServer } from './transport/ingest-mqtt.server';
-
-const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 export function createIngestServer(config: IngestConfig): IngestMqttServer {
   return new IngestMqttServer({
@@ -33,29 +31,37 @@ export function createIngestServer(config: IngestConfig): IngestMqttServer {
 async function bootstrap(): Promise<void> {
   let config: IngestConfig;
   try {
-    dotenv.config({ quiet: true });
+    // keys of the real environment win over the file (ENV_FILE: npm start names the one it read)
+    dotenv.config({ path: process.env.ENV_FILE || '.env', quiet: true });
     config = validateIngestConfig(process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(`ingest: ${err.message}`);
     process.exit(2);
   }
-  const logger = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.LOG_LEVEL) + 1);
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.forRoot(config), {
-    strategy: createIngestServer(config),
-    logger: [...logger],
-  });
-  await app.listen();
-  const log = new Logger('ingest');
-  log.log('ready');
+  const logger = new JsonLogger(config.LOG_LEVEL);
+  let app: INestMicroservice | undefined = undefined;
   // not enableShutdownHooks(): Nest re-raises the signal after its hooks, and SIGTERM must end with exit code 0
   const stop = async (signal: string) => {
-    log.log(`${signal}: committing what was received, then exiting`);
-    await app.close();
+    logger.log(`${signal}: committing what was received, then exiting`, 'ingest');
+    await app?.close();
+    logger.flush();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+
+  // not ready (no subscription: the broker keeps queueing) until the database answers with the current schema
+  await prepareDatabase(config.DATABASE_URL, { log: logger });
+  app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.forRoot(config), {
+    strategy: createIngestServer(config),
+    logger,
+  });
+  await app.listen();
+  logger.log('ready', 'ingest');
 }
 
-void bootstrap();
+void bootstrap().catch((err: Error) => {
+  console.error(`ingest: ${err.message}`);
+  process.exit(1);
+});

@@ -8,3 +8,4 @@ export * from './wire/topics';
 export * from './auth/password';
 export * from './wire/live';
 export * from './config/validate-env';
+export * from './logging/json-logger';

@@ -7,6 +7,10 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import { pendingMigrations } from '@sensorhub/domain';
 
 import { Public } from '../common/decorators/auth.decorators';
 import { ErrorDto } from '../common/error.dto';
@@ -20,13 +24,20 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicator: HealthIndicatorService,
     private readonly mqtt: MqttService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Get()
   @Public()
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Database and broker reachability (unauthenticated, for probes)' })
-  @ApiOkResponse({ description: '{status: "ok", info: {database: {status: "up"}, broker: {status: "up"}}}' })
+  @ApiOperation({
+    summary:
+      'Database and broker reachability, and a schema matching this version (unauthenticated, for probes)',
+  })
+  @ApiOkResponse({
+    description:
+      '{status: "ok", info: {database: {status: "up"}, schema: {status: "up"}, broker: {status: "up"}}}',
+  })
   @ApiServiceUnavailableResponse({
     type: ErrorDto,
     description: 'SERVICE_UNAVAILABLE; details holds the per-dependency report',
@@ -34,6 +45,13 @@ export class HealthController {
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 2000 }),
+      async () => {
+        // missing or behind (a restored dump, a newer version's migrations not applied): not ready
+        const schema = this.indicator.check('schema');
+        const pending = await pendingMigrations((sql) => this.dataSource.query(sql)).catch(() => undefined);
+        if (!pending) return schema.down({ message: 'not readable' });
+        return pending.length ? schema.down({ message: 'migrations pending', pending }) : schema.up();
+      },
       () => {
         const broker = this.indicator.check('broker');
         return this.mqtt.connected ? broker.up() : broker.down({ message: 'not connected' });
