@@ -2,7 +2,12 @@
 // `npm start`: the whole system on one machine. Embedded PostgreSQL unless DATABASE_URL is set, an embedded MQTT
 // broker unless MQTT_URL is set, migrations, the first admin user, ingest, the API serving the dashboard and — on the
 // embedded defaults only — a simulated fleet. Ctrl-C stops everything.
-require('dotenv').config({ quiet: true });
+
+// first of all: a Ctrl-C while the modules below load has nothing to stop yet
+let onSignal = () => process.exit(0);
+process.on('SIGINT', () => onSignal());
+process.on('SIGTERM', () => onSignal());
+
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -10,21 +15,28 @@ const path = require('node:path');
 const { Client } = require('pg');
 const { runMigrations } = require('../libs/domain/dist');
 const { ensureAdmin } = require('./lib/admin');
-const {
-  assertPortFree,
-  PortTakenError,
-  startEmbeddedBroker,
-  startEmbeddedPostgres,
-} = require('./lib/embedded');
+const { assertPortFree, startEmbeddedBroker, startEmbeddedPostgres } = require('./lib/embedded');
 const { startSimulator } = require('./simulate');
 
 const ROOT = path.resolve(__dirname, '..');
-const env = process.env;
+// .env (or ENV_FILE) as the apps read it: keys of the real environment win. The apps get the real environment
+// and read the file themselves, so GET /rereadenv can still change what came from the file.
+const ENV_FILE = path.resolve(process.env.ENV_FILE || '.env');
+const env = { ...readEnvFile(ENV_FILE), ...process.env };
 // DATA_DIR: where the embedded PostgreSQL and the generated JWT secret live (default .data/)
 const DATA = env.DATA_DIR ? path.resolve(env.DATA_DIR) : path.join(ROOT, '.data');
 const WEB_DIST = path.join(ROOT, 'apps/web/dist/browser');
 
 class StartError extends Error {}
+
+function readEnvFile(file) {
+  try {
+    return require('dotenv').parse(fs.readFileSync(file));
+  } catch (err) {
+    if (err.code === 'ENOENT') return {};
+    throw err;
+  }
+}
 
 const ROUTINE = /\bLOG\b|"level":"(log|debug|verbose)"/;
 
@@ -40,37 +52,63 @@ function intKey(key, fallback, min = 1, max = 65535) {
 const redact = (url) => url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
 const say = (line) => process.stdout.write(`${line}\n`);
 
+// what runs, registered as soon as it exists: stopped in this order, whatever start-up step Ctrl-C came in
+const running = { sim: undefined, apps: [], broker: undefined, pg: undefined };
+let stopping = false;
+
+function stopApp(c) {
+  return new Promise((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    const t = setTimeout(() => c.kill('SIGKILL'), 15_000);
+    c.once('exit', () => (clearTimeout(t), resolve()));
+    c.kill('SIGTERM'); // a terminal's Ctrl-C reached them already: this is for a SIGTERM to us, or a failed start
+  });
+}
+
+function step(what, work, ms) {
+  let timer;
+  return Promise.race([
+    work().catch((err) => say(`stop ${what}: ${err.message}`)),
+    new Promise(
+      (r) => (timer = setTimeout(() => (say(`stop ${what}: no answer in ${ms / 1000} s`), r()), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function shutdown(code, { quiet = false } = {}) {
+  if (stopping) {
+    // a second Ctrl-C: stop at once; ingest's unacknowledged messages stay with the broker for redelivery
+    say('stopping at once');
+    for (const c of running.apps) c.kill('SIGKILL');
+    running.pg?.kill();
+    process.exit(130);
+  }
+  stopping = true;
+  if (!quiet) say('stopping…');
+  // the fleet first (it publishes to the broker), then the apps (ingest commits its last batch), then the
+  // broker, and PostgreSQL last; PostgreSQL runs in its own process group, so Ctrl-C did not stop it early
+  if (running.sim) await step('simulator', running.sim.stop, 5000);
+  await Promise.all(running.apps.map(stopApp));
+  if (running.broker) await step('broker', running.broker.stop, 5000);
+  if (running.pg) await step('PostgreSQL', running.pg.stop, 15_000);
+  process.exit(code);
+}
+
+/** Start-up steps call this, so nothing new starts once stopping began. */
+function go() {
+  if (stopping) throw new Stopping();
+}
+
+class Stopping extends Error {}
+
 async function main() {
+  onSignal = () => void shutdown(0);
+
   const port = intKey('PORT', 3000);
   const host = env.HOST || '127.0.0.1';
   const pgPort = intKey('PG_PORT', 54329);
   const mqttPort = intKey('MQTT_PORT', 1883);
   const simulate = (env.SIMULATE ?? '1') !== '0';
-  const stops = []; // run in reverse on exit
-  let children = [];
-  let stopping = false;
-
-  const shutdown = async (code) => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping…');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            const t = setTimeout(() => c.kill('SIGKILL'), 15_000);
-            c.once('exit', () => (clearTimeout(t), resolve()));
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
-    for (const stop of stops.reverse()) await stop().catch((err) => say(`stop: ${err.message}`));
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
-
   // every port first, so a taken one fails before anything has started
   const mqttHost = env.MQTT_HOST || '127.0.0.1';
   const pgPortHint = 'PG_PORT to a free port, or DATABASE_URL to use a running PostgreSQL';
@@ -80,33 +118,43 @@ async function main() {
   if (!env.MQTT_URL) await assertPortFree(mqttPort, mqttHost, mqttPortHint);
   fs.mkdirSync(DATA, { recursive: true });
 
+  // what the apps get on top of the real environment: only what this script decides
+  const computed = { ENV_FILE };
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
+    go();
     const pg = await startEmbeddedPostgres({
       dir: path.join(DATA, 'postgres'),
       port: pgPort,
       portVariable: pgPortHint,
+      relocate: !env.DATA_DIR, // as root, an unreachable default .data/ moves; a chosen DATA_DIR is an error
+      onSpawn: (handle) => (running.pg = handle),
     }).catch((err) => {
       throw new StartError(`the embedded PostgreSQL did not start: ${String(err.message).split('\n')[0]}`);
     });
-    stops.push(pg.stop);
+    if (pg.note) say(pg.note);
     const admin = new Client({ connectionString: pg.url('postgres') });
     await admin.connect();
     const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'sensorhub'`);
     if (!exists.rowCount) await admin.query('CREATE DATABASE sensorhub');
     await admin.end();
-    databaseUrl = pg.url('sensorhub');
+    databaseUrl = computed.DATABASE_URL = pg.url('sensorhub');
   }
   let mqttUrl = env.MQTT_URL;
   if (!mqttUrl) {
-    const broker = await startEmbeddedBroker({ port: mqttPort, host: mqttHost, portVariable: mqttPortHint });
-    stops.push(broker.stop);
-    mqttUrl = broker.url;
+    go();
+    running.broker = await startEmbeddedBroker({
+      port: mqttPort,
+      host: mqttHost,
+      portVariable: mqttPortHint,
+    });
+    mqttUrl = computed.MQTT_URL = running.broker.url;
   }
 
+  go();
   const applied = await runMigrations(databaseUrl);
   if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
-  const jwtSecret = env.JWT_SECRET || persistentSecret(path.join(DATA, 'jwt-secret'));
+  if (!env.JWT_SECRET) computed.JWT_SECRET = persistentSecret(path.join(DATA, 'jwt-secret'));
   const admin = await ensureAdmin(databaseUrl, {
     email: env.ADMIN_EMAIL || undefined,
     password: env.ADMIN_PASSWORD || undefined,
@@ -116,43 +164,57 @@ async function main() {
       `admin user created: ${admin.email} / ${admin.generatedPassword}  (shown once — change it after logging in)`,
     );
   else if (admin.created) say(`admin user created: ${admin.email}`);
+  go();
   buildDashboardIfStale();
 
-  const common = { ...env, DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl };
   if (!env.MQTT_URL && env.INGEST_SHARED_GROUP) {
     // Aedes has no shared subscriptions: a $share/… filter would match nothing and ingest would receive nothing
     say(
       'INGEST_SHARED_GROUP ignored: the embedded broker has no shared subscriptions (set MQTT_URL to a Mosquitto)',
     );
-    delete common.INGEST_SHARED_GROUP;
+    computed.INGEST_SHARED_GROUP = ''; // set, so it wins over the file; empty counts as unset
   }
-  const ingest = run('ingest', 'apps/ingest/dist/main.js', common);
-  const api = run('api', 'apps/api/dist/main.js', {
-    ...common,
-    JWT_SECRET: jwtSecret,
-    PORT: String(port),
-    HOST: host,
-    WEB_DIST: env.WEB_DIST || WEB_DIST,
-  });
-  children = [ingest.proc, api.proc];
-  for (const c of children)
+  const appEnv = { ...process.env, ...computed };
+  go();
+  const ingest = run('ingest', 'apps/ingest/dist/main.js', appEnv);
+  running.apps.push(ingest.proc);
+  // PORT and HOST: the api reads them from the same environment and file, with the same defaults
+  const api = run('api', 'apps/api/dist/main.js', { ...appEnv, ...(env.WEB_DIST ? {} : { WEB_DIST }) });
+  running.apps.push(api.proc);
+  for (const c of running.apps)
     c.once('exit', (code) => !stopping && (say(`${c.name} exited with ${code}: stopping`), void shutdown(1)));
   await ingest.ready;
   await waitForHttp(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/api/v1/health`);
 
+  go();
   if (simulate && !env.DATABASE_URL && !env.MQTT_URL) {
-    const sim = startSimulator({
+    running.sim = startSimulator({
       url: mqttUrl,
       devices: intKey('SIMULATE_DEVICES', 5, 1, 10_000),
       intervalMs: intKey('SIMULATE_INTERVAL_MS', 2000, 100, 3600_000),
       log: say,
     });
-    stops.unshift(sim.stop); // stop the fleet before the broker
   }
   const web = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   say(
-    `SensorHub ready — dashboard & API: ${web} (API docs ${web}/api/docs) · database: ${databaseUrl === env.DATABASE_URL ? redact(databaseUrl) : databaseUrl} · MQTT: ${redact(mqttUrl)} · Ctrl-C stops`,
+    `SensorHub ready — dashboard & API: ${web} (API docs ${web}/api/docs) · database: ${databaseUrl === env.DATABASE_URL ? redact(databaseUrl) : databaseUrl} · MQTT: ${redact(mqttUrl)} · publish a reading: ${publishCommand(mqttUrl)} · Ctrl-C stops`,
   );
+}
+
+/** The mosquitto_pub command that reaches this run's broker (credentials only named, never printed). */
+function publishCommand(mqttUrl) {
+  const u = new URL(mqttUrl);
+  const tls = u.protocol === 'mqtts:' || u.protocol === 'tls:';
+  const port = u.port || (tls ? '8883' : '1883');
+  const user = decodeURIComponent(u.username) || env.MQTT_USERNAME;
+  return [
+    'mosquitto_pub',
+    `-h ${u.hostname}`,
+    `-p ${port}`,
+    ...(tls ? ['--tls-use-os-certs'] : []),
+    ...(user ? [`-u ${user} -P <MQTT password>`] : []),
+    '-q 1 -t devices/t0000001/temperature -m 21.5',
+  ].join(' ');
 }
 
 function persistentSecret(file) {
@@ -226,8 +288,8 @@ async function waitForHttp(url, timeoutMs = 60_000) {
 }
 
 main().catch((err) => {
-  if (err instanceof StartError || err instanceof PortTakenError || err.userFacing)
-    console.error(`npm start: ${err.message}`);
-  else console.error(err);
-  process.exit(1);
+  if (stopping) return; // Ctrl-C during start-up: shutdown() ends the process
+  // one line, whatever failed; what already runs is stopped in order
+  console.error(`npm start: ${String(err?.message ?? err).split('\n')[0]}`);
+  void shutdown(1, { quiet: true });
 });

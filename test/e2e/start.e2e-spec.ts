@@ -153,14 +153,17 @@ describe('npm start on the embedded defaults', () => {
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
-      const devices = await waitFor(
-        async () =>
-          (await client.query(`SELECT DISTINCT device_id FROM readings ORDER BY 1`)).rows
-            .map((r) => r.device_id)
-            .join(',') || false,
+      // both devices' readings, not just the first to arrive
+      let devices = '';
+      await waitFor(
+        async () => {
+          const { rows } = await client.query(`SELECT DISTINCT device_id FROM readings ORDER BY 1`);
+          devices = rows.map((r) => r.device_id).join(',');
+          return rows.length >= 2;
+        },
         10_000,
-        'simulated readings',
-      );
+        'readings of both simulated devices',
+      ).catch(() => undefined);
       expect(devices).toBe('sim-001,sim-002');
     } finally {
       await client.end();
