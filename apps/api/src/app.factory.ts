@@ -17,7 +17,7 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { requestLog } from './common/interceptors/request-log.middleware';
 import { jsonBodiesOnly, securityHeaders } from './common/middleware/security.middleware';
 import { JsonLogger } from './common/logging/json-logger';
-import { ApiConfig } from './config/api.config';
+import { ApiConfig, trustProxySetting } from './config/api.config';
 import { MetricsService } from './metrics/metrics.service';
 
 export const API_PREFIX = 'api/v1';
@@ -39,6 +39,8 @@ export async function createApp(
     { logger },
   );
   app.disable('x-powered-by');
+  // behind nginx: the client's address for the throttlers, https for the refresh cookie's Secure flag
+  if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.use(...securityHeaders(config.HSTS_MAX_AGE));
   app.use(jsonBodiesOnly(isApi));
   app.use(cookieParser());

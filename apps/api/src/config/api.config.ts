@@ -1,8 +1,9 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 
 import { ConfigError, ConnectionConfig, LOG_LEVELS, LogLevel, toInt, validateEnv } from '@sensorhub/domain';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 
 export { ConfigError, LOG_LEVELS };
 export type { LogLevel };
@@ -105,6 +106,28 @@ export class ApiConfig extends ConnectionConfig {
   /** built Angular SPA served at / when the folder exists */
   @IsOptional() @IsString() WEB_DIST?: string;
 
+  /**
+   * Which proxies in front of the api to believe about the client (X-Forwarded-For: the throttler's and login
+   * limiter's address) and the scheme (X-Forwarded-Proto: the refresh cookie's Secure flag): a number of hops
+   * (1: the one nginx in front), or addresses/subnets (`loopback`, `uniquelocal`, `10.0.0.0/8`, …), comma-separated.
+   * Unset: none (the connecting address is the client's).
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && trustProxySetting(v) !== undefined,
+      defaultMessage: () =>
+        'TRUST_PROXY must be a number of proxy hops (1) or comma-separated addresses/subnets (loopback, 10.0.0.0/8)',
+    },
+  })
+  TRUST_PROXY?: string;
+
+  /** when set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>` (Prometheus: `authorization.credentials`) */
+  @IsOptional()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   /** the file /rereadenv reads */
   @IsString()
   ENV_FILE = '.env';
@@ -122,7 +145,12 @@ export const RUNTIME_KEYS = [
 ] as const satisfies readonly (keyof ApiConfig)[];
 
 /** Never echoed back or logged. */
-export const SECRET_KEYS: readonly (keyof ApiConfig)[] = ['JWT_SECRET', 'MQTT_PASSWORD', 'DATABASE_URL'];
+export const SECRET_KEYS: readonly (keyof ApiConfig)[] = [
+  'JWT_SECRET',
+  'MQTT_PASSWORD',
+  'DATABASE_URL',
+  'METRICS_TOKEN',
+];
 
 const OPTIONAL_KEYS = [
   'DATABASE_URL',
@@ -131,6 +159,8 @@ const OPTIONAL_KEYS = [
   'MQTT_PASSWORD',
   'JWT_SECRET',
   'WEB_DIST',
+  'TRUST_PROXY',
+  'METRICS_TOKEN',
 ];
 export const CONFIG_KEYS = new Set([...Object.keys(new ApiConfig()), ...OPTIONAL_KEYS]);
 
@@ -145,6 +175,22 @@ export function validateApiConfig(env: Record<string, unknown>): ApiConfig {
  */
 export const jwtKey = (config: Pick<ApiConfig, 'JWT_SECRET'>): KeyObject =>
   createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY as Express's `trust proxy` setting (hops, or addresses/subnets); undefined when invalid. */
+export function trustProxySetting(text: string): number | string[] | undefined {
+  if (/^\d+$/.test(text)) return Number(text) <= 10 ? Number(text) : undefined;
+  const list = text.split(',').map((t) => t.trim());
+  const valid = (t: string) => {
+    const [addr, bits, extra] = t.split('/');
+    if (PROXY_NAMES.has(t)) return true;
+    const family = isIP(addr);
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  return list.every(valid) ? list : undefined;
+}
 
 /** `15m` → 900; a bare number is seconds. */
 export function durationSeconds(text: string): number {

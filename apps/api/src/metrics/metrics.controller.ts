@@ -1,24 +1,39 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 
 import { Public } from '../common/decorators/auth.decorators';
+import { unauthorized } from '../common/errors';
+import { ApiConfig } from '../config/api.config';
+import { API_CONFIG } from '../config/config.tokens';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
 
   @Get()
   @Public()
   @ApiOperation({
     summary:
-      'Prometheus metrics (outside /api/v1; unauthenticated for the scraper: restrict at the network edge)',
+      'Prometheus metrics (outside /api/v1). With METRICS_TOKEN set: `Authorization: Bearer <METRICS_TOKEN>`, else 401',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
-  async scrape(@Res() res: Response): Promise<void> {
+  async scrape(@Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+    const token = this.config.METRICS_TOKEN;
+    if (token) {
+      const given = Buffer.from(/^Bearer (.+)$/i.exec(auth ?? '')?.[1] ?? '');
+      const want = Buffer.from(token);
+      if (given.length !== want.length || !timingSafeEqual(given, want))
+        throw unauthorized('METRICS_TOKEN required');
+    }
     res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }
