@@ -64,7 +64,10 @@ function startSimulator({
       drift: 0,
       battery: 60 + rand() * 40,
     };
-    client.on('connect', () => client.publish(`devices/${id}/status`, 'online', { qos: 1, retain: true }));
+    client.on('connect', () => {
+      // a CONNACK can arrive after stop() began ending a client that had not connected yet
+      if (!client.disconnecting) client.publish(`devices/${id}/status`, 'online', { qos: 1, retain: true });
+    });
     client.on('error', (err) => log(`simulator ${id}: ${err.message}`));
     return d;
   });
