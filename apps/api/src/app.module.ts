@@ -7,6 +7,7 @@ import { dataSourceOptions } from '@sensorhub/domain';
 
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
+import { CatalogModule } from './catalog/catalog.module';
 import { AuthGuard } from './common/guards/auth.guard';
 import { DeviceScopeGuard } from './common/guards/device-scope.guard';
 import { RolesGuard } from './common/guards/roles.guard';
@@ -49,6 +50,7 @@ export class AppModule {
           }),
         }),
         MetricsModule,
+        CatalogModule,
         MqttModule,
         AuthModule,
         UsersModule,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import { config as loadDotenv } from 'dotenv';
 
-import { prepareDatabase } from '@sensorhub/domain';
+import { CatalogError, loadMetricCatalog, prepareDatabase } from '@sensorhub/domain';
 
 import { createApp } from './app.factory';
 import { JsonLogger } from './common/logging/json-logger';
@@ -16,9 +16,10 @@ async function bootstrap(): Promise<void> {
     // ENV_FILE: npm start names the file it read
     loadDotenv({ path: process.env.ENV_FILE || '.env', quiet: true });
     config = validateApiConfig(process.env);
+    loadMetricCatalog(config.METRICS_CATALOG); // a bad catalog stops start-up here, in one line
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`api: ${err.message}`);
+    if (!(err instanceof ConfigError) && !(err instanceof CatalogError)) throw err;
+    console.error(`api: ${err instanceof CatalogError ? `METRICS_CATALOG: ${err.message}` : err.message}`);
     process.exit(2);
   }
   const logger = new JsonLogger(config.LOG_LEVEL);

@@ -57,6 +57,7 @@ const ROUTES: RouteCase[] = [
     body: { device_id: 'bad/id', measurements: {} },
   },
   { method: 'get', path: '/api/v1/ping', need: 'viewer' },
+  { method: 'get', path: '/api/v1/metrics/catalog', need: 'viewer' },
   { method: 'get', path: '/api/v1/messages?key=temperature', need: 'viewer' },
   { method: 'get', path: '/api/v1/rereadenv', need: 'admin' },
   { method: 'get', path: '/api/v1/dead-letters', need: 'operator' },

@@ -72,6 +72,7 @@ describe('operations: health, metrics, throttling, /rereadenv', () => {
       changed: { LOG_LEVEL: { from: 'error', to: 'warn' }, THROTTLE_LIMIT: { from: 100000, to: 3 } },
       requiresRestart: ['JWT_SECRET'],
       ignored: [],
+      catalog: { file: expect.stringMatching(/config\/metrics\.yaml$/), metrics: expect.any(Number) },
     });
     expect(JSON.stringify(res.body)).not.toContain('another-secret');
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
-import { dataSourceOptions } from '@sensorhub/domain';
+import { dataSourceOptions, MetricCatalog } from '@sensorhub/domain';
 
 import { INGEST_CONFIG } from './config/config.tokens';
 import { IngestConfig } from './config/ingest.config';
@@ -11,7 +11,7 @@ import { IngestModule } from './ingest/ingest.module';
 @Module({})
 export class AppModule {
   /** `config` is validated once in main.ts: the transport needs it before the module graph exists. */
-  static forRoot(config: IngestConfig): DynamicModule {
+  static forRoot(config: IngestConfig, catalog: MetricCatalog = MetricCatalog.empty): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,8 +24,11 @@ export class AppModule {
         }),
         IngestModule,
       ],
-      providers: [{ provide: INGEST_CONFIG, useValue: config }],
-      exports: [INGEST_CONFIG],
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        { provide: MetricCatalog, useValue: catalog },
+      ],
+      exports: [INGEST_CONFIG, MetricCatalog],
     };
   }
 }

@@ -4,9 +4,18 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import * as dotenv from 'dotenv';
 
-import { JsonLogger, prepareDatabase, sharedTopic, TOPICS } from '@sensorhub/domain';
+import {
+  CatalogError,
+  JsonLogger,
+  loadMetricCatalog,
+  MetricCatalog,
+  prepareDatabase,
+  sharedTopic,
+  TOPICS,
+} from '@sensorhub/domain';
 
 import { AppModule } from './app.module';
+import { CatalogService } from './catalog/catalog.service';
 import { ConfigError, IngestConfig, validateIngestConfig } from './config/ingest.config';
 import { IngestMqttServer } from './transport/ingest-mqtt.server';
 
@@ -30,13 +39,15 @@ export function createIngestServer(config: IngestConfig): IngestMqttServer {
 
 async function bootstrap(): Promise<void> {
   let config: IngestConfig;
+  let catalog: MetricCatalog;
   try {
     // keys of the real environment win over the file (ENV_FILE: npm start names the one it read)
     dotenv.config({ path: process.env.ENV_FILE || '.env', quiet: true });
     config = validateIngestConfig(process.env);
+    catalog = loadMetricCatalog(config.METRICS_CATALOG);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`ingest: ${err.message}`);
+    if (!(err instanceof ConfigError) && !(err instanceof CatalogError)) throw err;
+    console.error(`ingest: ${err instanceof CatalogError ? `METRICS_CATALOG: ${err.message}` : err.message}`);
     process.exit(2);
   }
   const logger = new JsonLogger(config.LOG_LEVEL);
@@ -50,10 +61,12 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // SIGHUP re-reads the metric catalog (and must never end the process, Node's default)
+  process.on('SIGHUP', () => app?.get(CatalogService).reload('SIGHUP'));
 
   // not ready (no subscription: the broker keeps queueing) until the database answers with the current schema
   await prepareDatabase(config.DATABASE_URL, { log: logger });
-  app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.forRoot(config), {
+  app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.forRoot(config, catalog), {
     strategy: createIngestServer(config),
     logger,
   });

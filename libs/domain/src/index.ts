@@ -9,3 +9,4 @@ export * from './auth/password';
 export * from './wire/live';
 export * from './config/validate-env';
 export * from './logging/json-logger';
+export * from './catalog/metric-catalog';

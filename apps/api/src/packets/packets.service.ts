@@ -4,6 +4,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 
 import { DEAD_LETTER_REASONS as R, DeadLetterReason, parseMessage, telemetryTopic } from '@sensorhub/domain';
 
+import { CatalogService } from '../catalog/catalog.service';
 import { ApiError, conflict } from '../common/errors';
 import { API_CONFIG } from '../config/config.tokens';
 import { ApiConfig } from '../config/api.config';
@@ -26,6 +27,7 @@ export class PacketsService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly mqtt: MqttService,
     private readonly devices: DevicesService,
+    private readonly catalog: CatalogService,
   ) {}
 
   /**
@@ -36,7 +38,7 @@ export class PacketsService {
     const packet = { ...dto, timestamp: dto.timestamp ?? new Date().toISOString() };
     const payload = JSON.stringify(packet);
     const topic = telemetryTopic(dto.device_id);
-    const parsed = parseMessage(topic, Buffer.from(payload));
+    const parsed = parseMessage(topic, Buffer.from(payload), { catalog: this.catalog.current });
     if (!parsed.ok) {
       const field = FIELD_BY_REASON[parsed.reason] ?? fieldOf(parsed.detail);
       throw new ApiError(HttpStatus.BAD_REQUEST, 'INVALID_PACKET', parsed.detail, {

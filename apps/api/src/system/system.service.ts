@@ -3,11 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { parse } from 'dotenv';
 
+import { CatalogError } from '@sensorhub/domain';
+
+import { CatalogService } from '../catalog/catalog.service';
 import { badRequest, notFound } from '../common/errors';
 import { API_CONFIG, PINNED_ENV_KEYS } from '../config/config.tokens';
 import { ApiConfig, CONFIG_KEYS, ConfigError, RUNTIME_KEYS, validateApiConfig } from '../config/api.config';
 import { RuntimeSettingsService } from '../config/runtime-settings.service';
-import { RereadEnvDto } from './dto/system.dto';
+import { MetricCatalogSummary, RereadEnvDto } from './dto/system.dto';
 
 @Injectable()
 export class SystemService {
@@ -15,6 +18,7 @@ export class SystemService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(PINNED_ENV_KEYS) private readonly pinned: string[],
     private readonly settings: RuntimeSettingsService,
+    private readonly catalog: CatalogService,
   ) {}
 
   /**
@@ -48,6 +52,21 @@ export class SystemService {
       (k) =>
         !runtime.has(k) && String(next[k as keyof ApiConfig]) !== String(this.config[k as keyof ApiConfig]),
     );
-    return { file: this.config.ENV_FILE, changed: this.settings.apply(next), requiresRestart, ignored };
+    // the catalog first: a bad catalog answers 400 naming its line and changes nothing
+    let catalog: MetricCatalogSummary;
+    try {
+      const c = this.catalog.reload();
+      catalog = { file: c.source, metrics: c.size };
+    } catch (e) {
+      if (!(e instanceof CatalogError)) throw e;
+      throw badRequest(e.message, [{ field: 'METRICS_CATALOG', errors: [e.message] }]);
+    }
+    return {
+      file: this.config.ENV_FILE,
+      changed: this.settings.apply(next),
+      requiresRestart,
+      ignored,
+      catalog,
+    };
   }
 }

@@ -56,6 +56,11 @@ export class IngestConfig extends ConnectionConfig {
   @IsBoolean()
   INGEST_REQUIRE_REGISTERED = false;
 
+  /** true: readings of metrics missing from the metric catalog become UNKNOWN_METRIC dead letters */
+  @Transform(toBool)
+  @IsBoolean()
+  INGEST_REQUIRE_KNOWN_METRICS = false;
+
   @Transform(toInt)
   @IsInt()
   @Min(16)

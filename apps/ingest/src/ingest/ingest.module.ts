@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 
+import { CatalogService } from '../catalog/catalog.service';
 import { BatchWriter } from './batch-writer.service';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 
 @Module({
   controllers: [IngestController],
-  providers: [IngestService, BatchWriter],
-  exports: [BatchWriter],
+  providers: [IngestService, BatchWriter, CatalogService],
+  exports: [BatchWriter, CatalogService],
 })
 export class IngestModule {}

@@ -8,6 +8,7 @@ import {
   ReadingRow,
 } from '@sensorhub/domain';
 
+import { CatalogService } from '../catalog/catalog.service';
 import { INGEST_CONFIG } from '../config/config.tokens';
 import { IngestConfig } from '../config/ingest.config';
 import { BatchWriter } from './batch-writer.service';
@@ -28,6 +29,7 @@ export class IngestService implements OnApplicationShutdown {
 
   constructor(
     private readonly writer: BatchWriter,
+    private readonly catalog: CatalogService,
     @Inject(INGEST_CONFIG) config: IngestConfig,
   ) {
     this.parseOptions = {
@@ -35,6 +37,7 @@ export class IngestService implements OnApplicationShutdown {
       maxSkewMs: config.INGEST_TS_MAX_SKEW_SECONDS * 1000,
       maxPayloadBytes: config.INGEST_MAX_PAYLOAD_BYTES,
       maxMeasurements: config.INGEST_MAX_MEASUREMENTS,
+      requireKnownMetrics: config.INGEST_REQUIRE_KNOWN_METRICS,
     };
   }
 
@@ -49,7 +52,11 @@ export class IngestService implements OnApplicationShutdown {
   accept(topic: string, payload: Buffer, delivery: Delivery = {}): Promise<void> {
     const receivedAt = new Date();
     try {
-      const parsed = parseMessage(topic, payload, { ...this.parseOptions, now: receivedAt });
+      const parsed = parseMessage(topic, payload, {
+        ...this.parseOptions,
+        catalog: this.catalog.current,
+        now: receivedAt,
+      });
       // a retained message arrives again on every (re)subscription; it was ingested when it was published. Presence
       // is state, not a reading: the retained online/offline is the device's current one.
       if (delivery.retained && !(parsed.ok && parsed.kind === 'status')) {

@@ -14,7 +14,12 @@ export class ConnectionConfig {
 
   @IsOptional() @IsString() MQTT_USERNAME?: string;
   @IsOptional() @IsString() MQTT_PASSWORD?: string;
+
+  /** the metric catalog (units, physical bounds), relative to the working directory; `off` for none */
+  @IsString() METRICS_CATALOG = DEFAULT_METRICS_CATALOG;
 }
+
+export const DEFAULT_METRICS_CATALOG = 'config/metrics.yaml';
 
 /** A bad configuration value; the message names each key that is wrong (never its value: it may be a secret). */
 export class ConfigError extends Error {

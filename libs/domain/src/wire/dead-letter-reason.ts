@@ -28,8 +28,10 @@ export const DEAD_LETTER_REASONS = {
   invalidStatus: 'INVALID_STATUS',
   /** device not registered while INGEST_REQUIRE_REGISTERED=true */
   unknownDevice: 'UNKNOWN_DEVICE',
-  /** a finite value beyond the sane range (|v| > 1e15): rollup sums would lose precision or overflow */
+  /** a value outside its metric's physical bounds (metric catalog) or beyond the sane range |v| > 1e15 */
   outOfRange: 'OUT_OF_RANGE',
+  /** a metric the catalog does not list while INGEST_REQUIRE_KNOWN_METRICS=true */
+  unknownMetric: 'UNKNOWN_METRIC',
   /** the database refused this message (constraint, encoding, …); the rest of its batch was stored */
   databaseRejected: 'DATABASE_REJECTED',
   /** a reading whose (device, metric, ts) is already stored with another value; the first value is kept */

@@ -1,9 +1,13 @@
 import { DEAD_LETTER_REASONS as R } from './dead-letter-reason';
 import fc from 'fast-check';
 
+import { MetricCatalog } from '../catalog/metric-catalog';
 import { MAX_ABS_VALUE, parseIsoTimestamp, parseMessage, ParsedMessage } from './parse';
 
 const now = new Date('2026-01-15T10:30:00.000Z');
+const catalog = MetricCatalog.parse(
+  'metrics:\n  temperature: { unit: °C, min: -80, max: 150 }\n  humidity: { min: 0, max: 100 }\n  free:\n',
+);
 const parse = (topic: string, payload: string | Buffer, opts = {}) =>
   parseMessage(topic, typeof payload === 'string' ? Buffer.from(payload) : payload, { now, ...opts });
 const reasonOf = (m: ParsedMessage) => (m.ok ? 'OK' : m.reason);
@@ -170,6 +174,9 @@ describe(parseMessage.name, () => {
       [R.outOfRange, 'devices/d1/t', '{"value":1.7976931348623157e308}'],
       [R.outOfRange, 'devices/d1/t', '-1e16'],
       [R.outOfRange, 'devices/d1/telemetry', '{"measurements":{"t":1e300}}'],
+      [R.outOfRange, 'devices/d1/temperature', '150.5', { catalog }],
+      [R.outOfRange, 'devices/d1/telemetry', '{"measurements":{"humidity":-1}}', { catalog }],
+      [R.unknownMetric, 'devices/d1/wind', '3', { catalog, requireKnownMetrics: true }],
       [R.timestampOutOfRange, 'devices/d1/t', '{"value":1,"ts":"2026-01-15T10:30:02Z"}', { maxSkewMs: 1000 }],
       [R.deviceIdMismatch, 'devices/d1/telemetry', '{"device_id":"d2","measurements":{"t":1}}'],
       [R.invalidBattery, 'devices/d1/telemetry', '{"measurements":{"t":1},"battery":101}'],
@@ -202,6 +209,24 @@ describe(parseMessage.name, () => {
     it('drops a reading whose ts is 10 minutes ahead', () => {
       const ahead = new Date(now.getTime() + 10 * 60_000).toISOString();
       expect(reasonOf(parse('devices/d1/t', `{"value":1,"ts":"${ahead}"}`))).toBe(R.timestampOutOfRange);
+    });
+  });
+
+  describe('the metric catalog', () => {
+    it("takes values within a metric's bounds, the bounds included, and metrics it does not list", () => {
+      for (const [topic, text] of [
+        ['devices/d1/temperature', '-80'],
+        ['devices/d1/temperature', '150'],
+        ['devices/d1/free', '1e9'],
+        ['devices/d1/wind', '3'],
+      ])
+        expect(reasonOf(parse(topic, text, { catalog }))).toBe('OK');
+      expect(reasonOf(parse('devices/d1/free', '1', { catalog, requireKnownMetrics: true }))).toBe('OK');
+    });
+
+    it('names the metric, the value, the bounds and the unit when it refuses', () => {
+      const m = parse('devices/d1/temperature', '151', { catalog });
+      expect(!m.ok && m.detail).toBe('temperature 151 °C is outside its bounds [-80, 150] °C');
     });
   });
 

@@ -1,3 +1,4 @@
+import type { MetricInfo } from '../catalog/metric-catalog';
 import { DEAD_LETTER_REASONS as R, DeadLetterReason } from './dead-letter-reason';
 import { DEVICE_ID_PATTERN, METRIC_PATTERN, RESERVED_LEVELS } from './topics';
 
@@ -47,6 +48,10 @@ export interface ParseOptions {
   maxPayloadBytes?: number;
   /** most measurements in one telemetry packet (default 100) */
   maxMeasurements?: number;
+  /** physical bounds per metric (the metric catalog) */
+  catalog?: { get(name: string): MetricInfo | undefined };
+  /** refuse metrics the catalog does not list */
+  requireKnownMetrics?: boolean;
 }
 
 export const PARSE_DEFAULTS = {
@@ -126,10 +131,12 @@ function parseOrThrow(topic: string, payload: Buffer | Uint8Array, opts: ParseOp
   }
   if (text === '') throw new Invalid(R.emptyPayload, 'payload is empty');
 
-  const window = {
+  const window: TimeWindow = {
     now,
     maxAgeMs: opts.maxAgeMs ?? PARSE_DEFAULTS.maxAgeMs,
     maxSkewMs: opts.maxSkewMs ?? PARSE_DEFAULTS.maxSkewMs,
+    catalog: opts.catalog,
+    requireKnownMetrics: opts.requireKnownMetrics ?? false,
   };
   if (level === RESERVED_LEVELS.status) return parseStatus(deviceId, text);
   if (level === RESERVED_LEVELS.telemetry)
@@ -152,10 +159,13 @@ function parseTopic(topic: string): { deviceId: string; level: string } {
   return { deviceId, level };
 }
 
+/** What a message is checked against besides its own shape: the clock and the metric catalog. */
 interface TimeWindow {
   now: Date;
   maxAgeMs: number;
   maxSkewMs: number;
+  catalog?: { get(name: string): MetricInfo | undefined };
+  requireKnownMetrics: boolean;
 }
 
 function parseReading(deviceId: string, metric: string, text: string, window: TimeWindow): ParsedMessage {
@@ -173,7 +183,12 @@ function parseReading(deviceId: string, metric: string, text: string, window: Ti
     if (!NUMBER_TEXT.test(text)) throw new Invalid(R.invalidValue, `"${clip(text)}" is not a finite number`);
     value = Number(text);
   }
-  const reading = { deviceId, metric, ts: toTimestamp(ts, window, 'ts'), value: toValue(value, 'value') };
+  const reading = {
+    deviceId,
+    metric,
+    ts: toTimestamp(ts, window, 'ts'),
+    value: withinBounds(metric, toValue(value, 'value'), window),
+  };
   return { ok: true, kind: 'reading', deviceId, readings: [reading], ...stampedIf(ts) };
 }
 
@@ -224,7 +239,12 @@ function parseTelemetry(
     if (!METRIC_PATTERN.test(metric)) {
       throw new Invalid(R.invalidMetric, `measurement "${clip(metric)}" must be 1-64 of [a-z0-9_]`);
     }
-    readings.push({ deviceId, metric, ts, value: toValue(value, `measurements.${metric}`) });
+    readings.push({
+      deviceId,
+      metric,
+      ts,
+      value: withinBounds(metric, toValue(value, `measurements.${metric}`), window),
+    });
   }
   const device: DeviceState = {};
   if (json.status !== undefined) {
@@ -274,6 +294,24 @@ function toValue(v: unknown, field: string): number {
   }
   if (Math.abs(v) > MAX_ABS_VALUE) {
     throw new Invalid(R.outOfRange, `${field} ${v} is beyond ±${MAX_ABS_VALUE}`);
+  }
+  return v;
+}
+
+/** The metric catalog's verdict: a known metric's value within its physical bounds. */
+function withinBounds(metric: string, v: number, window: TimeWindow): number {
+  const info = window.catalog?.get(metric);
+  if (!info) {
+    if (window.requireKnownMetrics)
+      throw new Invalid(R.unknownMetric, `metric "${metric}" is not in the metric catalog`);
+    return v;
+  }
+  if ((info.min !== undefined && v < info.min) || (info.max !== undefined && v > info.max)) {
+    const unit = info.unit ? ` ${info.unit}` : '';
+    throw new Invalid(
+      R.outOfRange,
+      `${metric} ${v}${unit} is outside its bounds [${info.min ?? '-∞'}, ${info.max ?? '∞'}]${unit}`,
+    );
   }
   return v;
 }

@@ -10,6 +10,11 @@ export class ChangeDto {
   @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'number' }] }) to: unknown;
 }
 
+export class MetricCatalogSummary {
+  @ApiProperty({ example: '/srv/sensorhub/config/metrics.yaml' }) file: string;
+  @ApiProperty({ example: 7 }) metrics: number;
+}
+
 export class RereadEnvDto {
   @ApiProperty({ example: '.env' }) file: string;
   @ApiProperty({
@@ -23,4 +28,6 @@ export class RereadEnvDto {
   requiresRestart: string[];
   @ApiProperty({ type: [String], description: 'keys set in the process environment, which wins over .env' })
   ignored: string[];
+  @ApiProperty({ type: MetricCatalogSummary, description: 'the metric catalog, read again' })
+  catalog: MetricCatalogSummary;
 }
