@@ -10,3 +10,4 @@ export * from './wire/live';
 export * from './config/validate-env';
 export * from './logging/json-logger';
 export * from './catalog/metric-catalog';
+export * from './stream/consumer';

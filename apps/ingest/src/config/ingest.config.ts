@@ -95,9 +95,34 @@ export class IngestConfig extends ConnectionConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
+
+  /** Redis Streams output: every committed reading and dead letter (off when unset) */
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Matches(/^[^\s]{1,200}$/, { message: 'REDIS_STREAM must be a stream key without spaces' })
+  REDIS_STREAM = 'mqtt:ingestion';
+
+  @Matches(/^[^\s]{1,200}$/, { message: 'REDIS_DLQ_STREAM must be a stream key without spaces' })
+  REDIS_DLQ_STREAM = 'telemetry_dlq';
+
+  /** approximate trim (XADD MAXLEN ~) of both streams */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(1_000_000_000)
+  REDIS_STREAM_MAXLEN = 1_000_000;
 }
 
-const OPTIONAL_KEYS = ['DATABASE_URL', 'MQTT_URL', 'MQTT_USERNAME', 'MQTT_PASSWORD', 'INGEST_SHARED_GROUP'];
+const OPTIONAL_KEYS = [
+  'DATABASE_URL',
+  'MQTT_URL',
+  'MQTT_USERNAME',
+  'MQTT_PASSWORD',
+  'INGEST_SHARED_GROUP',
+  'REDIS_URL',
+];
 
 /** Validates `env`; a bad value throws a ConfigError naming its key. */
 export function validateIngestConfig(env: Record<string, unknown>): IngestConfig {

@@ -17,6 +17,7 @@ import {
 
 import { INGEST_CONFIG } from '../config/config.tokens';
 import { IngestConfig } from '../config/ingest.config';
+import { StreamOutput } from '../stream/stream-output.service';
 import { databaseMessage, isDataError } from './database-errors';
 
 const LINGER_MS = 2;
@@ -73,6 +74,17 @@ export interface BatchStats {
 type DataItem = Extract<Accepted, { kind: 'data' }>;
 type DeadItem = Extract<Accepted, { kind: 'dead' }>;
 
+/** What a committed batch hands on to the stream output: its readings (but refused duplicates) and dead letters. */
+interface Committed {
+  readings: ReadingRow[];
+  dead: DeadItem[];
+}
+const committed = (): Committed => ({ readings: [], dead: [] });
+const mergeInto = (to: Committed, from: Committed) => {
+  for (const r of from.readings) to.readings.push(r);
+  for (const d of from.dead) to.dead.push(d);
+};
+
 /**
  * Group commit: messages wait in memory until written together in one transaction, at most INGEST_BATCH_SIZE at a
  * time and INGEST_BATCH_MAX_WAIT_MS after the first; while one batch is being written the next one fills. Each
@@ -92,6 +104,7 @@ export class BatchWriter implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly stream: StreamOutput = new StreamOutput(config),
   ) {}
 
   /** Resolves when the batch holding `item` is committed (one shared promise per batch, not one per message). */
@@ -139,7 +152,8 @@ export class BatchWriter implements OnApplicationShutdown {
     try {
       while (this.queue.length && !this.stopped) {
         const batch = this.queue.shift()!;
-        const ok = await this.store(batch.items);
+        const out = committed();
+        const ok = (await this.store(batch.items, out)) && (await this.appendToStream(out));
         batch.settle(ok ? undefined : new Error('not written'));
       }
     } finally {
@@ -151,33 +165,37 @@ export class BatchWriter implements OnApplicationShutdown {
    * Commits `items`: as data where the database takes them, as DATABASE_REJECTED dead letters where it refuses them.
    * Resolves false only when shutting down before the commit.
    */
-  private async store(items: Accepted[]): Promise<boolean> {
+  private async store(items: Accepted[], out: Committed): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.db.transaction((tx) => this.write(tx, items));
+        const written = committed();
+        await this.db.transaction((tx) => this.write(tx, items, written));
+        mergeInto(out, written);
         if (attempt > 0)
           this.logger.log(`database back: wrote ${items.length} held messages after ${attempt} retries`);
         return true;
       } catch (err) {
         if (this.stopped) return false;
-        if (isDataError(err)) return this.isolate(items, err);
+        if (isDataError(err)) return this.isolate(items, err, out);
         await this.backoff(attempt, items.length, err);
       }
     }
   }
 
   /** Finds the messages the database refuses: halves the batch, then tries small chunks message by message. */
-  private async isolate(items: Accepted[], err: unknown): Promise<boolean> {
+  private async isolate(items: Accepted[], err: unknown, out: Committed): Promise<boolean> {
     if (items.length > ISOLATE_CHUNK) {
       this.logger.warn(
         `the database refused a batch of ${items.length} (${databaseMessage(err)}): splitting it to find the message`,
       );
       const mid = items.length >>> 1;
-      return (await this.store(items.slice(0, mid))) && (await this.store(items.slice(mid)));
+      return (await this.store(items.slice(0, mid), out)) && (await this.store(items.slice(mid), out));
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.db.transaction((tx) => this.writeOneByOne(tx, items));
+        const written = committed();
+        await this.db.transaction((tx) => this.writeOneByOne(tx, items, written));
+        mergeInto(out, written);
         return true;
       } catch (e) {
         if (this.stopped) return false;
@@ -187,13 +205,15 @@ export class BatchWriter implements OnApplicationShutdown {
   }
 
   /** Each message under its own savepoint; the refused ones become dead letters in the same transaction. */
-  private async writeOneByOne(tx: EntityManager, items: Accepted[]): Promise<void> {
+  private async writeOneByOne(tx: EntityManager, items: Accepted[], out: Committed): Promise<void> {
     const refused: DeadItem[] = [];
     for (const item of items) {
       await tx.query('SAVEPOINT one_message');
       try {
-        await this.write(tx, [item]);
+        const one = committed();
+        await this.write(tx, [item], one);
         await tx.query('RELEASE SAVEPOINT one_message');
+        mergeInto(out, one);
       } catch (err) {
         if (!isDataError(err)) throw err;
         await tx.query('ROLLBACK TO SAVEPOINT one_message');
@@ -207,6 +227,7 @@ export class BatchWriter implements OnApplicationShutdown {
     await tx.query('SAVEPOINT dead_letters');
     try {
       await this.writeDead(tx, refused);
+      out.dead.push(...refused);
       this.stats.rejected += refused.length;
     } catch (err) {
       if (!isDataError(err)) throw err;
@@ -217,6 +238,29 @@ export class BatchWriter implements OnApplicationShutdown {
     }
   }
 
+  /** After the commit, before the acknowledgement: a Redis outage holds acks and retries, as a database outage does. */
+  private async appendToStream(out: Committed): Promise<boolean> {
+    if (!this.stream.enabled) return true;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.stream.append(out.readings, out.dead);
+        if (attempt > 0) this.logger.log(`redis back: appended a held batch after ${attempt} retries`);
+        this.stream.failures = 0;
+        return true;
+      } catch (err) {
+        if (this.stopped) return false;
+        this.stream.failures++;
+        this.stats.retries++;
+        const delay = Math.min(100 * 2 ** attempt, 5000);
+        if (attempt === 0 || delay === 5000)
+          this.logger.warn(
+            `stream append of ${out.readings.length + out.dead.length} entries failed (${(err as Error).message}); acknowledgements held, retry in ${delay} ms`,
+          );
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
   private async backoff(attempt: number, n: number, err: unknown): Promise<void> {
     this.stats.retries++;
     const delay = Math.min(100 * 2 ** attempt, 5000);
@@ -224,7 +268,7 @@ export class BatchWriter implements OnApplicationShutdown {
     await new Promise((r) => setTimeout(r, delay));
   }
 
-  private async write(tx: EntityManager, items: Accepted[]): Promise<void> {
+  private async write(tx: EntityManager, items: Accepted[], out: Committed): Promise<void> {
     let data = items.filter((i): i is DataItem => i.kind === 'data');
     const dead = items.filter((i): i is DeadItem => i.kind === 'dead');
 
@@ -293,6 +337,8 @@ export class BatchWriter implements OnApplicationShutdown {
     }
 
     if (dead.length) await this.writeDead(tx, dead);
+    for (const r of readings) if (!refusedReadings.has(r)) out.readings.push(r);
+    for (const d of dead) out.dead.push(d);
     // delivered to LISTENers only when this transaction commits
     const live = encodeLive(
       (refusedReadings.size ? readings.filter((r) => !refusedReadings.has(r)) : readings).map((r) => [

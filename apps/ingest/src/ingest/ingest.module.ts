@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 
 import { CatalogService } from '../catalog/catalog.service';
+import { StreamOutput } from '../stream/stream-output.service';
 import { BatchWriter } from './batch-writer.service';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 
 @Module({
   controllers: [IngestController],
-  providers: [IngestService, BatchWriter, CatalogService],
+  providers: [IngestService, BatchWriter, CatalogService, StreamOutput],
   exports: [BatchWriter, CatalogService],
 })
 export class IngestModule {}
