@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global AbortController */
 // A consumer of SensorHub's Redis stream in a consumer group: prints each entry as one JSON line and acknowledges it
 // once printed. Several with one --group split the stream; one that dies leaves its unacknowledged entries to the
 // others after --claim-idle-ms. Example of the library call `consumeStream` in @sensorhub/domain.
