@@ -4,6 +4,7 @@
 //   DATABASE_URL  server to create the bench database on (default postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_MESSAGES (200000)  BENCH_DEVICES (1000)  BENCH_WINDOW: unacknowledged publishes in flight (2000)
 //   MQTT_URL: use this broker instead of starting Mosquitto with the shipped config (or Aedes if not installed)
+//   --redis: also ingest with the Redis stream output on (REDIS_URL, default redis://127.0.0.1:6379), same run
 //   BENCH_PERSISTENCE=1: Mosquitto also with the shipped persistence (saves every second), to measure its cost
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -68,7 +69,7 @@ async function plainRate(url) {
   return N / ((t1 - t0) / 1000);
 }
 
-async function ingestRate(url, databaseUrl, db) {
+async function ingestRate(url, databaseUrl, db, extraEnv = {}) {
   const clientId = `bench-ingest-${process.pid}`;
   let log = '';
   const ingest = spawn(
@@ -83,6 +84,7 @@ async function ingestRate(url, databaseUrl, db) {
         DATABASE_URL: databaseUrl,
         MQTT_URL: url,
         INGEST_CLIENT_ID: clientId,
+        ...extraEnv,
         // INGEST_* settings of the bench's environment reach ingest, to measure them
         ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_'))),
         LOG_LEVEL: 'log',
@@ -179,6 +181,21 @@ async function main() {
       `loss: ${loss}   duplicates: ${dup}${r.peakRssMb ? `   ingest peak RSS: ${Math.round(r.peakRssMb)} MB` : ''}`,
     );
     console.log(`ratio ingest / plain: ${(r.rate / plain).toFixed(2)}`);
+    if (process.argv.includes('--redis')) {
+      const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+      const stream = `bench:ingestion:${process.pid}`;
+      await db.query('TRUNCATE readings, readings_hourly, devices CASCADE');
+      const s = await ingestRate(broker.url, url, db, { REDIS_URL: redisUrl, REDIS_STREAM: stream });
+      const Redis = require('ioredis');
+      const redis = new Redis(redisUrl);
+      const len = await redis.xlen(stream);
+      await redis.del(stream);
+      await redis.quit();
+      console.log(
+        `ingest with the Redis stream on:             ${Math.round(s.rate).toLocaleString('en')} msg/s (${len.toLocaleString('en')} stream entries; loss ${N - s.distinct})`,
+      );
+      console.log(`ratio stream on / off: ${(s.rate / r.rate).toFixed(2)}`);
+    }
   } finally {
     await db.end();
     await broker.stop();
