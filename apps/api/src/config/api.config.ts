@@ -131,6 +131,11 @@ export class ApiConfig extends ConnectionConfig {
   /** the file /rereadenv reads */
   @IsString()
   ENV_FILE = '.env';
+
+  /** ingest's Redis stream output, when used: /health then reports whether Redis answers */
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
 }
 
 /** Keys /rereadenv applies without a restart. */
@@ -150,6 +155,7 @@ export const SECRET_KEYS: readonly (keyof ApiConfig)[] = [
   'MQTT_PASSWORD',
   'DATABASE_URL',
   'METRICS_TOKEN',
+  'REDIS_URL',
 ];
 
 const OPTIONAL_KEYS = [
@@ -161,6 +167,7 @@ const OPTIONAL_KEYS = [
   'WEB_DIST',
   'TRUST_PROXY',
   'METRICS_TOKEN',
+  'REDIS_URL',
 ];
 export const CONFIG_KEYS = new Set([...Object.keys(new ApiConfig()), ...OPTIONAL_KEYS]);
 

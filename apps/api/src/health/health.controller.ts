@@ -15,6 +15,7 @@ import { pendingMigrations } from '@sensorhub/domain';
 import { Public } from '../common/decorators/auth.decorators';
 import { ErrorDto } from '../common/error.dto';
 import { MqttService } from '../mqtt/mqtt.service';
+import { RedisProbe } from './redis.probe';
 
 @ApiTags('operations')
 @Controller('health')
@@ -24,6 +25,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicator: HealthIndicatorService,
     private readonly mqtt: MqttService,
+    private readonly redis: RedisProbe,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -32,7 +34,7 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
     summary:
-      'Database and broker reachability, and a schema matching this version (unauthenticated, for probes)',
+      'Database, broker (and, with REDIS_URL, Redis) reachability, and a schema matching this version (unauthenticated, for probes)',
   })
   @ApiOkResponse({
     description:
@@ -56,6 +58,15 @@ export class HealthController {
         const broker = this.indicator.check('broker');
         return this.mqtt.connected ? broker.up() : broker.down({ message: 'not connected' });
       },
+      // with REDIS_URL: ingest holds acknowledgements while its stream's Redis is down, so say so here
+      ...(this.redis.configured
+        ? [
+            async () => {
+              const redis = this.indicator.check('redis');
+              return (await this.redis.up()) ? redis.up() : redis.down({ message: 'not reachable' });
+            },
+          ]
+        : []),
     ]);
   }
 }
