@@ -15,6 +15,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { path: '/devices', label: 'Devices', role: 'viewer' },
+  { path: '/dead-letters', label: 'Dead letters', role: 'operator' },
   { path: '/admin/users', label: 'Users', role: 'admin' },
   { path: '/admin/api-keys', label: 'API keys', role: 'admin' },
 ];

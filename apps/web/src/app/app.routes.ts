@@ -14,6 +14,12 @@ export const routes: Routes = [
         loadChildren: () => import('./features/devices/devices.routes').then((m) => m.DEVICES_ROUTES),
       },
       {
+        path: 'dead-letters',
+        canActivate: [roleGuard('operator')],
+        loadChildren: () =>
+          import('./features/dead-letters/dead-letters.routes').then((m) => m.DEAD_LETTERS_ROUTES),
+      },
+      {
         path: 'admin',
         canActivate: [roleGuard('admin')],
         loadChildren: () => import('./features/admin/admin.routes').then((m) => m.ADMIN_ROUTES),

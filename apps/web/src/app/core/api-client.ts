@@ -7,13 +7,19 @@ import {
   ApiKey,
   CommandSent,
   CreatedApiKey,
+  DeadLetter,
+  DeadLetterFilter,
+  DeadLetterPage,
   DevicePage,
   DevicePageQuery,
   DeviceSummary,
   LiveDevice,
   LiveReading,
   LoginResult,
+  MetricInfo,
   MetricValue,
+  ReasonCount,
+  Replayed,
   ReadingsQuery,
   Role,
   Series,
@@ -179,6 +185,55 @@ export class ApiClient {
 
   async revokeApiKey(id: string): Promise<void> {
     await this.delete(`/api-keys/${encodeURIComponent(id)}`);
+  }
+
+  // --- dead letters ---------------------------------------------------------------------------------------------
+  async deadLetters(f: DeadLetterFilter, limit: number, offset: number): Promise<DeadLetterPage> {
+    const raw = await this.get<Raw>(
+      '/dead-letters',
+      deadLetterParams(f, { limit: String(limit), offset: String(offset) }),
+    );
+    return {
+      items: listOf(raw).map(toDeadLetter),
+      total: num(raw['total']) ?? 0,
+      limit: num(raw['limit']) ?? limit,
+      offset: num(raw['offset']) ?? offset,
+    };
+  }
+
+  async deadLetterSummary(f: DeadLetterFilter): Promise<ReasonCount[]> {
+    const raw = await this.get<Raw[]>('/dead-letters/summary', deadLetterParams(f));
+    return listOf(raw).map((r) => ({ reason: String(r['reason']), count: num(r['count']) ?? 0 }));
+  }
+
+  async replayDeadLetter(id: string): Promise<Replayed> {
+    const raw = await this.post<Raw>(`/dead-letters/${encodeURIComponent(id)}/replay`, {});
+    return {
+      topic: String(raw['topic'] ?? ''),
+      payloadSize: num(raw['payloadSize']) ?? 0,
+      replayCount: num(raw['replayCount']) ?? 0,
+    };
+  }
+
+  // --- metric catalog ---------------------------------------------------------------------------------------------
+  async metricCatalog(): Promise<MetricInfo[]> {
+    const raw = await this.get<Raw>('/metrics/catalog');
+    return ((raw?.['metrics'] ?? []) as Raw[]).flatMap((m): MetricInfo[] => {
+      const name = str(m['name']);
+      if (!name) return [];
+      const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      const n = (v: unknown) => num(v) ?? undefined;
+      return [
+        {
+          name,
+          displayName: text(m['displayName']),
+          unit: text(m['unit']),
+          decimals: n(m['decimals']),
+          min: n(m['min']),
+          max: n(m['max']),
+        },
+      ];
+    });
   }
 
   // --- live -------------------------------------------------------------------------------------------------------
@@ -379,6 +434,35 @@ export function toSeries(r: Raw, metric: string): Series {
     downsampled: downsampled || bucketMs !== null,
     bucketMs,
     points,
+  };
+}
+
+function deadLetterParams(f: DeadLetterFilter, extra: Record<string, string> = {}): HttpParams {
+  return new HttpParams({
+    fromObject: {
+      ...extra,
+      ...(f.reason ? { reason: f.reason } : {}),
+      ...(f.device ? { device: f.device } : {}),
+      ...(f.from !== undefined ? { from: new Date(f.from).toISOString() } : {}),
+      ...(f.to !== undefined ? { to: new Date(f.to).toISOString() } : {}),
+    },
+  });
+}
+
+function toDeadLetter(r: Raw): DeadLetter {
+  return {
+    id: String(r['id']),
+    topic: String(r['topic'] ?? ''),
+    deviceId: str(r['deviceId']),
+    reason: String(r['reason'] ?? ''),
+    detail: String(r['detail'] ?? ''),
+    receivedAt: time(r['receivedAt']) ?? 0,
+    payload: String(r['payload'] ?? ''),
+    payloadEncoding: r['payloadEncoding'] === 'base64' ? 'base64' : 'utf8',
+    payloadSize: num(r['payloadSize']) ?? 0,
+    truncated: Boolean(r['truncated']),
+    replayedAt: time(r['replayedAt']),
+    replayCount: num(r['replayCount']) ?? 0,
   };
 }
 

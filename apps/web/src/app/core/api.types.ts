@@ -144,3 +144,59 @@ export interface LiveDevice {
   status?: string;
   battery?: number;
 }
+
+/** A message ingest could not store, as GET /dead-letters shows it. */
+export interface DeadLetter {
+  id: string;
+  topic: string;
+  /** the {id} of devices/{id}/…, else null */
+  deviceId: string | null;
+  reason: string;
+  detail: string;
+  /** epoch ms */
+  receivedAt: number;
+  /** text when payloadEncoding is utf8, else base64 */
+  payload: string;
+  payloadEncoding: 'utf8' | 'base64';
+  payloadSize: number;
+  truncated: boolean;
+  replayedAt: number | null;
+  replayCount: number;
+}
+
+export interface DeadLetterFilter {
+  reason?: string;
+  device?: string;
+  /** epoch ms */
+  from?: number;
+  to?: number;
+}
+
+export interface DeadLetterPage {
+  items: DeadLetter[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ReasonCount {
+  reason: string;
+  count: number;
+}
+
+/** What POST /dead-letters/{id}/replay published. */
+export interface Replayed {
+  topic: string;
+  payloadSize: number;
+  replayCount: number;
+}
+
+/** One metric of the catalog (GET /metrics/catalog): how to name and show it. */
+export interface MetricInfo {
+  name: string;
+  displayName?: string;
+  unit?: string;
+  decimals?: number;
+  min?: number;
+  max?: number;
+}

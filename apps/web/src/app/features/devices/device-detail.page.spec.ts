@@ -108,6 +108,9 @@ describe(DeviceDetailPage.name, () => {
 
   afterEach(() => {
     try {
+      // the metric catalog is fetched once by every devices page; these tests run without one
+      for (const r of http.match('/api/v1/metrics/catalog'))
+        r.flush({}, { status: 404, statusText: 'Not Found' });
       http.verify();
     } finally {
       localStorage.clear();
@@ -141,6 +144,27 @@ describe(DeviceDetailPage.name, () => {
     // a viewer may not edit or send commands
     expect(el().querySelector('[data-testid=edit-device]')).toBeNull();
     expect(el().querySelector('sh-device-command')).toBeNull();
+  });
+
+  it('names charts, metric choices and the latest value by the metric catalog, with units', async () => {
+    setup('viewer');
+    await stable();
+    http.expectOne('/api/v1/metrics/catalog').flush({
+      metrics: [
+        { name: 'temperature', displayName: 'Temperature', unit: '°C', decimals: 1, min: -80, max: 150 },
+      ],
+    });
+    await loadDevice();
+    await answerReadings();
+    expect(text('[data-chart=temperature] h2')).toBe('Temperature (°C)');
+    expect(text('[data-chart=temperature] header span')).toContain(`latest ${(21).toFixed(1)} °C`);
+    expect(drawn(1).find((s) => s.id === 'temperature')!.name).toBe('Temperature (°C)');
+    // not in the catalog: its name, no unit
+    expect(text('[data-chart=humidity] h2')).toBe('humidity');
+    expect([...el().querySelectorAll('.pick')].map((l) => l.textContent!.trim())).toEqual([
+      'humidity',
+      'Temperature',
+    ]);
   });
 
   it('draws the chosen metrics in one overlaid chart, and asks only for those', async () => {

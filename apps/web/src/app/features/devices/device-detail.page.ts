@@ -19,8 +19,14 @@ import { DeviceSummary, LiveReading, Series, SeriesPoint } from '../../core/api.
 import { AuthService } from '../../core/auth.service';
 import { Clock, relativeTime } from '../../core/clock';
 import { LiveStream } from '../../core/live-stream';
+import { MetricCatalog } from '../../core/metric-catalog';
 import { ChartComponent, ZoomWindow } from '../../shared/chart/chart.component';
-import { ChartSeriesInput, buildChartOption, formatTime, formatValue } from '../../shared/chart/chart-option';
+import {
+  ChartSeriesInput,
+  buildChartOption,
+  formatMeasure,
+  formatTime,
+} from '../../shared/chart/chart-option';
 import { StateComponent } from '../../shared/state.component';
 import { DeviceCommandComponent } from './device-command.component';
 import { MetadataRow, metadataEntries, metadataFromRows, metadataRow, metadataRows } from './device-forms';
@@ -217,7 +223,7 @@ type View = 'split' | 'overlay';
           @for (m of metricNames(); track m) {
             <label class="pick"
               ><input type="checkbox" [checked]="selected().includes(m)" (change)="toggleMetric(m)" />
-              {{ m }}</label
+              {{ catalog.label(m) }}</label
             >
           }
         </div>
@@ -462,6 +468,7 @@ export class DeviceDetailPage {
   private readonly clock = inject(Clock);
   private readonly auth = inject(AuthService);
   private readonly liveStream = inject(LiveStream);
+  protected readonly catalog = inject(MetricCatalog);
 
   // URL state (route param + query params, bound by withComponentInputBinding)
   readonly id = input.required<string>();
@@ -554,7 +561,17 @@ export class DeviceDetailPage {
     const r = this.rangeSel();
     const series = this.merged();
     const input = (ss: Series[]): ChartSeriesInput[] =>
-      ss.map((s) => ({ metric: s.metric, points: s.points, downsampled: s.downsampled }));
+      ss.map((s) => {
+        const { displayName, unit, decimals } = this.catalog.info(s.metric);
+        return {
+          metric: s.metric,
+          label: displayName,
+          unit,
+          decimals,
+          points: s.points,
+          downsampled: s.downsampled,
+        };
+      });
     const opt = (ss: Series[]) =>
       buildChartOption({
         series: input(ss),
@@ -577,7 +594,7 @@ export class DeviceDetailPage {
       return [
         {
           key: 'overlay',
-          title: series.map((s) => s.metric).join(' · '),
+          title: series.map((s) => this.catalog.label(s.metric)).join(' · '),
           note: note(series),
           option: opt(series),
           empty: series.every((s) => !s.points.length),
@@ -586,8 +603,8 @@ export class DeviceDetailPage {
     }
     return series.map((s) => ({
       key: s.metric,
-      title: s.metric,
-      note: `${note([s])}${s.points.length ? ' · latest ' + formatValue(s.points.at(-1)!.avg) : ''}`,
+      title: this.catalog.labelWithUnit(s.metric),
+      note: `${note([s])}${s.points.length ? ' · latest ' + this.measure(s.metric, s.points.at(-1)!.avg) : ''}`,
       option: opt([s]),
       empty: !s.points.length,
     }));
@@ -623,6 +640,7 @@ export class DeviceDetailPage {
   protected readonly exportError = signal<string | null>(null);
 
   constructor() {
+    void this.catalog.load();
     // a new range or device starts unzoomed
     effect(() => {
       this.rangeSel();
@@ -639,6 +657,11 @@ export class DeviceDetailPage {
   }
 
   protected name = displayName;
+  /** a value with the catalog's unit and decimals */
+  protected measure(metric: string, v: number): string {
+    const { unit, decimals } = this.catalog.info(metric);
+    return formatMeasure(v, unit, decimals);
+  }
   protected fmtTime = (t: number) => formatTime(t, this.timeZone, false);
   protected online(d: DeviceSummary): boolean {
     return isOnline(d, this.clock.now());

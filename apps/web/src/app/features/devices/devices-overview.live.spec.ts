@@ -69,6 +69,9 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
   });
   afterEach(() => {
     try {
+      // the metric catalog is fetched once by every devices page; these tests run without one
+      for (const r of http.match('/api/v1/metrics/catalog'))
+        r.flush({}, { status: 404, statusText: 'Not Found' });
       http.verify();
     } finally {
       vi.useRealTimers();

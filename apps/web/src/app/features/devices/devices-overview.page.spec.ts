@@ -100,6 +100,9 @@ describe(DevicesOverviewPage.name, () => {
   });
 
   afterEach(() => {
+    // the metric catalog is fetched once by every devices page; these tests run without one
+    for (const r of http.match('/api/v1/metrics/catalog'))
+      r.flush({}, { status: 404, statusText: 'Not Found' });
     http.verify();
     vi.useRealTimers();
   });

@@ -14,7 +14,8 @@ import { ApiClient } from '../../core/api-client';
 import { DevicePage, DeviceSummary, LiveDevice, LiveReading } from '../../core/api.types';
 import { Clock, relativeTime } from '../../core/clock';
 import { LiveStream } from '../../core/live-stream';
-import { formatValue } from '../../shared/chart/chart-option';
+import { MetricCatalog } from '../../core/metric-catalog';
+import { formatMeasure } from '../../shared/chart/chart-option';
 import { SparklineComponent } from '../../shared/sparkline.component';
 import { StateComponent } from '../../shared/state.component';
 import { displayName, isOnline } from './device-status';
@@ -148,8 +149,10 @@ const SEARCH_DEBOUNCE_MS = 300;
               <ul class="metrics">
                 @for (m of d.metrics; track m.metric) {
                   <li [attr.data-metric]="m.metric">
-                    <span class="metric-name">{{ m.metric }}</span>
-                    <span class="metric-value tabular" data-testid="metric-value">{{ fmt(m.value) }}</span>
+                    <span class="metric-name">{{ catalog.label(m.metric) }}</span>
+                    <span class="metric-value tabular" data-testid="metric-value">{{
+                      measure(m.metric, m.value)
+                    }}</span>
                     <sh-sparkline [points]="spark(d.id, m.metric)" />
                   </li>
                 }
@@ -345,6 +348,7 @@ export class DevicesOverviewPage {
   private readonly api = inject(ApiClient);
   private readonly clock = inject(Clock);
   private readonly live = inject(LiveStream);
+  protected readonly catalog = inject(MetricCatalog);
 
   /** ?denied=1 after a role guard sent the user here */
   readonly denied = input<string>();
@@ -379,6 +383,7 @@ export class DevicesOverviewPage {
   );
 
   constructor() {
+    void this.catalog.load();
     // the first page at once; a new search or status from the first page, once typing pauses
     void this.load();
     let first = true;
@@ -440,7 +445,11 @@ export class DevicesOverviewPage {
   }
 
   protected name = displayName;
-  protected fmt = formatValue;
+  /** a value with the catalog's unit and decimals */
+  protected measure(metric: string, v: number): string {
+    const { unit, decimals } = this.catalog.info(metric);
+    return formatMeasure(v, unit, decimals);
+  }
   protected online(d: DeviceSummary): boolean {
     return isOnline(d, this.clock.now());
   }

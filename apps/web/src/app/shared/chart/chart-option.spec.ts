@@ -113,4 +113,47 @@ describe('buildChartOption', () => {
     const input = { series: [{ metric: 'x', downsampled: false, points: [raw(from, 1)] }], from, to };
     expect(JSON.stringify(buildChartOption(input))).toBe(JSON.stringify(buildChartOption(input)));
   });
+
+  it('names series by the catalog with their unit, puts a shared unit on the y axis and in the tooltip', () => {
+    type Fmt = {
+      tooltip: { formatter: (p: unknown) => string };
+      yAxis: { axisLabel: { formatter: (v: number) => string } };
+    };
+    const temp = { metric: 'temperature', label: 'Temperature', unit: '°C', decimals: 1, downsampled: false };
+    const one = buildChartOption({
+      series: [{ ...temp, points: [raw(from, 21.46)] }],
+      from,
+      to,
+    }) as unknown as Opt & Fmt;
+    expect(one.series[0]).toMatchObject({ id: 'temperature', name: 'Temperature (°C)' });
+    expect(one.yAxis.axisLabel.formatter(20)).toBe(`${(20).toLocaleString()} °C`);
+    const tip = one.tooltip.formatter([
+      { seriesId: 'temperature', value: [from, 21.46], color: '#000', dataIndex: 0 },
+    ]);
+    expect(tip).toContain(
+      `Temperature: <b>${(21.5).toLocaleString(undefined, { minimumFractionDigits: 1 })} °C</b>`,
+    );
+
+    const two = buildChartOption({
+      series: [
+        { ...temp, points: [raw(from, 21)] },
+        { metric: 'humidity', label: 'Humidity', unit: '%', downsampled: false, points: [raw(from, 40)] },
+      ],
+      from,
+      to,
+    }) as unknown as Opt & Fmt;
+    expect(two.legend.data).toEqual(['Temperature (°C)', 'Humidity (%)']);
+    expect(two.yAxis.axisLabel.formatter(20)).toBe((20).toLocaleString());
+  });
+
+  it('shows a metric the catalog does not know by its name, without unit', () => {
+    const opt = buildChartOption({
+      series: [{ metric: 'co2', downsampled: false, points: [raw(from, 400)] }],
+      from,
+      to,
+    }) as unknown as Opt & { tooltip: { formatter: (p: unknown) => string } };
+    expect(opt.series[0]).toMatchObject({ name: 'co2' });
+    const tip = opt.tooltip.formatter([{ seriesId: 'co2', value: [from, 400], color: '#000', dataIndex: 0 }]);
+    expect(tip).toContain(`co2: <b>${(400).toLocaleString()}</b>`);
+  });
 });

@@ -4,6 +4,10 @@ import { SeriesPoint } from '../../core/api.types';
 
 export interface ChartSeriesInput {
   metric: string;
+  /** from the metric catalog: shown instead of the metric name, with the unit, at `decimals` */
+  label?: string;
+  unit?: string;
+  decimals?: number;
   points: SeriesPoint[];
   /** draw the min–max band (the points are buckets of several readings) */
   downsampled: boolean;
@@ -48,10 +52,24 @@ export function formatTime(t: number, timeZone?: string, withSeconds = true): st
   }).format(t);
 }
 
-export function formatValue(v: number): string {
+/** A value at the catalog's `decimals`, else at a precision that suits its size. */
+export function formatValue(v: number, decimals?: number): string {
+  if (decimals !== undefined)
+    return v.toLocaleString(undefined, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   const a = Math.abs(v);
   const digits = a >= 1000 ? 0 : a >= 100 ? 1 : 2;
   return v.toLocaleString(undefined, { maximumFractionDigits: digits });
+}
+
+/** A value with its unit (`21.5 °C`), or the bare value when the metric has none. */
+export function formatMeasure(v: number, unit?: string, decimals?: number): string {
+  return unit ? `${formatValue(v, decimals)} ${unit}` : formatValue(v, decimals);
+}
+
+/** The legend / tooltip name of a series: `Temperature (°C)`, or the metric name. */
+export function seriesName(s: Pick<ChartSeriesInput, 'metric' | 'label' | 'unit'>): string {
+  const label = s.label ?? s.metric;
+  return s.unit ? `${label} (${s.unit})` : label;
 }
 
 /**
@@ -64,6 +82,8 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
   const lastPoint = Math.max(...series.map((s) => s.points.at(-1)?.t ?? -Infinity));
   const xMax = Math.max(to, lastPoint);
   const multi = series.length > 1;
+  const units = new Set(series.map((s) => s.unit));
+  const axisUnit = units.size === 1 ? [...units][0] : undefined;
 
   const out: Record<string, unknown>[] = [];
   series.forEach((s, i) => {
@@ -72,7 +92,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       // Stacked pair: an invisible line at min, then (max − min) stacked on it with an area fill = the band.
       out.push({
         id: seriesId(s.metric, 'min'),
-        name: s.metric,
+        name: seriesName(s),
         type: 'line',
         stack: `band:${s.metric}`,
         data: s.points.map((p) => [p.t, p.min]),
@@ -84,7 +104,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       });
       out.push({
         id: seriesId(s.metric, 'band'),
-        name: s.metric,
+        name: seriesName(s),
         type: 'line',
         stack: `band:${s.metric}`,
         data: s.points.map((p) => [p.t, p.max - p.min]),
@@ -98,7 +118,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
     }
     out.push({
       id: seriesId(s.metric),
-      name: s.metric,
+      name: seriesName(s),
       type: 'line',
       data: s.points.map((p) => [p.t, p.avg]),
       color,
@@ -126,11 +146,14 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       .map((r) => {
         const s = byMetric.get(r.seriesId);
         const p = s?.points[r.dataIndex];
+        const d = s?.decimals;
         const band =
           s?.downsampled && p && p.count > 1
-            ? ` <span class="tt-band">(${formatValue(p.min)} – ${formatValue(p.max)}, n=${p.count})</span>`
+            ? ` <span class="tt-band">(${formatValue(p.min, d)} – ${formatValue(p.max, d)}, n=${p.count})</span>`
             : '';
-        return `<div><span class="tt-dot" style="background:${r.color}"></span>${r.seriesId}: <b>${formatValue(r.value[1])}</b>${band}</div>`;
+        const name = escapeHtml(s ? (s.label ?? s.metric) : r.seriesId);
+        const value = escapeHtml(formatMeasure(r.value[1], s?.unit, d));
+        return `<div><span class="tt-dot" style="background:${r.color}"></span>${name}: <b>${value}</b>${band}</div>`;
       })
       .join('');
     return head + body;
@@ -143,7 +166,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
     grid: compact
       ? { left: 8, right: 12, top: multi ? 32 : 12, bottom: 28, containLabel: true }
       : { left: 12, right: 24, top: multi ? 36 : 16, bottom: 64, containLabel: true },
-    legend: multi ? { top: 0, data: series.map((s) => s.metric), icon: 'roundRect' } : { show: false },
+    legend: multi ? { top: 0, data: series.map(seriesName), icon: 'roundRect' } : { show: false },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'line' },
@@ -161,7 +184,8 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       type: 'value',
       scale: true,
       splitLine: { lineStyle: { color: '#e6e9ef' } },
-      axisLabel: { formatter: (v: number) => formatValue(v) },
+      // one unit for every series: on the axis labels (several units: in the legend names only)
+      axisLabel: { formatter: (v: number) => (axisUnit ? `${formatValue(v)} ${axisUnit}` : formatValue(v)) },
     },
     dataZoom: [
       { type: 'inside', xAxisIndex: 0, filterMode: 'none', ...zoomWindow(zoom) },
@@ -181,6 +205,10 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
     ],
     series: out,
   };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function zoomWindow(zoom: ChartOptionInput['zoom']): Record<string, number> {
