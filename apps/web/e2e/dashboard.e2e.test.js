@@ -146,9 +146,15 @@ describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, (
 
     await stack.publish(`devices/${id}/temperature`, { value: 31.75, ts: new Date().toISOString() });
     await waitFor(
-      async () => (await value.textContent()).trim() === '31.75',
+      async () => (await value.textContent()).trim() === '31.8 °C',
       15_000,
-      'the published value on the card',
+      "the published value on the card, at the catalog's decimals and with its unit",
+    );
+    assert.equal(
+      (
+        await page.locator(`[data-device="${id}"] li[data-metric=temperature] .metric-name`).textContent()
+      ).trim(),
+      'Temperature',
     );
     assert.equal(navigations, 0);
     assert.match(
@@ -439,6 +445,7 @@ describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, (
     await login(op, stack.baseUrl, stack.users.operator, `/devices/${id}`);
     assert.deepEqual(await op.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent.trim())), [
       'Devices',
+      'Dead letters',
     ]);
     assert.equal(await op.locator('[data-testid=metadata]').count(), 0, 'no metadata list while empty');
     await op.click('[data-testid=edit-device]');
