@@ -6,6 +6,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: { '^@sensorhub/domain$': '<rootDir>/libs/domain/src' },
+  // every supertest response is checked against the API's OpenAPI document (test/support/openapi-contract.ts)
+  setupFilesAfterEnv: ['<rootDir>/test/support/setup-contract.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

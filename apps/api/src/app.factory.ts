@@ -11,16 +11,17 @@ import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { REFRESH_COOKIE } from './auth/auth.service';
 import { SECURITY } from './common/decorators/auth.decorators';
-import { ErrorDto } from './common/error.dto';
+import { ErrorDto, FieldErrorDto } from './common/error.dto';
 import { ApiError, ERROR_CODES } from './common/errors';
-import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { API_PREFIX } from './common/paths';
+import { AllExceptionsFilter, AllowedMethods } from './common/filters/all-exceptions.filter';
+import { finishDocument } from './common/openapi/finish-document';
+import { SafeInputPipe } from './common/pipes/safe-input.pipe';
 import { requestLog } from './common/interceptors/request-log.middleware';
 import { jsonBodiesOnly, securityHeaders } from './common/middleware/security.middleware';
 import { JsonLogger } from './common/logging/json-logger';
 import { ApiConfig, trustProxySetting } from './config/api.config';
 import { MetricsService } from './metrics/metrics.service';
-
-export const API_PREFIX = 'api/v1';
 
 export interface CreateAppOptions {
   /** keys of the real process environment, which win over .env on /rereadenv */
@@ -43,10 +44,13 @@ export async function createApp(
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.use(...securityHeaders(config.HSTS_MAX_AGE));
   app.use(jsonBodiesOnly(isApi));
+  // registered before Nest's default parser, which then stays off; the filter answers 413 for larger bodies
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   app.use(cookieParser());
   app.use(requestLog(app.get(MetricsService), logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(
+    new SafeInputPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -54,7 +58,7 @@ export async function createApp(
       exceptionFactory: validationError,
     }),
   );
-  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.useGlobalFilters(new AllExceptionsFilter(logger, routeMethods(app)));
   if (config.WEB_DIST) serveSpa(app, path.resolve(config.WEB_DIST), logger);
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
@@ -87,7 +91,7 @@ export function buildOpenApi(app: NestExpressApplication): OpenAPIObject {
     )
     .addCookieAuth(REFRESH_COOKIE, { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE }, 'refreshCookie')
     .build();
-  return SwaggerModule.createDocument(app, doc, { extraModels: [ErrorDto] });
+  return finishDocument(SwaggerModule.createDocument(app, doc, { extraModels: [ErrorDto, FieldErrorDto] }));
 }
 
 /** ValidationPipe errors in the one error shape, each invalid field (dotted for nested ones) in details. */
@@ -110,6 +114,26 @@ function validationError(errors: ValidationError[]): BadRequestException {
 }
 
 const isApi = (p: string) => p === '/api' || p.startsWith('/api/') || p === '/metrics';
+
+interface RouteLayer {
+  route?: { methods: Record<string, boolean> };
+  match(path: string): boolean;
+}
+
+/** The methods Express serves a path with, read from its router (HEAD comes with GET). */
+function routeMethods(app: NestExpressApplication): AllowedMethods {
+  return (path) => {
+    const router = (app.getHttpAdapter().getInstance() as unknown as { router?: { stack: RouteLayer[] } })
+      .router;
+    const methods = new Set<string>();
+    for (const layer of router?.stack ?? []) {
+      if (!layer.route || !layer.match(path)) continue;
+      for (const m of Object.keys(layer.route.methods)) methods.add(m.toUpperCase());
+    }
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  };
+}
 
 /** The built SPA at / with index.html for client-side routes; /api and /metrics stay the API's. */
 function serveSpa(app: NestExpressApplication, dir: string, logger: JsonLogger): void {

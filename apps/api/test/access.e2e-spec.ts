@@ -64,6 +64,8 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/api/v1/dead-letters/summary', need: 'operator' },
   // not a dead letter id: 400 after the guards
   { method: 'post', path: '/api/v1/dead-letters/nope/replay', need: 'operator' },
+  { method: 'post', path: '/api/v1/rereadenv', need: 'admin' },
+  { method: 'get', path: '/api/v1/packets/nope', need: 'viewer' },
   { method: 'post', path: '/api/v1/live/ticket', need: 'viewer' },
   // an invalid filter answers 400 before the stream opens, so the request ends
   { method: 'get', path: '/api/v1/live?deviceId=bad!', need: 'viewer' },

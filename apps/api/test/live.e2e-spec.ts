@@ -100,7 +100,7 @@ describe('live stream through the real path (MQTT → ingest → NOTIFY → API 
     await request(app.getHttpServer()).get('/api/v1/live?ticket=forged.ticket.value').expect(401);
   });
 
-  it('stores a packet posted to /packets through the broker and ingest, answering 201 with an id', async () => {
+  it('answers 201 to a packet only once ingest committed it, with an id that GET /packets/{id} resolves', async () => {
     const res = await request(app.getHttpServer())
       .post('/api/v1/packets')
       .auth(operator, { type: 'bearer' })
@@ -111,21 +111,19 @@ describe('live stream through the real path (MQTT → ingest → NOTIFY → API 
         battery: 77,
       })
       .expect(201);
-    expect(res.body).toMatchObject({
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    const ms = Date.parse(res.body.timestamp);
+    expect(res.body).toEqual({
+      id: `${device}.${ms}`,
       deviceId: device,
+      timestamp: res.body.timestamp,
       readings: 2,
+      committed: true,
     });
-    const rows = await waitFor(
-      async () => {
-        const { rows } = await db.client.query(
-          `SELECT metric, value FROM readings WHERE device_id = $1 AND ts = $2 ORDER BY metric`,
-          [device, res.body.timestamp],
-        );
-        return rows.length === 2 ? rows : null;
-      },
-      5000,
-      'packet stored by ingest',
+    expect(res.headers.location).toBe(`/api/v1/packets/${device}.${ms}`);
+    // committed means stored: no waiting
+    const { rows } = await db.client.query(
+      `SELECT metric, value FROM readings WHERE device_id = $1 AND ts = $2 ORDER BY metric`,
+      [device, res.body.timestamp],
     );
     expect(rows).toEqual([
       { metric: 'humidity', value: 40 },
@@ -135,6 +133,30 @@ describe('live stream through the real path (MQTT → ingest → NOTIFY → API 
       device,
     ]);
     expect(dev[0]).toEqual({ status: 'ok', battery: 77 });
+    const stored = await request(app.getHttpServer())
+      .get(res.headers.location)
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    expect(stored.body).toEqual({
+      id: res.body.id,
+      deviceId: device,
+      timestamp: res.body.timestamp,
+      readings: [
+        { metric: 'humidity', value: 40 },
+        { metric: 'temperature', value: 22.25 },
+      ],
+    });
+  });
+
+  it('answers 201 to a packet of device state only once the state is committed', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/api/v1/packets')
+      .auth(operator, { type: 'bearer' })
+      .send({ device_id: device, measurements: {}, status: 'low_battery', battery: 9 })
+      .expect(201);
+    expect(res.body).toMatchObject({ readings: 0, committed: true });
+    const { rows } = await db.client.query('SELECT status, battery FROM devices WHERE id = $1', [device]);
+    expect(rows[0]).toEqual({ status: 'low_battery', battery: 9 });
   });
 
   it('counts connected stream clients in /metrics', async () => {

@@ -11,3 +11,4 @@ export * from './config/validate-env';
 export * from './logging/json-logger';
 export * from './catalog/metric-catalog';
 export * from './stream/consumer';
+export * from './time/instant';

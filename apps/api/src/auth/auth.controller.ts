@@ -11,7 +11,7 @@ import {
 import { Request, Response } from 'express';
 
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Public, Roles, UsersOnly } from '../common/decorators/auth.decorators';
+import { Public, Roles } from '../common/decorators/auth.decorators';
 import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
 import { ErrorDto } from '../common/error.dto';
 import { forbidden } from '../common/errors';
@@ -87,8 +87,7 @@ export class AuthController {
 
   @Post('password')
   @HttpCode(200)
-  @Roles('viewer')
-  @UsersOnly()
+  @Roles('viewer', { usersOnly: true })
   @ApiOperation({
     summary: 'Change your own password',
     description:
@@ -115,9 +114,8 @@ export class AuthController {
   }
 
   @Get('me')
-  @Roles('viewer')
-  @UsersOnly()
-  @ApiOperation({ summary: 'The logged-in user' })
+  @Roles('viewer', { usersOnly: true })
+  @ApiOperation({ summary: 'The logged-in user (a user token only: an API key is not a user, 403)' })
   @ApiOkResponse({ type: UserDto })
   async me(@CurrentPrincipal() me: Principal): Promise<UserDto> {
     if (me.kind !== 'user') throw forbidden('an API key is not a user');

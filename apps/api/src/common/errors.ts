@@ -9,13 +9,17 @@ export const ERROR_CODES = {
     'no credentials, or a bad, expired or revoked token, ticket or API key, or wrong e-mail/password',
   FORBIDDEN: 'authenticated, but the role or API key scope does not allow this route',
   NOT_FOUND: 'no such route or resource',
+  METHOD_NOT_ALLOWED:
+    'the route exists but not with this method; the Allow header lists the methods it takes',
   CONFLICT:
     'the change conflicts with current state (duplicate e-mail, changing your own role, a device at its metric cap, …)',
   DEAD_LETTER_TRUNCATED:
     "the dead letter's payload was cut to 16 KiB when stored, so it cannot be replayed as it was sent",
   DEAD_LETTER_NOT_REPLAYABLE:
     "the dead letter's topic is not a device data topic (devices/{id}/…), so it is not replayed",
-  UNSUPPORTED_MEDIA_TYPE: 'a request body that is not JSON (send Content-Type: application/json)',
+  PAYLOAD_TOO_LARGE: 'the request body is larger than BODY_LIMIT_BYTES',
+  UNSUPPORTED_MEDIA_TYPE:
+    'a request body that is not JSON (send Content-Type: application/json), or in a Content-Encoding or charset the API cannot read (identity, gzip, deflate, br)',
   THROTTLED: 'too many requests or failed logins; retry after the Retry-After header (seconds)',
   BROKER_UNAVAILABLE: 'the MQTT broker did not acknowledge the publish in time',
   SERVICE_UNAVAILABLE: 'a dependency is down (health check)',
@@ -31,7 +35,9 @@ export const CODE_BY_STATUS: Record<number, ErrorCode> = {
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
   409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'THROTTLED',
   503: 'SERVICE_UNAVAILABLE',

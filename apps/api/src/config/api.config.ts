@@ -100,6 +100,19 @@ export class ApiConfig extends ConnectionConfig {
   @Min(1)
   DEVICE_OFFLINE_AFTER_SECONDS = 300;
 
+  /** largest request body in bytes (after decompression); a larger one answers 413 PAYLOAD_TOO_LARGE */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 131_072;
+
+  /** POST /packets waits this long for ingest's commit: 201 when it comes, else 202 Accepted with Location */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  PACKET_COMMIT_WAIT_MS = 2000;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
 

@@ -12,6 +12,7 @@ import {
 import { deviceScopesOf } from '../api-keys/device-scope';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
+import { DeviceIdPipe } from '../common/pipes/device-id.pipe';
 import { Roles } from '../common/decorators/auth.decorators';
 import { DeviceScoped } from '../common/guards/device-scope.guard';
 import { CacheFor } from '../common/interceptors/response-cache.interceptor';
@@ -55,7 +56,7 @@ export class DevicesController {
   @ApiParam(DEVICE_ID_PARAM)
   @ApiOkResponse({ type: DeviceDto })
   @ApiErrors(404)
-  get(@Param('id') id: string): Promise<DeviceDto> {
+  get(@Param('id', DeviceIdPipe) id: string): Promise<DeviceDto> {
     return this.devices.get(id);
   }
 
@@ -65,7 +66,7 @@ export class DevicesController {
   @ApiParam(DEVICE_ID_PARAM)
   @ApiOkResponse({ type: DeviceDto })
   @ApiErrors(400, 404)
-  update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
+  update(@Param('id', DeviceIdPipe) id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceDto> {
     return this.devices.update(id, dto);
   }
 
@@ -76,7 +77,7 @@ export class DevicesController {
   @ApiParam(DEVICE_ID_PARAM)
   @ApiNoContentResponse({ description: 'deleted' })
   @ApiErrors(404)
-  async remove(@Param('id') id: string): Promise<void> {
+  async remove(@Param('id', DeviceIdPipe) id: string): Promise<void> {
     await this.devices.remove(id);
   }
 
@@ -90,7 +91,7 @@ export class DevicesController {
     description: 'the broker accepted it; the device applies it when connected',
   })
   @ApiErrors(400, 404, 503)
-  sendCommand(@Param('id') id: string, @Body() dto: CommandDto): Promise<CommandSentDto> {
+  sendCommand(@Param('id', DeviceIdPipe) id: string, @Body() dto: CommandDto): Promise<CommandSentDto> {
     return this.devices.sendCommand(id, dto);
   }
 }

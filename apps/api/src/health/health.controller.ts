@@ -37,8 +37,23 @@ export class HealthController {
       'Database, broker (and, with REDIS_URL, Redis) reachability, and a schema matching this version (unauthenticated, for probes)',
   })
   @ApiOkResponse({
-    description:
-      '{status: "ok", info: {database: {status: "up"}, schema: {status: "up"}, broker: {status: "up"}}}',
+    description: 'database, schema and broker up',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: {
+        status: { type: 'string', enum: ['ok'] },
+        info: { type: 'object', additionalProperties: true },
+        error: { type: 'object', additionalProperties: true },
+        details: { type: 'object', additionalProperties: true },
+      },
+      example: {
+        status: 'ok',
+        info: { database: { status: 'up' }, schema: { status: 'up' }, broker: { status: 'up' } },
+        error: {},
+        details: {},
+      },
+    },
   })
   @ApiServiceUnavailableResponse({
     type: ErrorDto,

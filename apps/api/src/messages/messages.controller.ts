@@ -16,7 +16,8 @@ export class MessagesController {
   @Get()
   @Roles('viewer')
   @ApiOperation({
-    summary: 'Readings of a metric (key), optionally of one value, newest first, with the total count',
+    summary:
+      'Readings of a metric (key), optionally of one device or value, newest first, with the total count',
   })
   @ApiOkResponse({ type: MessagesDto })
   @ApiErrors(400)

@@ -1,16 +1,24 @@
-import { randomUUID } from 'node:crypto';
-
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Subscription } from 'rxjs';
+import { DataSource } from 'typeorm';
 
-import { DEAD_LETTER_REASONS as R, DeadLetterReason, parseMessage, telemetryTopic } from '@sensorhub/domain';
+import {
+  DEAD_LETTER_REASONS as R,
+  DeadLetterReason,
+  DeviceState,
+  parseMessage,
+  telemetryTopic,
+} from '@sensorhub/domain';
 
 import { CatalogService } from '../catalog/catalog.service';
-import { ApiError, conflict } from '../common/errors';
+import { ApiError, badRequest, conflict, notFound } from '../common/errors';
 import { API_CONFIG } from '../config/config.tokens';
 import { ApiConfig } from '../config/api.config';
 import { DevicesService } from '../devices/devices.service';
+import { LiveService } from '../live/live.service';
 import { MqttService } from '../mqtt/mqtt.service';
-import { PacketAcceptedDto, PacketDto } from './dto/packet.dto';
+import { PACKET_ID_PATTERN, PacketAcceptedDto, PacketDto, StoredPacketDto } from './dto/packet.dto';
 
 const FIELD_BY_REASON: Partial<Record<DeadLetterReason, string>> = {
   [R.invalidTopic]: 'device_id',
@@ -21,18 +29,25 @@ const FIELD_BY_REASON: Partial<Record<DeadLetterReason, string>> = {
   [R.payloadTooLarge]: 'body',
 };
 
+export const packetId = (deviceId: string, tsMs: number): string => `${deviceId}.${tsMs}`;
+
 @Injectable()
 export class PacketsService {
   constructor(
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly mqtt: MqttService,
+    private readonly live: LiveService,
     private readonly devices: DevicesService,
     private readonly catalog: CatalogService,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   /**
-   * Validates with the domain parser, then publishes to devices/{id}/telemetry at QoS 1: ingest stores it like any
-   * sensor's packet (one write path, same dedup, live NOTIFY and rules). A missing timestamp is set to now first.
+   * Validates with the domain parser (the verdict ingest would reach on the same bytes), then publishes to
+   * devices/{id}/telemetry at QoS 1: ingest stores it like any sensor's packet (one write path, same dedup, live
+   * NOTIFY). A missing timestamp is set to now first, so the packet has one time to be found by. Then waits up to
+   * PACKET_COMMIT_WAIT_MS for ingest's commit NOTIFY naming the packet's readings (or, without measurements, its
+   * device state): `committed` tells the controller 201 from 202.
    */
   async submit(dto: PacketDto): Promise<PacketAcceptedDto> {
     const packet = { ...dto, timestamp: dto.timestamp ?? new Date().toISOString() };
@@ -50,11 +65,46 @@ export class PacketsService {
       dto.device_id,
       parsed.readings.map((r) => r.metric),
     );
-    await this.mqtt.publish(topic, payload);
     const ts =
       parsed.readings[0]?.ts ??
       new Date(typeof packet.timestamp === 'number' ? packet.timestamp : Date.parse(packet.timestamp));
-    return { id: randomUUID(), deviceId: dto.device_id, timestamp: ts, readings: parsed.readings.length };
+    const tsMs = ts.getTime();
+    const metrics = new Set(parsed.readings.map((r) => r.metric));
+    // listen before publishing: the commit can be announced before publish() returns
+    const commit = this.commitAnnounced(dto.device_id, tsMs, metrics, parsed.device);
+    try {
+      await this.mqtt.publish(topic, payload);
+    } catch (e) {
+      commit.cancel();
+      throw e;
+    }
+    let committed = await commit.done;
+    // the live listener may be reconnecting: one look at the table before calling it pending
+    if (!committed && metrics.size) committed = await this.isStored(dto.device_id, tsMs, metrics.size);
+    return {
+      id: packetId(dto.device_id, tsMs),
+      deviceId: dto.device_id,
+      timestamp: ts,
+      readings: parsed.readings.length,
+      committed,
+    };
+  }
+
+  /** The readings stored under a packet id; 404 until ingest has committed them. */
+  async get(id: string): Promise<StoredPacketDto> {
+    const m = PACKET_ID_PATTERN.exec(id);
+    if (!m) {
+      const message = 'id must be {device id}.{epoch ms}, as POST /packets returns it';
+      throw badRequest(message, [{ field: 'id', errors: [message] }]);
+    }
+    const [, deviceId, ms] = m;
+    const ts = new Date(Number(ms));
+    const rows = await this.db.query<{ metric: string; value: number }[]>(
+      'SELECT metric, value FROM readings WHERE device_id = $1 AND ts = $2 ORDER BY metric',
+      [deviceId, ts],
+    );
+    if (!rows.length) throw notFound('packet');
+    return { id, deviceId, timestamp: ts, readings: rows };
   }
 
   /**
@@ -80,6 +130,52 @@ export class PacketsService {
           '(MAX_METRICS_PER_DEVICE)',
       );
     }
+  }
+
+  private async isStored(deviceId: string, tsMs: number, count: number): Promise<boolean> {
+    const [{ n }] = await this.db.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM readings WHERE device_id = $1 AND ts = $2',
+      [deviceId, new Date(tsMs)],
+    );
+    return n >= count;
+  }
+
+  /** Resolves `done` true once NOTIFYs have named every metric at (device, ts) — or the state alone — else false. */
+  private commitAnnounced(
+    deviceId: string,
+    tsMs: number,
+    metrics: Set<string>,
+    state: DeviceState = {},
+  ): { done: Promise<boolean>; cancel: () => void } {
+    const pending = new Set(metrics);
+    let stateSeen = metrics.size > 0; // readings and device state commit in the same transaction
+    let finish!: (v: boolean) => void;
+    const done = new Promise<boolean>((resolve) => (finish = resolve));
+    let ended = false;
+    const end = (v: boolean) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      sub.unsubscribe();
+      finish(v);
+    };
+    const timer = setTimeout(() => end(false), this.config.PACKET_COMMIT_WAIT_MS);
+    const sub: Subscription = this.live.notifications.subscribe({
+      next: (n) => {
+        for (const [d, metric, ts] of n.readings ?? [])
+          if (d === deviceId && ts === tsMs) pending.delete(metric);
+        stateSeen ||= (n.devices ?? []).some(
+          (d) =>
+            d.id === deviceId &&
+            (state.status === undefined || d.status === state.status) &&
+            (state.battery === undefined || d.battery === state.battery),
+        );
+        if (pending.size === 0 && stateSeen) end(true);
+      },
+      // deferred: a stream already completed (shutdown) completes inside subscribe(), before `sub` exists
+      complete: () => queueMicrotask(() => end(false)),
+    });
+    return { done, cancel: () => end(false) };
   }
 }
 

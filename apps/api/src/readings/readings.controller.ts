@@ -1,10 +1,11 @@
 import { pipeline } from 'node:stream/promises';
 
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { DeviceIdPipe } from '../common/pipes/device-id.pipe';
 import { Roles } from '../common/decorators/auth.decorators';
 import { DeviceScoped } from '../common/guards/device-scope.guard';
 import { CacheFor } from '../common/interceptors/response-cache.interceptor';
@@ -32,7 +33,7 @@ export class ReadingsController {
   @ApiParam(DEVICE_ID_PARAM)
   @ApiOkResponse({ type: ReadingsDto })
   @ApiErrors(400, 404)
-  query(@Param('id') id: string, @Query() q: ReadingsQueryDto): Promise<ReadingsDto> {
+  query(@Param('id', DeviceIdPipe) id: string, @Query() q: ReadingsQueryDto): Promise<ReadingsDto> {
     return this.readings.query(id, q);
   }
 
@@ -42,13 +43,21 @@ export class ReadingsController {
     summary: 'CSV of the raw readings in a range (streamed, no cap): device_id,metric,ts,value',
   })
   @ApiParam(DEVICE_ID_PARAM)
-  @ApiProduces('text/csv')
   @ApiOkResponse({
-    description: 'CSV rows ordered by metric and time',
-    schema: { type: 'string', example: 'device_id,metric,ts,value\n' },
+    description: 'CSV rows ordered by metric and time (errors are JSON, as everywhere)',
+    content: {
+      'text/csv': {
+        schema: { type: 'string' },
+        example: 'device_id,metric,ts,value\na1b2c3d4,temperature,2026-01-15T10:30:00.000Z,23.5\n',
+      },
+    },
   })
   @ApiErrors(400, 404)
-  async export(@Param('id') id: string, @Query() q: ExportQueryDto, @Res() res: Response): Promise<void> {
+  async export(
+    @Param('id', DeviceIdPipe) id: string,
+    @Query() q: ExportQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
     const csv = await this.readings.exportCsv(id, q);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${id}${q.metric ? `-${q.metric}` : ''}.csv"`);

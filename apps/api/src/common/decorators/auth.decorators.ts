@@ -32,22 +32,26 @@ const common = () => [
  * The least role a route needs (admin ⊃ operator ⊃ viewer). API keys are accepted on viewer routes with scope `read`
  * and on operator routes with scope `write`; admin routes take users only.
  */
-export const Roles = (role: Role) => {
-  const scope = SCOPE_FOR_ROLE[role];
+export const Roles = (role: Role, opts: { usersOnly?: boolean } = {}) => {
+  const scope = opts.usersOnly ? null : SCOPE_FOR_ROLE[role];
   return applyDecorators(
     SetMetadata(ROLES_KEY, role),
+    ...(opts.usersOnly ? [SetMetadata(USERS_ONLY_KEY, true)] : []),
     ApiBearerAuth(SECURITY.bearer),
     ...(scope ? [ApiSecurity(SECURITY.apiKey)] : []),
     ApiUnauthorizedResponse({ type: ErrorDto, description: 'UNAUTHORIZED: no, bad or expired credentials' }),
     ApiForbiddenResponse({
       type: ErrorDto,
-      description: `FORBIDDEN: needs role ${role}${scope ? ` or an API key with scope ${scope}` : ' (API keys are refused)'}`,
+      description: `FORBIDDEN: needs ${opts.usersOnly ? 'a user with ' : ''}role ${role}${scope ? ` or an API key with scope ${scope}` : ' (API keys are refused)'}`,
     }),
     ...common(),
   );
 };
 
-/** A route about the logged-in user (their profile, their password): API keys get 403 before anything else runs. */
+/**
+ * A route about the logged-in user (their profile, their password): API keys get 403 before anything else runs.
+ * Same as Roles(role, { usersOnly: true }), which also documents it (no apiKey security on the operation).
+ */
 export const UsersOnly = () => SetMetadata(USERS_ONLY_KEY, true);
 
 /** No credentials needed (login, refresh, health, metrics). */

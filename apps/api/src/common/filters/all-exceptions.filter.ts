@@ -33,10 +33,34 @@ export function isDatabaseUnreachable(e: unknown): boolean {
   );
 }
 
+/**
+ * A client error raised by Express' body parsers (http-errors with `expose`): body too large, not JSON, a
+ * Content-Encoding that does not decode, an unsupported charset. Their messages are safe to show; the body is not.
+ */
+function bodyParserError(e: unknown): { status: number; message: string } | null {
+  if (typeof e !== 'object' || e === null) return null;
+  const err = e as { status?: unknown; expose?: unknown; type?: unknown; message?: unknown; limit?: unknown };
+  if (typeof err.status !== 'number' || err.status < 400 || err.status >= 500 || err.expose !== true)
+    return null;
+  if (err.type === 'entity.too.large')
+    return { status: 413, message: `request body is larger than ${String(err.limit)} bytes` };
+  if (err.type === 'entity.parse.failed')
+    return { status: 400, message: `request body is not valid JSON: ${String(err.message)}` };
+  if (err.status === 400)
+    return { status: 400, message: `request body cannot be read: ${String(err.message)}` };
+  return { status: err.status, message: String(err.message) };
+}
+
+/** The methods a path is served with (empty when no route matches it): for 405 and its Allow header. */
+export type AllowedMethods = (path: string) => string[];
+
 /** The one error shape `{statusCode, code, message, details?}`; unknown errors become a logged 500 with a correlation id. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly logger: JsonLogger) {}
+  constructor(
+    private readonly logger: JsonLogger,
+    private readonly allowedMethods: AllowedMethods = () => [],
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -45,6 +69,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     let code: ErrorCode;
     let message: string;
     let details: unknown;
+    let parsed: ReturnType<typeof bodyParserError>;
     if (exception instanceof ApiError) {
       statusCode = exception.getStatus();
       ({ code, message, details } = exception);
@@ -56,8 +81,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
       message = typeof body === 'string' ? body : exception.message;
       // terminus puts the per-indicator report in the body
       if (typeof body === 'object' && body && 'info' in body) details = body;
-      if (statusCode === 404 && !(typeof body === 'object' && body && 'code' in body))
+      if (statusCode === 404 && !(typeof body === 'object' && body && 'code' in body)) {
         message = `no route ${req.method} ${req.path}`;
+        const allow = this.allowedMethods(req.path);
+        if (allow.length) {
+          statusCode = 405;
+          code = 'METHOD_NOT_ALLOWED';
+          message = `${req.method} is not allowed on ${req.path}`;
+          res.setHeader('Allow', allow.join(', '));
+        }
+      }
+    } else if ((parsed = bodyParserError(exception))) {
+      statusCode = parsed.status;
+      code = CODE_BY_STATUS[statusCode] ?? 'VALIDATION_FAILED';
+      message = parsed.message;
     } else if (isDatabaseUnreachable(exception)) {
       statusCode = 503;
       code = 'DATABASE_UNAVAILABLE';

@@ -12,13 +12,15 @@ import {
   ValidateIf,
 } from 'class-validator';
 
+import { DEVICE_ID_SCHEMA, Optional } from '../../common/validation/validators';
+
 export class LatestValueDto {
   @ApiProperty({ example: 23.5 }) value: number;
   @ApiProperty() ts: Date;
 }
 
 export class DeviceDto {
-  @ApiProperty({ example: 'a1b2c3d4' }) id: string;
+  @ApiProperty({ ...DEVICE_ID_SCHEMA, example: 'a1b2c3d4' }) id: string;
   @ApiProperty({ type: String, nullable: true }) name: string | null;
   @ApiProperty({ type: String, nullable: true }) location: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata: Record<string, unknown>;
@@ -115,10 +117,10 @@ export class UpdateDeviceDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'replaces the whole metadata object',
+    description: 'replaces the whole metadata object ({} clears it; null is refused)',
   })
-  @IsOptional()
-  @IsObject()
+  @Optional()
+  @IsObject({ message: 'metadata must be an object' })
   metadata?: Record<string, unknown>;
 }
 
@@ -131,7 +133,8 @@ export class CommandDto {
   command: (typeof COMMANDS)[number];
 
   @ApiPropertyOptional({
-    description: 'for interval: the new reporting interval',
+    type: 'integer',
+    description: 'for interval (required there): the new reporting interval',
     minimum: 1,
     maximum: 86_400,
     example: 60,
@@ -148,4 +151,9 @@ export class CommandSentDto {
   @ApiProperty({ example: '{"command":"interval","seconds":60}' }) payload: string;
 }
 
-export const DEVICE_ID_PARAM = { name: 'id', example: 'a1b2c3d4' };
+export const DEVICE_ID_PARAM = {
+  name: 'id',
+  schema: DEVICE_ID_SCHEMA,
+  example: 'a1b2c3d4',
+  description: '1-64 of [A-Za-z0-9_-]',
+};

@@ -1,17 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsDate, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-import { METRIC_PATTERN } from '@sensorhub/domain';
+import { DEVICE_ID_PATTERN, METRIC_PATTERN } from '@sensorhub/domain';
 
-const toDate = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  return Number.isFinite(ms) ? new Date(ms) : value;
-};
+import { DEVICE_ID_SCHEMA, InstantQuery, METRIC_SCHEMA } from '../../common/validation/validators';
 
 export class MessagesQueryDto {
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -19,22 +15,26 @@ export class MessagesQueryDto {
   @Max(1000)
   limit: number = 100;
 
-  @ApiPropertyOptional({ description: 'inclusive (ISO 8601 or epoch ms)', type: String, format: 'date-time' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: 'start_time must be ISO 8601 or epoch milliseconds' })
+  @InstantQuery('start_time', 'inclusive')
   start_time?: Date;
 
-  @ApiPropertyOptional({ description: 'exclusive (ISO 8601 or epoch ms)', type: String, format: 'date-time' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: 'end_time must be ISO 8601 or epoch milliseconds' })
+  @InstantQuery('end_time', 'exclusive')
   end_time?: Date;
 
-  @ApiProperty({ description: 'the metric', example: 'temperature' })
+  @ApiProperty({ ...METRIC_SCHEMA, description: 'the metric', example: 'temperature' })
   @IsString()
   @Matches(METRIC_PATTERN, { message: 'key must be 1-64 of [a-z0-9_]' })
   key: string;
+
+  @ApiPropertyOptional({
+    ...DEVICE_ID_SCHEMA,
+    description: 'only readings of this device',
+    example: 'a1b2c3d4',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(DEVICE_ID_PATTERN, { message: 'deviceId must be 1-64 of [A-Za-z0-9_-]' })
+  deviceId?: string;
 
   @ApiPropertyOptional({ description: 'only readings with exactly this value', example: 23.5 })
   @IsOptional()

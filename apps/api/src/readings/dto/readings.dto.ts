@@ -1,42 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 import { METRIC_PATTERN } from '@sensorhub/domain';
+
+import { InstantQuery, METRIC_SCHEMA } from '../../common/validation/validators';
 
 export const MAX_POINTS_DEFAULT = 1000;
 export const MAX_POINTS_CAP = 10_000;
 
-const toDate = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  return Number.isFinite(ms) ? new Date(ms) : value;
-};
-
 export class RangeQueryDto {
-  @ApiPropertyOptional({
-    description: 'start, inclusive (ISO 8601 or epoch ms); default `to` − 24 h',
-    type: String,
-    format: 'date-time',
-  })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: 'from must be ISO 8601 or epoch milliseconds' })
+  @InstantQuery('from', 'start, inclusive; default `to` − 24 h')
   from?: Date;
 
-  @ApiPropertyOptional({
-    description: 'end, exclusive (ISO 8601 or epoch ms); default now',
-    type: String,
-    format: 'date-time',
-  })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: 'to must be ISO 8601 or epoch milliseconds' })
+  @InstantQuery('to', 'end, exclusive; default now')
   to?: Date;
 }
 
 export class ReadingsQueryDto extends RangeQueryDto {
-  @ApiProperty({ example: 'temperature' })
+  @ApiProperty({ ...METRIC_SCHEMA, example: 'temperature' })
   @IsString()
   @Matches(METRIC_PATTERN, { message: 'metric must be 1-64 of [a-z0-9_]' })
   metric: string;
@@ -52,6 +34,7 @@ export class ReadingsQueryDto extends RangeQueryDto {
   @ApiPropertyOptional({
     description: 'IANA zone (pg_timezone_names): day-sized buckets start at its local midnight',
     example: 'Europe/Berlin',
+    maxLength: 64,
   })
   @IsOptional()
   @IsString()
@@ -61,6 +44,7 @@ export class ReadingsQueryDto extends RangeQueryDto {
 
 export class ExportQueryDto extends RangeQueryDto {
   @ApiPropertyOptional({
+    ...METRIC_SCHEMA,
     description: 'one metric; default every metric of the device',
     example: 'temperature',
   })

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 
 import { Role, ROLES, User } from '@sensorhub/domain';
+
+import { Optional } from '../../common/validation/validators';
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -39,12 +41,12 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @Optional()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'a disabled user cannot log in; their tokens stop working at once' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   disabled?: boolean;
 }

@@ -1,0 +1,3 @@
+import { installContractHook } from './openapi-contract';
+
+installContractHook();
