@@ -34,8 +34,9 @@ export function isDatabaseUnreachable(e: unknown): boolean {
 }
 
 /**
- * A client error raised by Express' body parsers (http-errors with `expose`): body too large, not JSON, a
- * Content-Encoding that does not decode, an unsupported charset. Their messages are safe to show; the body is not.
+ * A client error raised by Express' body parsers (http-errors with `expose`): body too large, a Content-Encoding
+ * that does not decode, an unsupported encoding or charset (invalid JSON Nest itself turns into a 400). Their
+ * messages are safe to show; the body they carry is not.
  */
 function bodyParserError(e: unknown): { status: number; message: string } | null {
   if (typeof e !== 'object' || e === null) return null;
@@ -44,8 +45,6 @@ function bodyParserError(e: unknown): { status: number; message: string } | null
     return null;
   if (err.type === 'entity.too.large')
     return { status: 413, message: `request body is larger than ${String(err.limit)} bytes` };
-  if (err.type === 'entity.parse.failed')
-    return { status: 400, message: `request body is not valid JSON: ${String(err.message)}` };
   if (err.status === 400)
     return { status: 400, message: `request body cannot be read: ${String(err.message)}` };
   return { status: err.status, message: String(err.message) };
