@@ -25,6 +25,8 @@ describe('security of sessions, credentials and devices', () => {
       LIVE_RECHECK_MS: '500',
       MAX_METRICS_PER_MESSAGE: '5',
       MAX_METRICS_PER_DEVICE: '8',
+      // no ingest here: an accepted packet is 202 (published, not committed) after this wait
+      PACKET_COMMIT_WAIT_MS: '50',
     }));
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -286,7 +288,7 @@ describe('security of sessions, credentials and devices', () => {
         .post('/api/v1/packets')
         .set('X-API-Key', key)
         .send({ device_id: 'green-9', measurements: { temp: 1 } })
-        .expect(201);
+        .expect(202);
       await http()
         .post('/api/v1/devices/other/commands')
         .set('X-API-Key', key)
@@ -348,7 +350,7 @@ describe('security of sessions, credentials and devices', () => {
         .post('/api/v1/packets')
         .auth(admin, { type: 'bearer' })
         .send({ device_id: 'capped', measurements: { m1: 1, m2: 2 } })
-        .expect(201);
+        .expect(202);
     });
 
     it('pages GET /devices with limit and offset, a total, search and presence filters', async () => {

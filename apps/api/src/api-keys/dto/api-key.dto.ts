@@ -68,6 +68,7 @@ export class CreateApiKeyDto {
     enum: API_KEY_SCOPES,
     isArray: true,
     description: 'read: viewer routes; write: operator routes (admin routes never accept keys)',
+    example: ['read', 'write'],
   })
   @IsArray()
   @ArrayMinSize(1)
