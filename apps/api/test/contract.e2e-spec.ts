@@ -197,10 +197,8 @@ describe('OpenAPI contract', () => {
                 typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v),
               ]),
             );
-            let req = (http() as unknown as Record<string, (u: string) => request.Test>)
-              [method](url)
-              .auth(admin, { type: 'bearer' })
-              .query(query);
+            const agent = http() as unknown as Record<string, (u: string) => request.Test>;
+            let req = agent[method](url).auth(admin, { type: 'bearer' }).query(query);
             if (input.body !== undefined)
               req = req.set('Content-Type', 'application/json').send(JSON.stringify(input.body));
             // the contract hook rejects the response when it breaks the document
