@@ -341,6 +341,18 @@ describe('devices, readings and messages', () => {
       .expect(200);
     // six of big's in the last minute (start inclusive, end exclusive) and quiet's one at its start
     expect(ranged.body.total).toBe(7);
+    const oneDevice = await http()
+      .get('/api/v1/messages')
+      .query({ key: 'temperature', deviceId: 'quiet' })
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    expect(oneDevice.body.total).toBe(1);
+    expect(oneDevice.body.items).toEqual([expect.objectContaining({ deviceId: 'quiet', value: 5 })]);
+    await http()
+      .get('/api/v1/messages')
+      .query({ key: 'temperature', deviceId: 'no/such' })
+      .auth(viewer, { type: 'bearer' })
+      .expect(400);
     await http().get('/api/v1/messages').auth(viewer, { type: 'bearer' }).expect(400);
   });
 

@@ -200,6 +200,30 @@ describe('hostile and malformed input', () => {
       },
     );
 
+    it('holds packets to the same rule: no zone-less time, no epoch seconds, no impossible date', async () => {
+      const now = Date.now();
+      for (const timestamp of [
+        new Date(now).toISOString().slice(0, 19),
+        Math.floor(now / 1000),
+        '2026-02-31T00:00:00Z',
+        "' OR '1'='1",
+      ]) {
+        const res = await http()
+          .post('/api/v1/packets')
+          .auth(operator, { type: 'bearer' })
+          .send({ device_id: 'sim-001', measurements: { t: 1 }, timestamp });
+        expectError(res, 400, 'INVALID_PACKET');
+        expect(res.body.details).toEqual({ field: 'timestamp', reason: 'INVALID_TIMESTAMP' });
+      }
+      for (const timestamp of [new Date(now).toISOString(), now]) {
+        await http()
+          .post('/api/v1/packets')
+          .auth(operator, { type: 'bearer' })
+          .send({ device_id: 'sim-001', measurements: { t: 1 }, timestamp })
+          .expect(202); // no ingest in this file: published, not committed
+      }
+    });
+
     it('reads ISO 8601 with Z or an offset as the same instant', async () => {
       const to = new Date(hour.getTime() + 1000);
       const offset = `${new Date(hour.getTime() + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;

@@ -63,8 +63,9 @@ describe('operations: health, metrics, throttling, /rereadenv', () => {
       envFile,
       'LOG_LEVEL=warn\nTHROTTLE_LIMIT=3\nTHROTTLE_TTL_MS=60000\nJWT_SECRET=another-secret-that-is-long-enough-to-pass\n',
     );
+    // POST is the documented form; GET (the original spec's) answers the same
     const res = await request(app.getHttpServer())
-      .get('/api/v1/rereadenv')
+      .post('/api/v1/rereadenv')
       .auth(admin, { type: 'bearer' })
       .expect(200);
     expect(res.body).toEqual({
@@ -75,6 +76,11 @@ describe('operations: health, metrics, throttling, /rereadenv', () => {
       catalog: { file: expect.stringMatching(/config\/metrics\.yaml$/), metrics: expect.any(Number) },
     });
     expect(JSON.stringify(res.body)).not.toContain('another-secret');
+    const again = await request(app.getHttpServer())
+      .get('/api/v1/rereadenv')
+      .auth(admin, { type: 'bearer' })
+      .expect(200);
+    expect(again.body).toMatchObject({ changed: {}, requiresRestart: ['JWT_SECRET'] });
 
     // the new limit applies to the next requests: 429 THROTTLED with Retry-After
     const statuses: number[] = [];

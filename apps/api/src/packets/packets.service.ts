@@ -7,6 +7,10 @@ import {
   DEAD_LETTER_REASONS as R,
   DeadLetterReason,
   DeviceState,
+  EPOCH_SECONDS_BELOW,
+  INSTANT_RULE,
+  instantFromEpochMs,
+  parseInstant,
   parseMessage,
   telemetryTopic,
 } from '@sensorhub/domain';
@@ -50,6 +54,7 @@ export class PacketsService {
    * device state): `committed` tells the controller 201 from 202.
    */
   async submit(dto: PacketDto): Promise<PacketAcceptedDto> {
+    assertApiTimestamp(dto.timestamp);
     const packet = { ...dto, timestamp: dto.timestamp ?? new Date().toISOString() };
     const payload = JSON.stringify(packet);
     const topic = telemetryTopic(dto.device_id);
@@ -67,7 +72,7 @@ export class PacketsService {
     );
     const ts =
       parsed.readings[0]?.ts ??
-      new Date(typeof packet.timestamp === 'number' ? packet.timestamp : Date.parse(packet.timestamp));
+      new Date(typeof packet.timestamp === 'number' ? packet.timestamp : parseInstant(packet.timestamp)!);
     const tsMs = ts.getTime();
     const metrics = new Set(parsed.readings.map((r) => r.metric));
     // listen before publishing: the commit can be announced before publish() returns
@@ -176,6 +181,26 @@ export class PacketsService {
       complete: () => queueMicrotask(() => end(false)),
     });
     return { done, cancel: () => end(false) };
+  }
+}
+
+/**
+ * The REST API's one time rule (ISO 8601 with a zone; a JSON number is epoch milliseconds), stricter than the MQTT
+ * wire's (zone-less UTC, epoch seconds by magnitude) so that a time means the same in every request.
+ */
+function assertApiTimestamp(ts: unknown): void {
+  if (ts === undefined) return;
+  const ok =
+    typeof ts === 'string'
+      ? parseInstant(ts) !== null
+      : typeof ts === 'number' && ts >= EPOCH_SECONDS_BELOW && instantFromEpochMs(ts) !== null;
+  if (!ok) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'INVALID_PACKET',
+      `timestamp must be ${INSTANT_RULE}, or a number of epoch milliseconds`,
+      { field: 'timestamp', reason: R.invalidTimestamp },
+    );
   }
 }
 

@@ -9,9 +9,9 @@ describe(parseInstant.name, () => {
     expect(parseInstant('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
   });
 
-  it('keeps years 0000-0099 as written (Date.UTC would move them to the 1900s)', () => {
-    expect(new Date(parseInstant('0050-06-01T00:00:00Z')!).toISOString()).toBe('0050-06-01T00:00:00.000Z');
-    expect(new Date(parseInstant('0000-01-01T00:00:00Z')!).toISOString()).toBe('0000-01-01T00:00:00.000Z');
+  it('takes years 0100-9999 and refuses 0000-0099 (Date.UTC would move them to the 1900s)', () => {
+    expect(new Date(parseInstant('0100-06-01T00:00:00Z')!).toISOString()).toBe('0100-06-01T00:00:00.000Z');
+    expect(parseInstant('0050-06-01T00:00:00Z')).toBeNull();
   });
 
   it.each([
@@ -30,7 +30,8 @@ describe(parseInstant.name, () => {
     ['2026-01-15t10:30:00z'],
     ['-271821-04-20T00:00:00Z'],
     ['+275760-09-13T00:00:00Z'],
-    ['0000-01-01T00:00:00+00:01'],
+    ['0100-01-01T00:00:00+00:01'],
+    ['2026-01-15T10:30:00+15:00'],
     ['2026-01-15T10:30:00Z\u0000'],
     [''],
   ])('refuses %j', (text) => {
