@@ -50,6 +50,16 @@ export const ERROR_EXAMPLES: Record<ErrorCode, unknown> = {
   NOT_FOUND: example(404, 'NOT_FOUND', 'device not found'),
   METHOD_NOT_ALLOWED: example(405, 'METHOD_NOT_ALLOWED', 'PUT is not allowed on /api/v1/devices'),
   CONFLICT: example(409, 'CONFLICT', 'e-mail already in use'),
+  DEAD_LETTER_TRUNCATED: example(
+    409,
+    'DEAD_LETTER_TRUNCATED',
+    'dead letter 42 was stored cut to 16384 of 70000 bytes; it cannot be replayed',
+  ),
+  DEAD_LETTER_NOT_REPLAYABLE: example(
+    409,
+    'DEAD_LETTER_NOT_REPLAYABLE',
+    'dead letter 42 has topic "foo/bar", not a device data topic',
+  ),
   PAYLOAD_TOO_LARGE: example(413, 'PAYLOAD_TOO_LARGE', 'request body is larger than 131072 bytes'),
   UNSUPPORTED_MEDIA_TYPE: example(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported content encoding "compress"'),
   THROTTLED: example(429, 'THROTTLED', 'ThrottlerException: Too Many Requests'),

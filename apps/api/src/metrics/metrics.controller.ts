@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Response } from 'express';
 
 import { Public } from '../common/decorators/auth.decorators';
+import { ErrorDto } from '../common/error.dto';
 import { unauthorized } from '../common/errors';
 import { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from '../config/config.tokens';
@@ -24,8 +25,14 @@ export class MetricsController {
     summary:
       'Prometheus metrics (outside /api/v1). With METRICS_TOKEN set: `Authorization: Bearer <METRICS_TOKEN>`, else 401',
   })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorDto,
+    description: 'UNAUTHORIZED: METRICS_TOKEN is set and was not sent',
+  })
   async scrape(@Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
     const token = this.config.METRICS_TOKEN;
     if (token) {

@@ -1,24 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-import {
-  DEAD_LETTER_REASONS,
-  DeadLetterReason,
-  DEVICE_ID_PATTERN,
-  parseIsoTimestamp,
-} from '@sensorhub/domain';
+import { DEAD_LETTER_REASONS, DeadLetterReason, DEVICE_ID_PATTERN } from '@sensorhub/domain';
 
+import { DEVICE_ID_SCHEMA, InstantQuery } from '../../common/validation/validators';
 import { PayloadEncoding } from '../payload-view';
 
 const REASONS = Object.values(DEAD_LETTER_REASONS);
-
-/** Strict: a date that does not exist (2026-02-31) is refused, not rolled over; digits are epoch milliseconds. */
-const toDate = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const ms = /^\d{1,15}$/.test(value) ? Number(value) : parseIsoTimestamp(value);
-  return ms === undefined ? value : new Date(ms);
-};
 
 export class DeadLetterFilterDto {
   @ApiPropertyOptional({ enum: REASONS, description: 'only this reason code' })
@@ -26,30 +15,20 @@ export class DeadLetterFilterDto {
   @IsIn(REASONS, { message: `reason must be one of ${REASONS.join(', ')}` })
   reason?: DeadLetterReason;
 
-  @ApiPropertyOptional({ description: 'only messages on devices/{device}/…', example: 'greenhouse-1' })
+  @ApiPropertyOptional({
+    ...DEVICE_ID_SCHEMA,
+    description: 'only messages on devices/{device}/…',
+    example: 'greenhouse-1',
+  })
   @IsOptional()
   @IsString()
   @Matches(DEVICE_ID_PATTERN, { message: 'device must be 1-64 of [A-Za-z0-9_-]' })
   device?: string;
 
-  @ApiPropertyOptional({
-    description: 'received at or after (ISO 8601 or epoch ms)',
-    type: String,
-    format: 'date-time',
-  })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: 'from must be an ISO 8601 date-time or epoch milliseconds' })
+  @InstantQuery('from', 'received at or after')
   from?: Date;
 
-  @ApiPropertyOptional({
-    description: 'received before, exclusive (ISO 8601 or epoch ms)',
-    type: String,
-    format: 'date-time',
-  })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: 'to must be an ISO 8601 date-time or epoch milliseconds' })
+  @InstantQuery('to', 'received before, exclusive')
   to?: Date;
 }
 
