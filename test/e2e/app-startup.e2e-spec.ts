@@ -24,6 +24,7 @@ function startApiProcess(env: Record<string, string>) {
   const proc: ChildProcess = spawn(process.execPath, [API_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
+      NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
       MQTT_URL: brokerUrl(),
       JWT_SECRET: 'startup-test-secret-startup-test-secret-0123',
       LOG_LEVEL: 'log',

@@ -25,7 +25,7 @@ function startIn(script: string, env: Record<string, string>, cwd = ROOT): Run {
   let out = '';
   const proc = spawn(process.execPath, [script], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
