@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { dataSourceOptions } from '@sensorhub/domain';
 
+import { AlertsModule } from './alerts/alerts.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
@@ -62,6 +63,7 @@ export class AppModule {
         DeadLettersModule,
         SystemModule,
         LiveModule,
+        AlertsModule,
         HealthModule,
       ],
       // order matters: throttle first (also unauthenticated floods), then authenticate, then authorise (role, devices)

@@ -12,3 +12,4 @@ export * from './logging/json-logger';
 export * from './catalog/metric-catalog';
 export * from './stream/consumer';
 export * from './time/instant';
+export * from './alerts/rule-logic';

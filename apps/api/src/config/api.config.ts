@@ -1,9 +1,28 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 
-import { ConfigError, ConnectionConfig, LOG_LEVELS, LogLevel, toInt, validateEnv } from '@sensorhub/domain';
+import {
+  ConfigError,
+  ConnectionConfig,
+  LOG_LEVELS,
+  LogLevel,
+  toBool,
+  toInt,
+  validateEnv,
+} from '@sensorhub/domain';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 
 export { ConfigError, LOG_LEVELS };
 export type { LogLevel };
@@ -112,6 +131,56 @@ export class ApiConfig extends ConnectionConfig {
   @Min(0)
   @Max(60_000)
   PACKET_COMMIT_WAIT_MS = 2000;
+  /** false: this replica neither evaluates alert rules nor performs their actions (it still serves them) */
+  @Transform(toBool)
+  @IsBoolean()
+  PROCESSOR_ENABLED = true;
+
+  /** how often the processor evaluates new readings, time-based conditions and pending actions (also woken by ingest) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  PROCESSOR_INTERVAL_MS = 1000;
+
+  /** the default topic of an alert rule's MQTT action; {deviceId} {metric} {ruleId} {severity} {state} are filled in */
+  @Matches(/^[^#+]{1,200}$/, { message: 'ALERT_MQTT_TOPIC must be a topic without wildcards' })
+  ALERT_MQTT_TOPIC = 'alerts/{deviceId}';
+
+  /** signs webhook bodies (X-SensorHub-Signature: sha256=HMAC); webhook actions need it */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'ALERT_WEBHOOK_SECRET must be at least 16 characters' })
+  ALERT_WEBHOOK_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  ALERT_WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** a failed action is retried after this, doubling each time, until ALERT_MAX_ATTEMPTS, then marked failed */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  ALERT_RETRY_BASE_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  ALERT_MAX_ATTEMPTS = 6;
+
+  /** script actions (admin-only) may run only executables inside this directory; unset: no scripts */
+  @IsOptional()
+  @IsString()
+  ALERT_SCRIPTS_DIR?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  ALERT_SCRIPT_TIMEOUT_MS = 10_000;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
@@ -169,6 +238,7 @@ export const SECRET_KEYS: readonly (keyof ApiConfig)[] = [
   'DATABASE_URL',
   'METRICS_TOKEN',
   'REDIS_URL',
+  'ALERT_WEBHOOK_SECRET',
 ];
 
 const OPTIONAL_KEYS = [
@@ -181,6 +251,8 @@ const OPTIONAL_KEYS = [
   'TRUST_PROXY',
   'METRICS_TOKEN',
   'REDIS_URL',
+  'ALERT_WEBHOOK_SECRET',
+  'ALERT_SCRIPTS_DIR',
 ];
 export const CONFIG_KEYS = new Set([...Object.keys(new ApiConfig()), ...OPTIONAL_KEYS]);
 

@@ -50,7 +50,8 @@ export class LiveController {
     description:
       'Authenticate with `?ticket=` (from POST /live/ticket; EventSource), a bearer token or an API key (scope read). ' +
       'Events: `ready` once subscribed; `readings` — [{deviceId, metric, ts, value}] per committed batch; ' +
-      '`devices` — [{id, lastSeen, online?, status?, battery?}]; `heartbeat` every 15 s. The stream ends within ' +
+      '`devices` — [{id, lastSeen, online?, status?, battery?}]; `alert` — an alert transition {alertId, ruleId, ' +
+      'ruleName, deviceId, metric, severity, transition, state, value, at}; `heartbeat` every 15 s. The stream ends within ' +
       'LIVE_RECHECK_MS (default 5 s) once its user is disabled or changes password, or its API key is revoked. ' +
       'An API key bound to devices gets only their events.',
   })
@@ -97,6 +98,7 @@ function toEvents(n: LiveNotification, wanted: (deviceId: string) => boolean): M
     .filter((d) => wanted(d.id))
     .map((d) => ({ ...d, lastSeen: new Date(d.lastSeen).toISOString() }));
   const out: MessageEvent[] = [];
+  for (const a of n.alerts ?? []) if (wanted(a.deviceId)) out.push({ type: 'alert', data: a });
   if (devices.length) out.push({ type: 'devices', data: devices });
   if (readings.length) out.push({ type: 'readings', data: readings });
   return out;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per app instance (tests run several in one process). */
 @Injectable()
@@ -15,6 +15,19 @@ export class MetricsService {
   readonly sseClients = new Gauge({
     name: 'sse_clients',
     help: 'connected live-stream clients',
+    registers: [this.registry],
+  });
+
+  /** set each processor round: age of the oldest reading change it took (0 when there was none) */
+  readonly alertEvaluationLag = new Gauge({
+    name: 'alert_evaluation_lag_seconds',
+    help: 'how long the newest evaluated readings waited for the alert processor',
+    registers: [this.registry],
+  });
+  readonly alertActionFailures = new Counter({
+    name: 'alert_action_failures_total',
+    help: 'alert actions that ended failed (after their retries, or refused)',
+    labelNames: ['action'] as const,
     registers: [this.registry],
   });
 

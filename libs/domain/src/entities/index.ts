@@ -1,3 +1,4 @@
+import { Alert, AlertEvent, AlertRule, AlertRuleState } from './alert.entity';
 import { ApiKey } from './api-key.entity';
 import { DeadLetter } from './dead-letter.entity';
 import { Device } from './device.entity';
@@ -6,6 +7,7 @@ import { ReadingHourly } from './reading-hourly.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { User } from './user.entity';
 
+export * from './alert.entity';
 export * from './api-key.entity';
 export * from './dead-letter.entity';
 export * from './device.entity';
@@ -14,4 +16,16 @@ export * from './reading-hourly.entity';
 export * from './refresh-token-family.entity';
 export * from './user.entity';
 
-export const ENTITIES = [Device, Reading, ReadingHourly, DeadLetter, User, ApiKey, RefreshTokenFamily];
+export const ENTITIES = [
+  Device,
+  Reading,
+  ReadingHourly,
+  DeadLetter,
+  User,
+  ApiKey,
+  RefreshTokenFamily,
+  AlertRule,
+  Alert,
+  AlertEvent,
+  AlertRuleState,
+];

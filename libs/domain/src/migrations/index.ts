@@ -1,3 +1,4 @@
+import { Alerts1796100000000 } from './1796100000000-alerts';
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 import { ReadingsHourly1795392000000 } from './1795392000000-readings-hourly';
 import { SessionsAndKeyScopes1795478400000 } from './1795478400000-sessions-and-key-scopes';
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ReadingsHourly1795392000000,
   SessionsAndKeyScopes1795478400000,
   DeadLetterReplay1796000000000,
+  Alerts1796100000000,
 ];

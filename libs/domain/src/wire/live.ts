@@ -17,9 +17,25 @@ export interface LiveDevice {
   battery?: number;
 }
 
+/** An alert transition, announced by the alert processor in the transaction that records it. */
+export interface LiveAlert {
+  alertId: string;
+  ruleId: string;
+  ruleName: string;
+  deviceId: string;
+  metric: string;
+  severity: string;
+  /** firing | resolved | acknowledged */
+  transition: string;
+  state: string;
+  value: number | null;
+  at: string;
+}
+
 export interface LiveNotification {
   readings: LiveReading[];
   devices: LiveDevice[];
+  alerts?: LiveAlert[];
 }
 
 /** Splits a batch into notification payloads of at most LIVE_PAYLOAD_LIMIT bytes. */
