@@ -6,6 +6,7 @@
 //   MQTT_URL: use this broker instead of starting Mosquitto with the shipped config (or Aedes if not installed)
 //   --redis: also ingest with the Redis stream output on (REDIS_URL, default redis://127.0.0.1:6379), same run
 //   BENCH_PERSISTENCE=1: Mosquitto also with the shipped persistence (saves every second), to measure its cost
+//   BENCH_RULES (0): enabled alert rules on the published metric (never firing), to measure the readings trigger
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -19,6 +20,7 @@ const { hasMosquitto, startMosquitto } = require('./lib/mosquitto');
 const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 2000);
+const RULES = Number(process.env.BENCH_RULES ?? 0);
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -144,6 +146,12 @@ async function main() {
   await runMigrations(url);
   const db = new Client({ connectionString: url });
   await db.connect();
+  if (RULES)
+    await db.query(
+      `INSERT INTO alert_rules (name, scope, metric, condition, threshold, clear_threshold, severity)
+         SELECT 'bench ' || i, 'all', 'temperature', 'above', 1000 + i, 1000 + i, 'info' FROM generate_series(1, $1) i`,
+      [RULES],
+    );
 
   let broker;
   let brokerKind;
@@ -165,7 +173,7 @@ async function main() {
   }
   try {
     console.log(
-      `bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, broker ${brokerKind}, ${require('node:os').cpus().length} cores`,
+      `bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, ${RULES} alert rules, broker ${brokerKind}, ${require('node:os').cpus().length} cores`,
     );
     const plain = await plainRate(broker.url);
     const r = await ingestRate(broker.url, url, db);

@@ -4,6 +4,7 @@ import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } fro
 import { filter, map } from 'rxjs';
 
 import { Role } from './core/api.types';
+import { AlertsState } from './core/alerts-state';
 import { AuthService } from './core/auth.service';
 import { LiveStream } from './core/live-stream';
 
@@ -15,6 +16,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { path: '/devices', label: 'Devices', role: 'viewer' },
+  { path: '/alerts', label: 'Alerts', role: 'viewer' },
   { path: '/dead-letters', label: 'Dead letters', role: 'operator' },
   { path: '/admin/users', label: 'Users', role: 'admin' },
   { path: '/admin/api-keys', label: 'API keys', role: 'admin' },
@@ -36,9 +38,14 @@ const NAV: NavItem[] = [
         </a>
         <nav class="nav" aria-label="Main">
           @for (item of nav(); track item.path) {
-            <a [routerLink]="item.path" routerLinkActive="active" [attr.data-nav]="item.path">{{
-              item.label
-            }}</a>
+            <a [routerLink]="item.path" routerLinkActive="active" [attr.data-nav]="item.path"
+              >{{ item.label }}
+              @if (item.path === '/alerts' && firingCount()) {
+                <span class="badge" [class]="worstSeverity()" data-testid="alert-badge">{{
+                  firingCount()
+                }}</span>
+              }
+            </a>
           }
         </nav>
         <div class="spacer"></div>
@@ -129,6 +136,25 @@ const NAV: NavItem[] = [
     .spacer {
       flex: 1;
     }
+    .badge {
+      display: inline-block;
+      min-width: 18px;
+      margin-left: 4px;
+      padding: 0 6px;
+      border-radius: 999px;
+      font-size: 11px;
+      font-weight: 650;
+      line-height: 18px;
+      text-align: center;
+      background: #2b88d8;
+      color: #fff;
+    }
+    .badge.critical {
+      background: #d92d20;
+    }
+    .badge.warning {
+      background: #f79009;
+    }
     .live {
       display: flex;
       align-items: center;
@@ -212,6 +238,12 @@ const NAV: NavItem[] = [
 export class AppComponent {
   protected readonly auth = inject(AuthService);
   protected readonly live = inject(LiveStream);
+  private readonly alerts = inject(AlertsState);
+  protected readonly firingCount = computed(() => this.alerts.firing().length);
+  protected readonly worstSeverity = computed(() => {
+    const sev = this.alerts.firing().map((a) => a.severity);
+    return sev.includes('critical') ? 'critical' : sev.includes('warning') ? 'warning' : 'info';
+  });
   private readonly router = inject(Router);
 
   private readonly url = toSignal(

@@ -7,6 +7,8 @@ import { RouterTestingHarness } from '@angular/router/testing';
 
 import { AppComponent } from './app.component';
 import { routes } from './app.routes';
+import { AlertsState } from './core/alerts-state';
+import { AlertItem } from './core/api.types';
 import { authInterceptor } from './core/auth.interceptor';
 import { SESSION_KEY } from './core/auth.service';
 import { LiveStatus, LiveStream } from './core/live-stream';
@@ -44,6 +46,7 @@ describe('app routes', () => {
         provideHttpClient(withInterceptors([authInterceptor])),
         provideHttpClientTesting(),
         { provide: LiveStream, useValue: { status: liveStatus, listen: () => () => undefined } },
+        { provide: AlertsState, useValue: { firing: signal([]), changes: signal(0) } },
       ],
     });
   });
@@ -121,6 +124,7 @@ describe('app routes', () => {
 
 describe(AppComponent.name, () => {
   const liveStatus = signal<LiveStatus>('off');
+  const firing = signal<AlertItem[]>([]);
 
   function render(user: typeof admin | typeof viewer | null) {
     localStorage.clear();
@@ -136,6 +140,7 @@ describe(AppComponent.name, () => {
         provideHttpClient(),
         provideHttpClientTesting(),
         { provide: LiveStream, useValue: { status: liveStatus } },
+        { provide: AlertsState, useValue: { firing, changes: signal(0) } },
       ],
     });
     const fixture = TestBed.createComponent(AppComponent);
@@ -147,7 +152,7 @@ describe(AppComponent.name, () => {
   it('shows an admin every section, their email and role', () => {
     const el = render(admin);
     const nav = [...el.querySelectorAll('nav a')].map((a) => a.textContent!.trim());
-    expect(nav).toEqual(['Devices', 'Dead letters', 'Users', 'API keys']);
+    expect(nav).toEqual(['Devices', 'Alerts', 'Dead letters', 'Users', 'API keys']);
     expect(el.querySelector('.email')!.textContent).toBe('ada@example.com');
     expect(el.querySelector('[data-testid=role]')!.textContent).toBe('admin');
   });
@@ -155,9 +160,22 @@ describe(AppComponent.name, () => {
   it('shows a viewer only the devices, and whether live updates are flowing', () => {
     liveStatus.set('retrying');
     const el = render(viewer);
-    expect([...el.querySelectorAll('nav a')].map((a) => a.textContent!.trim())).toEqual(['Devices']);
+    expect([...el.querySelectorAll('nav a')].map((a) => a.textContent!.trim())).toEqual([
+      'Devices',
+      'Alerts',
+    ]);
     expect(el.querySelector('[data-testid=live]')!.textContent!.trim()).toBe('Reconnecting');
     liveStatus.set('off');
+  });
+
+  it('counts firing alerts in the top bar, coloured by the worst severity', () => {
+    const alert = (severity: AlertItem['severity']) => ({ severity, deviceId: 'd' }) as AlertItem;
+    firing.set([alert('warning'), alert('critical')]);
+    const el = render(viewer);
+    const badge = el.querySelector('[data-testid=alert-badge]')!;
+    expect(badge.textContent!.trim()).toBe('2');
+    expect(badge.classList).toContain('critical');
+    firing.set([]);
   });
 
   it('shows no header to a signed-out visitor', () => {

@@ -20,6 +20,10 @@ export const routes: Routes = [
           import('./features/dead-letters/dead-letters.routes').then((m) => m.DEAD_LETTERS_ROUTES),
       },
       {
+        path: 'alerts',
+        loadChildren: () => import('./features/alerts/alerts.routes').then((m) => m.ALERTS_ROUTES),
+      },
+      {
         path: 'admin',
         canActivate: [roleGuard('admin')],
         loadChildren: () => import('./features/admin/admin.routes').then((m) => m.ADMIN_ROUTES),

@@ -3,6 +3,9 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 
 import {
+  AlertItem,
+  AlertPage,
+  AlertsQuery,
   ApiError,
   ApiKey,
   CommandSent,
@@ -270,6 +273,36 @@ export class ApiClient {
     return { readings: [], devices: [] };
   }
 
+  // --- alerts -----------------------------------------------------------------------------------------------------
+  async alerts(q: AlertsQuery): Promise<AlertPage> {
+    const params = new HttpParams({
+      fromObject: {
+        limit: String(q.limit),
+        offset: String(q.offset),
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.severity ? { severity: q.severity } : {}),
+        ...(q.deviceId ? { deviceId: q.deviceId } : {}),
+      },
+    });
+    const raw = await this.get<Raw>('/alerts', params);
+    const f = (raw['firing'] ?? {}) as Raw;
+    return {
+      items: listOf(raw).map(toAlert),
+      total: num(raw['total']) ?? 0,
+      firing: {
+        critical: num(f['critical']) ?? 0,
+        warning: num(f['warning']) ?? 0,
+        info: num(f['info']) ?? 0,
+      },
+    };
+  }
+
+  async acknowledgeAlert(id: string, note: string): Promise<AlertItem> {
+    return toAlert(
+      await this.post<Raw>(`/alerts/${encodeURIComponent(id)}/acknowledge`, note ? { note } : {}),
+    );
+  }
+
   // --- plumbing ---------------------------------------------------------------------------------------------------
   private get<T>(path: string, params?: HttpParams): Promise<T> {
     return firstValueFrom(this.http.get<T>(API_BASE + path, { params })).catch(rethrow);
@@ -286,6 +319,27 @@ export class ApiClient {
 }
 
 type Raw = Record<string, unknown>;
+
+function toAlert(o: Raw): AlertItem {
+  return {
+    id: String(o['id']),
+    ruleId: String(o['ruleId']),
+    ruleName: String(o['ruleName'] ?? ''),
+    deviceId: String(o['deviceId']),
+    metric: String(o['metric']),
+    severity: (o['severity'] as AlertItem['severity']) ?? 'info',
+    state: (o['state'] as AlertItem['state']) ?? 'firing',
+    value: num(o['value']),
+    threshold: num(o['threshold']),
+    thresholdHigh: num(o['thresholdHigh']),
+    startedAt: time(o['startedAt']) ?? 0,
+    firedAt: time(o['firedAt']),
+    resolvedAt: time(o['resolvedAt']),
+    acknowledgedByEmail: (o['acknowledgedByEmail'] as string | null) ?? null,
+    acknowledgedAt: time(o['acknowledgedAt']),
+    ackNote: (o['ackNote'] as string | null) ?? null,
+  };
+}
 
 /** Normalises an HTTP failure to the API's error shape (network errors get code NETWORK). */
 export function toApiError(err: unknown): ApiError {

@@ -200,3 +200,50 @@ export interface MetricInfo {
   min?: number;
   max?: number;
 }
+
+export type AlertSeverity = 'critical' | 'warning' | 'info';
+export type AlertState = 'pending' | 'firing' | 'resolved';
+
+export interface AlertItem {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  deviceId: string;
+  metric: string;
+  severity: AlertSeverity;
+  state: AlertState;
+  value: number | null;
+  threshold: number | null;
+  thresholdHigh: number | null;
+  startedAt: number;
+  firedAt: number | null;
+  resolvedAt: number | null;
+  acknowledgedByEmail: string | null;
+  acknowledgedAt: number | null;
+  ackNote: string | null;
+}
+
+export interface AlertPage {
+  items: AlertItem[];
+  total: number;
+  firing: Record<AlertSeverity, number>;
+}
+
+export interface AlertsQuery {
+  state?: AlertState;
+  severity?: AlertSeverity;
+  deviceId?: string;
+  limit: number;
+  offset: number;
+}
+
+/** An alert transition from the live stream. */
+export interface LiveAlert {
+  alertId: string;
+  deviceId: string;
+  ruleName: string;
+  severity: AlertSeverity;
+  transition: 'firing' | 'resolved' | 'acknowledged';
+  state: AlertState;
+  value: number | null;
+}

@@ -1,7 +1,7 @@
 import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 
 import { ApiClient } from './api-client';
-import { LiveDevice, LiveReading } from './api.types';
+import { LiveAlert, LiveDevice, LiveReading } from './api.types';
 import { AuthService } from './auth.service';
 
 export type LiveStatus = 'off' | 'connecting' | 'open' | 'retrying';
@@ -9,6 +9,7 @@ export type LiveStatus = 'off' | 'connecting' | 'open' | 'retrying';
 export interface LiveListener {
   readings?(batch: LiveReading[]): void;
   devices?(batch: LiveDevice[]): void;
+  alert?(alert: LiveAlert): void;
 }
 
 /**
@@ -69,6 +70,15 @@ export class LiveStream {
     };
     for (const type of ['readings', 'devices'])
       es.addEventListener(type, (ev) => this.dispatch(type, (ev as MessageEvent<string>).data));
+    es.addEventListener('alert', (ev) => {
+      let a: LiveAlert;
+      try {
+        a = JSON.parse((ev as MessageEvent<string>).data) as LiveAlert;
+      } catch {
+        return;
+      }
+      for (const l of this.listeners) l.alert?.(a);
+    });
     es.onerror = () => {
       if (es.readyState === EventSource.CLOSED || this.status() !== 'open') {
         es.close();

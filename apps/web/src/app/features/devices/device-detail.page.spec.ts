@@ -1,6 +1,6 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, TestRequest, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { provideZonelessChangeDetection, signal } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { By } from '@angular/platform-browser';
 import { Router, provideRouter } from '@angular/router';
@@ -8,6 +8,7 @@ import type { MockInstance } from 'vitest';
 
 import { LiveReading } from '../../core/api.types';
 import { SESSION_KEY } from '../../core/auth.service';
+import { AlertsState } from '../../core/alerts-state';
 import { LiveListener, LiveStream } from '../../core/live-stream';
 import { ChartComponent } from '../../shared/chart/chart.component';
 import { FakeEChart, provideFakeECharts } from '../../../testing/fake-echarts';
@@ -52,6 +53,7 @@ describe(DeviceDetailPage.name, () => {
         provideRouter([]),
         provideHttpClient(),
         provideHttpClientTesting(),
+        { provide: AlertsState, useValue: { firing: signal([]), changes: signal(0) } },
         {
           provide: LiveStream,
           useValue: { listen: (l: LiveListener) => ((live = l), () => (live = undefined)) },

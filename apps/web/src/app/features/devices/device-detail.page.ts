@@ -14,6 +14,7 @@ import {
 import { FormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 
+import { AlertsState } from '../../core/alerts-state';
 import { ApiClient, errorMessage } from '../../core/api-client';
 import { DeviceSummary, LiveReading, Series, SeriesPoint } from '../../core/api.types';
 import { AuthService } from '../../core/auth.service';
@@ -469,6 +470,18 @@ export class DeviceDetailPage {
   private readonly auth = inject(AuthService);
   private readonly liveStream = inject(LiveStream);
   protected readonly catalog = inject(MetricCatalog);
+  private readonly alertsState = inject(AlertsState);
+  /** the thresholds of this device's firing alerts, as lines on their metric's chart */
+  protected readonly thresholds = computed(() =>
+    this.alertsState
+      .firing()
+      .filter((a) => a.deviceId === this.id())
+      .flatMap((a) =>
+        [a.threshold, a.thresholdHigh]
+          .filter((v): v is number => v !== null)
+          .map((value) => ({ metric: a.metric, value, label: `${a.ruleName} (${a.severity})` })),
+      ),
+  );
 
   // URL state (route param + query params, bound by withComponentInputBinding)
   readonly id = input.required<string>();
@@ -580,6 +593,7 @@ export class DeviceDetailPage {
         zoom: this.zoom(),
         timeZone: this.timeZone,
         compact: this.compact(),
+        thresholds: this.thresholds(),
       });
     const fine = this.zoom() && this.fine.hasValue() ? this.fine.value() : null;
     const note = (ss: Series[]) => {

@@ -10,6 +10,7 @@ import {
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
 
+import { AlertsState } from '../../core/alerts-state';
 import { ApiClient } from '../../core/api-client';
 import { DevicePage, DeviceSummary, LiveDevice, LiveReading } from '../../core/api.types';
 import { Clock, relativeTime } from '../../core/clock';
@@ -121,6 +122,11 @@ const SEARCH_DEBOUNCE_MS = 300;
                 <div class="name">{{ name(d) }}</div>
                 <div class="where muted">{{ d.location || d.id }}</div>
               </div>
+              @if (alerting().get(d.id); as n) {
+                <span class="badge alerting" data-testid="card-alerts" [title]="n + ' firing alert(s)'"
+                  >{{ n }} firing</span
+                >
+              }
               @if (online(d)) {
                 <span class="badge online" data-testid="status"><span class="dot"></span>Online</span>
               } @else {
@@ -346,6 +352,13 @@ const SEARCH_DEBOUNCE_MS = 300;
 })
 export class DevicesOverviewPage {
   private readonly api = inject(ApiClient);
+  private readonly alertsState = inject(AlertsState);
+  /** firing alerts per device id */
+  protected readonly alerting = computed(() => {
+    const m = new Map<string, number>();
+    for (const a of this.alertsState.firing()) m.set(a.deviceId, (m.get(a.deviceId) ?? 0) + 1);
+    return m;
+  });
   private readonly clock = inject(Clock);
   private readonly live = inject(LiveStream);
   protected readonly catalog = inject(MetricCatalog);

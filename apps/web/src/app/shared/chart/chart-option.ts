@@ -24,6 +24,8 @@ export interface ChartOptionInput {
   timeZone?: string;
   /** smaller paddings, no slider (phone width) */
   compact?: boolean;
+  /** horizontal lines (alert thresholds) drawn on a metric's line */
+  thresholds?: { metric: string; value: number; label: string }[];
 }
 
 export const PALETTE = [
@@ -77,6 +79,23 @@ export function seriesName(s: Pick<ChartSeriesInput, 'metric' | 'label' | 'unit'
  * min–max band when the points are downsampled buckets; time axis over [from, to] in the browser's time zone;
  * dataZoom (inside + slider) set to `zoom`. Pure: same input, same option.
  */
+function thresholdLines(
+  thresholds: ChartOptionInput['thresholds'],
+  metric: string,
+): { markLine?: Record<string, unknown> } {
+  const mine = (thresholds ?? []).filter((t) => t.metric === metric);
+  if (!mine.length) return {};
+  return {
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      lineStyle: { color: '#d92d20', type: 'dashed', width: 1.2 },
+      label: { formatter: '{b}', position: 'insideEndTop', color: '#b42318', fontSize: 11 },
+      data: mine.map((t) => ({ name: t.label, yAxis: t.value })),
+    },
+  };
+}
+
 export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
   const { series, from, to, zoom, timeZone, compact } = input;
   const lastPoint = Math.max(...series.map((s) => s.points.at(-1)?.t ?? -Infinity));
@@ -127,6 +146,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       symbolSize: 4,
       sampling: s.points.length > 2000 ? 'lttb' : undefined,
       z: 3,
+      ...thresholdLines(input.thresholds, s.metric),
     });
   });
 
