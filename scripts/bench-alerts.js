@@ -6,6 +6,7 @@
 //   BENCH_RATE readings/s (1000)   BENCH_SECONDS (20)   BENCH_DEVICES for part 2 (100)   BENCH_SKIP_INGEST=1: part 2 only
 const { execFileSync, spawn } = require('node:child_process');
 const http = require('node:http');
+const { performance } = require('node:perf_hooks');
 const path = require('node:path');
 const mqtt = require('mqtt');
 const { Client } = require('pg');
