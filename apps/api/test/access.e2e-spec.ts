@@ -66,6 +66,18 @@ const ROUTES: RouteCase[] = [
   { method: 'post', path: '/api/v1/dead-letters/nope/replay', need: 'operator' },
   { method: 'post', path: '/api/v1/rereadenv', need: 'admin' },
   { method: 'get', path: '/api/v1/packets/nope', need: 'viewer' },
+  { method: 'get', path: '/api/v1/alert-rules', need: 'viewer' },
+  { method: 'get', path: `/api/v1/alert-rules/${NO_UUID}`, need: 'viewer' },
+  { method: 'post', path: '/api/v1/alert-rules', need: 'operator', body: {} },
+  { method: 'post', path: '/api/v1/alert-rules/preview', need: 'viewer', body: {} },
+  { method: 'patch', path: `/api/v1/alert-rules/${NO_UUID}`, need: 'operator', body: {} },
+  { method: 'delete', path: `/api/v1/alert-rules/${NO_UUID}`, need: 'operator' },
+  { method: 'get', path: '/api/v1/alerts', need: 'viewer' },
+  { method: 'get', path: '/api/v1/devices/nope/alerts', need: 'viewer' },
+  // not an alert id: 400 after the guards
+  { method: 'get', path: '/api/v1/alerts/nope', need: 'viewer' },
+  { method: 'post', path: '/api/v1/alerts/nope/acknowledge', need: 'operator', usersOnly: true, body: {} },
+  { method: 'get', path: '/api/v1/alerts/nope/events', need: 'viewer' },
   { method: 'post', path: '/api/v1/live/ticket', need: 'viewer' },
   // an invalid filter answers 400 before the stream opens, so the request ends
   { method: 'get', path: '/api/v1/live?deviceId=bad!', need: 'viewer' },

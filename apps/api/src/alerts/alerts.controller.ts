@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { Roles } from '../common/decorators/auth.decorators';
+import { Roles, UsersOnly } from '../common/decorators/auth.decorators';
 import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
 import { DeviceScoped } from '../common/guards/device-scope.guard';
 import { AlertsService } from './alerts.service';
@@ -52,6 +52,7 @@ export class AlertsController {
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
   @Roles('operator')
+  @UsersOnly()
   @ApiOperation({ summary: 'Acknowledge an alert (who, when, note); 409 when already acknowledged' })
   @ApiOkResponse({ type: AlertDto })
   @ApiErrors(400, 404, 409)
