@@ -170,22 +170,6 @@ describe(`${BatchWriter.name} with messages the database refuses`, () => {
     expect(committed.dead).toHaveLength(1);
     expect(transactions()).toBeLessThan(40);
   });
-
-  it('keeps retrying, not dead-lettering, when the failure is the connection', async () => {
-    jest.useFakeTimers();
-    const { db, batches, state } = fakeDb();
-    state.down = true;
-    const w = new BatchWriter(db, config());
-    let committed = false;
-    void w.add(reading('a')).then(() => (committed = true));
-    await jest.advanceTimersByTimeAsync(5000);
-    expect(committed).toBe(false);
-    state.down = false;
-    await jest.advanceTimersByTimeAsync(5000);
-    expect(committed).toBe(true);
-    expect(batches).toHaveLength(1);
-    expect(w.stats.rejected).toBe(0);
-  });
 });
 
 describe(mergeDeviceUpdates.name, () => {
