@@ -218,12 +218,14 @@ export class BatchWriter implements OnApplicationShutdown {
         if (!isDataError(err)) throw err;
         await tx.query('ROLLBACK TO SAVEPOINT one_message');
         refused.push(rejectedItem(item, err));
-        this.logger.warn(
-          `${noNul(item.topic)}: refused by the database (${databaseMessage(err)}): dead letter`,
-        );
       }
     }
     if (!refused.length) return;
+    // one line per chunk, not per message: a stream of poison must not flood the log
+    this.logger.warn(
+      `${refused.length} of ${items.length} messages refused by the database, stored as dead letters ` +
+        `(first: ${noNul(refused[0].topic)}: ${refused[0].detail})`,
+    );
     await tx.query('SAVEPOINT dead_letters');
     try {
       await this.writeDead(tx, refused);
