@@ -72,7 +72,7 @@ export class IngestConfig extends ConnectionConfig {
   @IsInt()
   @Min(1)
   @Max(10_000)
-  INGEST_MAX_MEASUREMENTS = 100;
+  INGEST_MAX_MEASUREMENTS = 64;
 
   @Transform(toInt)
   @IsInt()

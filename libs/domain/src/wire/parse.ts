@@ -58,7 +58,7 @@ export const PARSE_DEFAULTS = {
   maxAgeMs: 30 * 24 * 3600 * 1000,
   maxSkewMs: 5 * 60 * 1000,
   maxPayloadBytes: 64 * 1024,
-  maxMeasurements: 100,
+  maxMeasurements: 64,
 } as const;
 
 /**
