@@ -19,29 +19,33 @@ import {
 } from './dto/device.dto';
 
 /**
- * The latest value of every metric of the given devices: per device a loose index scan over the primary key
- * (device_id, metric, ts) finds its metrics with one probe each, then one backward probe per metric; no extra table
- * or index for ingest to maintain.
+ * The latest value of every metric of the given devices: per device a loose index scan over the hourly rollup's key
+ * (device_id, metric, bucket) finds its metrics with one probe each, a backward probe their latest hour, then one read
+ * of that hour's raw rows (one partition; readings itself would probe every partition per step); no extra table or
+ * index for ingest to maintain.
  */
 const PAGE_LATEST_SQL = `
   WITH RECURSIVE pairs AS (
     SELECT d.id AS device_id, f.metric FROM unnest($1::text[]) d(id) CROSS JOIN LATERAL (
-      SELECT metric FROM readings r WHERE r.device_id = d.id ORDER BY metric LIMIT 1) f
+      SELECT metric FROM readings_hourly r WHERE r.device_id = d.id ORDER BY metric LIMIT 1) f
     UNION ALL
     SELECT p.device_id, n.metric FROM pairs p CROSS JOIN LATERAL (
-      SELECT r.metric FROM readings r WHERE r.device_id = p.device_id AND r.metric > p.metric
+      SELECT r.metric FROM readings_hourly r WHERE r.device_id = p.device_id AND r.metric > p.metric
       ORDER BY r.metric LIMIT 1) n
   )
   SELECT p.device_id, p.metric, l.ts, l.value FROM pairs p CROSS JOIN LATERAL (
-    SELECT ts, value FROM readings r WHERE r.device_id = p.device_id AND r.metric = p.metric ORDER BY ts DESC LIMIT 1) l`;
+    SELECT h.bucket FROM readings_hourly h WHERE h.device_id = p.device_id AND h.metric = p.metric
+    ORDER BY h.bucket DESC LIMIT 1) h CROSS JOIN LATERAL (
+    SELECT ts, value FROM readings r WHERE r.device_id = p.device_id AND r.metric = p.metric
+      AND r.ts >= h.bucket AND r.ts < h.bucket + interval '1 hour' ORDER BY ts DESC LIMIT 1) l`;
 
-/** The distinct metrics of one device, one index probe each. */
+/** The distinct metrics of one device, one index probe each (of the hourly rollup, which has every pair). */
 const METRICS_SQL = `
   WITH RECURSIVE m AS (
-    (SELECT metric FROM readings WHERE device_id = $1 ORDER BY metric LIMIT 1)
+    (SELECT metric FROM readings_hourly WHERE device_id = $1 ORDER BY metric LIMIT 1)
     UNION ALL
     SELECT n.metric FROM m CROSS JOIN LATERAL (
-      SELECT r.metric FROM readings r WHERE r.device_id = $1 AND r.metric > m.metric ORDER BY r.metric LIMIT 1) n
+      SELECT r.metric FROM readings_hourly r WHERE r.device_id = $1 AND r.metric > m.metric ORDER BY r.metric LIMIT 1) n
   )
   SELECT metric FROM m`;
 
@@ -123,13 +127,12 @@ export class DevicesService {
     return this.get(id);
   }
 
-  /** Removes the device, all its readings and their hourly rollup in one transaction. */
+  /** Removes the device and all its readings in one transaction (the rollups follow by the table's triggers). */
   async remove(id: string): Promise<void> {
     await this.db.transaction(async (m) => {
       const { affected } = await m.delete(Device, { id });
       if (!affected) throw notFound('device');
       await m.query('DELETE FROM readings WHERE device_id = $1', [id]);
-      await m.query('DELETE FROM readings_hourly WHERE device_id = $1', [id]);
     });
   }
 

@@ -11,6 +11,7 @@ import { ExportQueryDto, PointDto, RangeQueryDto, ReadingsDto, ReadingsQueryDto 
 import { SparklineSeriesDto, SparklinesDto, SparklinesQueryDto } from './dto/sparklines.dto';
 import {
   BUCKET_SQL,
+  DAILY_BUCKET_SQL,
   EXPORT_SQL,
   LOCAL_BUCKET_SQL,
   RAW_SQL,
@@ -18,6 +19,7 @@ import {
   ROLLUP_COUNT_SQL,
   ROLLUP_LOCAL_BUCKET_SQL,
   SPARKLINES_SQL,
+  wholeDays,
   wholeHours,
 } from './readings.sql';
 
@@ -35,7 +37,8 @@ export class ReadingsService {
 
   /**
    * Raw points when the range holds at most maxPoints readings, else at most maxPoints min/avg/max/count buckets.
-   * Counting and whole-hour buckets read the hourly rollup, not the raw rows.
+   * Counting and whole-hour buckets read the hourly rollup, whole-day buckets the daily one, not the raw rows; every
+   * statement bounds ts (or the rollup's bucket) by the range, so only the partitions of the range are read.
    */
   async query(deviceId: string, q: ReadingsQueryDto): Promise<ReadingsDto> {
     const { from, to } = range(q);
@@ -45,8 +48,9 @@ export class ReadingsService {
     const base = { deviceId, metric: q.metric, from, to, tz: q.tz ?? null };
     const [a, b] = wholeHours(from, to);
     // the whole hours' count is a lower bound: above maxPoints there is no need to probe the raw rows
+    const whole = a < b ? await this.countWholeHours(deviceId, q.metric, a, b) : 0;
     let points: PointDto[] | undefined;
-    if (a >= b || (await this.countWholeHours(deviceId, q.metric, a, b)) <= q.maxPoints) {
+    if (whole <= q.maxPoints) {
       const raw = await this.db.query<{ ts: Date; value: number }[]>(RAW_SQL, [
         deviceId,
         q.metric,
@@ -54,7 +58,8 @@ export class ReadingsService {
         to,
         q.maxPoints + 1,
       ]);
-      if (raw.length <= q.maxPoints) {
+      // fewer raw rows than the rollup counts: raw retention removed them, the rollup still answers
+      if (raw.length <= q.maxPoints && raw.length >= whole) {
         points = raw.map((r) => ({ ts: r.ts, min: r.value, avg: r.value, max: r.value, count: 1 }));
       }
     }
@@ -65,7 +70,10 @@ export class ReadingsService {
       const interval = `${bucketSeconds} seconds`;
       const params: unknown[] = [deviceId, q.metric, from, to, interval];
       let sql: string;
-      if (bucketSeconds % HOUR_SECONDS === 0) {
+      if (bucketSeconds % DAY_SECONDS === 0 && !local) {
+        sql = DAILY_BUCKET_SQL;
+        params.push(a, b, ...wholeDays(a, b));
+      } else if (bucketSeconds % HOUR_SECONDS === 0) {
         sql = local ? ROLLUP_LOCAL_BUCKET_SQL : ROLLUP_BUCKET_SQL;
         params.push(a, b);
       } else {

@@ -30,18 +30,45 @@ export function wholeHours(from: Date, to: Date): [Date, Date] {
 export const ROLLUP_COUNT_SQL = `SELECT coalesce(sum(count), 0)::float8 AS n FROM readings_hourly
   WHERE device_id = $1 AND metric = $2 AND bucket >= $3 AND bucket < $4`;
 
+/** The whole UTC days [c, d) inside the whole hours [a, b): what readings_daily answers. c = d when none fits. */
+export function wholeDays(a: Date, b: Date): [Date, Date] {
+  const day = 86_400_000;
+  const c = Math.min(Math.ceil(a.getTime() / day) * day, b.getTime());
+  const d = Math.max(Math.floor(b.getTime() / day) * day, c);
+  return [new Date(c), new Date(d)];
+}
+
+const HOURS = (from: string, to: string, extra = '') =>
+  `SELECT bucket AS ts, min, max, sum, count FROM readings_hourly
+    WHERE device_id = $1 AND metric = $2 AND bucket >= ${from} AND bucket < ${to} ${extra}`;
+const RAW = (from: string, to: string, extra = '') =>
+  `SELECT ts, value, value, value, 1 FROM readings WHERE device_id = $1 AND metric = $2 AND ts >= ${from} AND ts < ${to} ${extra}`;
+
 /** $6, $7 from wholeHours($3, $4): hour rows for the middle, raw rows for the cut hours at the ends. */
 const ROLLUP_PARTS = (wholeHoursFilter = '', rawWholeHours = '') => `
-  SELECT bucket AS ts, min, max, sum, count FROM readings_hourly
-    WHERE device_id = $1 AND metric = $2 AND bucket >= $6 AND bucket < $7 ${wholeHoursFilter}
-  UNION ALL SELECT ts, value, value, value, 1 FROM readings WHERE device_id = $1 AND metric = $2 AND ts >= $3 AND ts < $6
-  UNION ALL SELECT ts, value, value, value, 1 FROM readings WHERE device_id = $1 AND metric = $2 AND ts >= $7 AND ts < $4
+  ${HOURS('$6', '$7', wholeHoursFilter)}
+  UNION ALL ${RAW('$3', '$6')}
+  UNION ALL ${RAW('$7', '$4')}
   ${rawWholeHours}`;
 
 const ROLLUP_AGGREGATES = `min(min) AS min, sum(sum) / sum(count)::float8 AS avg, max(max) AS max, sum(count)::int AS count`;
 
 /** BUCKET_SQL from the hourly rollup, for bucket widths of whole hours; same result. */
 export const ROLLUP_BUCKET_SQL = `WITH parts AS (${ROLLUP_PARTS()})
+SELECT date_bin($5::interval, ts, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS ts, ${ROLLUP_AGGREGATES}
+  FROM parts GROUP BY 1 ORDER BY 1`;
+
+/**
+ * BUCKET_SQL for widths of whole days (UTC): day rows for the whole days [$8, $9) from wholeDays($6, $7), hour rows
+ * for the cut days, raw rows for the cut hours. A year is then ~365 + 48 rollup rows, not 8,760 or the raw rows.
+ */
+export const DAILY_BUCKET_SQL = `WITH parts AS (
+  SELECT bucket AS ts, min, max, sum, count FROM readings_daily
+    WHERE device_id = $1 AND metric = $2 AND bucket >= $8 AND bucket < $9
+  UNION ALL ${HOURS('$6', '$8')}
+  UNION ALL ${HOURS('$9', '$7')}
+  UNION ALL ${RAW('$3', '$6')}
+  UNION ALL ${RAW('$7', '$4')})
 SELECT date_bin($5::interval, ts, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS ts, ${ROLLUP_AGGREGATES}
   FROM parts GROUP BY 1 ORDER BY 1`;
 
@@ -55,7 +82,7 @@ export const ROLLUP_LOCAL_BUCKET_SQL = `WITH split_hours AS MATERIALIZED (
   WHERE extract(epoch FROM d AT TIME ZONE $8) % 3600 <> 0 LIMIT 1
 ), parts AS (${ROLLUP_PARTS(
   'AND NOT EXISTS (SELECT 1 FROM split_hours)',
-  'UNION ALL SELECT ts, value, value, value, 1 FROM readings WHERE device_id = $1 AND metric = $2 AND ts >= $6 AND ts < $7 AND EXISTS (SELECT 1 FROM split_hours)',
+  `UNION ALL ${RAW('$6', '$7', 'AND EXISTS (SELECT 1 FROM split_hours)')}`,
 )})
 SELECT date_bin($5::interval, ts AT TIME ZONE $8, TIMESTAMP '2000-01-03') AT TIME ZONE $8 AS ts, ${ROLLUP_AGGREGATES}
   FROM parts GROUP BY 1 ORDER BY 1`;
@@ -64,17 +91,18 @@ export const EXPORT_SQL = (withMetric: boolean) => `SELECT metric, ts, value FRO
   WHERE device_id = $1 ${withMetric ? 'AND metric = $4' : ''} AND ts >= $2 AND ts < $3 ORDER BY ${withMetric ? 'ts' : 'metric, ts'}`;
 
 /**
- * Sparklines of devices $1 (text[]): the (device, metric) pairs by a loose index scan over the primary key (one probe
- * per pair, as the devices list finds its latest values; equality plus `metric >` keeps both as index bounds), then
+ * Sparklines of devices $1 (text[]): the (device, metric) pairs by a loose index scan over the hourly rollup's key
+ * (one probe per pair, as the devices list finds its latest values; equality plus `metric >` keeps both as index
+ * bounds; the rollup, not readings, whose partitions would each be probed), then
  * per pair one range read of the key (device_id, metric, ts) over the window [now() − $2, now()], averaged in $3-wide
  * buckets at UTC multiples of the width from Monday 2000-01-03. Pairs without readings in the window give no rows.
  */
 export const SPARKLINES_SQL = `WITH RECURSIVE pairs AS (
     SELECT d.id AS device_id, f.metric FROM unnest($1::text[]) AS d(id) CROSS JOIN LATERAL (
-      SELECT r.metric FROM readings r WHERE r.device_id = d.id ORDER BY r.metric LIMIT 1) f
+      SELECT r.metric FROM readings_hourly r WHERE r.device_id = d.id ORDER BY r.metric LIMIT 1) f
     UNION ALL
     SELECT p.device_id, n.metric FROM pairs p CROSS JOIN LATERAL (
-      SELECT r.metric FROM readings r WHERE r.device_id = p.device_id AND r.metric > p.metric
+      SELECT r.metric FROM readings_hourly r WHERE r.device_id = p.device_id AND r.metric > p.metric
       ORDER BY r.metric LIMIT 1) n
   )
   SELECT p.device_id, p.metric, b.ts, b.avg FROM pairs p CROSS JOIN LATERAL (

@@ -3,6 +3,7 @@ import { ApiKey } from './api-key.entity';
 import { DeadLetter } from './dead-letter.entity';
 import { Device } from './device.entity';
 import { Reading } from './reading.entity';
+import { ReadingDaily } from './reading-daily.entity';
 import { ReadingHourly } from './reading-hourly.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { User } from './user.entity';
@@ -12,6 +13,7 @@ export * from './api-key.entity';
 export * from './dead-letter.entity';
 export * from './device.entity';
 export * from './reading.entity';
+export * from './reading-daily.entity';
 export * from './reading-hourly.entity';
 export * from './refresh-token-family.entity';
 export * from './user.entity';
@@ -20,6 +22,7 @@ export const ENTITIES = [
   Device,
   Reading,
   ReadingHourly,
+  ReadingDaily,
   DeadLetter,
   User,
   ApiKey,

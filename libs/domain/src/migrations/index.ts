@@ -2,6 +2,7 @@ import { Alerts1796100000000 } from './1796100000000-alerts';
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 import { ReadingsHourly1795392000000 } from './1795392000000-readings-hourly';
 import { SessionsAndKeyScopes1795478400000 } from './1795478400000-sessions-and-key-scopes';
+import { PartitionsAndRollupTriggers1795919781075 } from './1795919781075-partitions-and-rollup-triggers';
 import { DeadLetterReplay1796000000000 } from './1796000000000-dead-letter-replay';
 
 /** Every migration in order; the only way the schema changes (synchronize is never on). */
@@ -9,6 +10,7 @@ export const MIGRATIONS = [
   InitialSchema1767225600000,
   ReadingsHourly1795392000000,
   SessionsAndKeyScopes1795478400000,
+  PartitionsAndRollupTriggers1795919781075,
   DeadLetterReplay1796000000000,
   Alerts1796100000000,
 ];
