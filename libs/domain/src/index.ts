@@ -13,3 +13,4 @@ export * from './catalog/metric-catalog';
 export * from './stream/consumer';
 export * from './time/instant';
 export * from './alerts/rule-logic';
+export * from './import';

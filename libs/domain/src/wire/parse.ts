@@ -78,7 +78,7 @@ const MAX_STATUS_LENGTH = 64;
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 /** Numbers as sensors send them: no hex, no leading "+", no "Infinity". */
-const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+export const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 class Invalid extends Error {

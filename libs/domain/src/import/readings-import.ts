@@ -1,0 +1,263 @@
+import { Readable, Writable } from 'node:stream';
+import { once } from 'node:events';
+
+import { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+import { DEVICE_ID_PATTERN, METRIC_PATTERN, RESERVED_LEVELS } from '../wire/topics';
+import { EPOCH_SECONDS_BELOW, NUMBER_TEXT, PARSE_DEFAULTS, parseIsoTimestamp } from '../wire/parse';
+
+export type ImportFormat = 'csv' | 'ndjson';
+
+/** Stable codes of rejected lines. */
+export const IMPORT_REJECT_REASONS = {
+  invalidLine: 'INVALID_LINE',
+  invalidJson: 'INVALID_JSON',
+  invalidDeviceId: 'INVALID_DEVICE_ID',
+  invalidMetric: 'INVALID_METRIC',
+  invalidTimestamp: 'INVALID_TIMESTAMP',
+  timestampOutOfRange: 'TIMESTAMP_OUT_OF_RANGE',
+  invalidValue: 'INVALID_VALUE',
+} as const;
+type RejectReason = (typeof IMPORT_REJECT_REASONS)[keyof typeof IMPORT_REJECT_REASONS];
+
+export interface RejectedLine {
+  /** 1-based line of the file */
+  line: number;
+  reason: RejectReason;
+  detail: string;
+}
+
+export interface ImportReport {
+  /** data lines read (header and blank lines not counted) */
+  lines: number;
+  /** new readings stored */
+  stored: number;
+  /** valid lines whose (device_id, metric, ts) was already stored or came earlier in the file */
+  duplicates: number;
+  rejected: number;
+  /** the first `maxErrorsListed` rejected lines */
+  errors: RejectedLine[];
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+export interface ImportOptions {
+  format: ImportFormat;
+  /** newest accepted ts, after now (the wire contract's skew; history has no lower bound) */
+  maxSkewMs?: number;
+  /** rows per staging round (COPY, then one INSERT … ON CONFLICT DO NOTHING in its own transaction) */
+  chunkRows?: number;
+  maxErrorsListed?: number;
+  now?: Date;
+}
+
+const R = IMPORT_REJECT_REASONS;
+const CSV_HEADER = 'device_id,metric,ts,value';
+const RESERVED = new Set<string>(Object.values(RESERVED_LEVELS));
+const FLUSH_BYTES = 256 * 1024;
+
+class Rejected extends Error {
+  constructor(
+    readonly reason: RejectReason,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/**
+ * Imports readings (CSV `device_id,metric,ts,value`, header optional, or NDJSON objects with those keys) from a
+ * stream: each line validated as the wire contract validates a reading (ids, metric, finite value, ts ISO 8601 —
+ * UTC without a zone — or epoch seconds or milliseconds, not in the future), the valid ones COPY'd into a staging table, then moved into readings with
+ * ON CONFLICT DO NOTHING, so a second import of the same file adds nothing. Partitions for the imported weeks are
+ * created first, each in its own short transaction; the rollups follow by the table's triggers. `client` is one
+ * connection, used only by this call until it resolves.
+ */
+export async function importReadings(
+  client: ClientBase,
+  input: Readable,
+  opts: ImportOptions,
+): Promise<ImportReport> {
+  const started = process.hrtime.bigint();
+  const now = (opts.now ?? new Date()).getTime();
+  const maxTs = now + (opts.maxSkewMs ?? PARSE_DEFAULTS.maxSkewMs);
+  const chunkRows = opts.chunkRows ?? 500_000;
+  const maxErrors = opts.maxErrorsListed ?? 1000;
+  const report: ImportReport = {
+    lines: 0,
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    errors: [],
+    seconds: 0,
+    rowsPerSecond: 0,
+  };
+  const parse = opts.format === 'csv' ? parseCsv : parseNdjson;
+
+  // the staging table lives in local buffers: 8 MB by default would spill a chunk to disk (settable only before the
+  // session's first temporary table)
+  await client.query(`SET temp_buffers = '256MB'`).catch(() => undefined);
+  await client.query('DROP TABLE IF EXISTS pg_temp.readings_import');
+  await client.query(
+    `CREATE TEMP TABLE readings_import (device_id text, metric text, ts timestamptz, value float8, line bigint)`,
+  );
+  let copy: Writable | undefined;
+  let rows = 0;
+  let buf = '';
+  const flush = async () => {
+    if (!buf) return;
+    const ok = copy!.write(buf);
+    buf = '';
+    if (!ok) await once(copy!, 'drain');
+  };
+  const finishChunk = async () => {
+    await flush();
+    if (copy) {
+      copy.end();
+      await once(copy, 'finish');
+      copy = undefined;
+    }
+    if (rows === 0) return;
+    const valid = rows;
+    rows = 0;
+    await client.query(
+      `SELECT sensorhub_ensure_partitions(w, w) FROM (
+         SELECT DISTINCT sensorhub_partition_start(ts, (SELECT width FROM readings_partitioning)) AS w
+         FROM readings_import) s`,
+    );
+    await client.query('BEGIN');
+    try {
+      // in key order (index pages filled in turn; the first line of a key repeated in the file wins), sorted and
+      // aggregated by the triggers in memory
+      await client.query(`SET LOCAL work_mem = '256MB'`);
+      const res = await client.query(
+        `INSERT INTO readings (device_id, metric, ts, value)
+         SELECT device_id, metric, ts, value FROM readings_import ORDER BY device_id, metric, ts, line
+         ON CONFLICT DO NOTHING`,
+      );
+      await client.query(
+        `INSERT INTO devices (id, first_seen, last_seen)
+         SELECT device_id, min(ts), max(ts) FROM readings_import GROUP BY 1 ORDER BY 1
+         ON CONFLICT (id) DO UPDATE SET first_seen = LEAST(devices.first_seen, EXCLUDED.first_seen),
+           last_seen = GREATEST(devices.last_seen, EXCLUDED.last_seen)`,
+      );
+      await client.query('COMMIT');
+      report.stored += res.rowCount ?? 0;
+      report.duplicates += valid - (res.rowCount ?? 0);
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
+    }
+    await client.query('TRUNCATE readings_import');
+  };
+
+  try {
+    let lineNo = 0;
+    let rest = '';
+    const handle = async (line: string) => {
+      lineNo++;
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (line.trim() === '' || (lineNo === 1 && opts.format === 'csv' && line.trim() === CSV_HEADER)) return;
+      report.lines++;
+      let row: string;
+      try {
+        row = parse(line, maxTs);
+      } catch (e) {
+        if (!(e instanceof Rejected)) throw e;
+        report.rejected++;
+        if (report.errors.length < maxErrors)
+          report.errors.push({ line: lineNo, reason: e.reason, detail: e.message });
+        return;
+      }
+      copy ??= client.query(copyFrom('COPY readings_import FROM STDIN'));
+      buf += `${row}\t${lineNo}\n`;
+      rows++;
+      if (buf.length >= FLUSH_BYTES) await flush();
+      if (rows >= chunkRows) await finishChunk();
+    };
+    input.setEncoding('utf8');
+    for await (const piece of input as AsyncIterable<string>) {
+      const parts = (rest + piece).split('\n');
+      rest = parts.pop()!;
+      for (const line of parts) await handle(line);
+    }
+    if (rest !== '') await handle(rest);
+    await finishChunk();
+  } finally {
+    if (copy) copy.destroy();
+    await client.query('DROP TABLE IF EXISTS pg_temp.readings_import').catch(() => undefined);
+  }
+  report.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  report.rowsPerSecond = Math.round(report.lines / report.seconds);
+  return report;
+}
+
+/** A COPY text row (`device\tmetric\tISO ts\tvalue`) from a CSV line, or a Rejected. */
+function parseCsv(line: string, maxTs: number): string {
+  const f = line.split(',');
+  if (f.length !== 4) throw new Rejected(R.invalidLine, `expected 4 fields (${CSV_HEADER}), got ${f.length}`);
+  const [deviceId, metric, ts, value] = f.map(unquote);
+  checkIds(deviceId, metric);
+  const ms = /^-?\d+(\.\d+)?$/.test(ts) ? epochMs(Number(ts)) : parseIsoTimestamp(ts);
+  if (ms === undefined)
+    throw new Rejected(
+      R.invalidTimestamp,
+      `ts "${clip(ts)}" must be ISO 8601 or epoch seconds or milliseconds`,
+    );
+  if (!NUMBER_TEXT.test(value) || !Number.isFinite(Number(value)))
+    throw new Rejected(R.invalidValue, `value "${clip(value)}" is not a finite number`);
+  return `${deviceId}\t${metric}\t${checkTs(ms, ts, maxTs)}\t${value}`;
+}
+
+function parseNdjson(line: string, maxTs: number): string {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch (e) {
+    throw new Rejected(R.invalidJson, `not JSON: ${(e as Error).message}`);
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o))
+    throw new Rejected(R.invalidLine, 'expected an object {"device_id", "metric", "ts", "value"}');
+  const { device_id: deviceId, metric, ts, value } = o as Record<string, unknown>;
+  if (typeof deviceId !== 'string' || typeof metric !== 'string')
+    throw new Rejected(R.invalidLine, 'device_id and metric must be strings');
+  checkIds(deviceId, metric);
+  const ms =
+    typeof ts === 'number' ? epochMs(ts) : typeof ts === 'string' ? parseIsoTimestamp(ts) : undefined;
+  if (ms === undefined)
+    throw new Rejected(R.invalidTimestamp, 'ts must be ISO 8601 or epoch seconds or milliseconds');
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Rejected(R.invalidValue, 'value must be a finite number');
+  return `${deviceId}\t${metric}\t${checkTs(ms, String(ts), maxTs)}\t${value}`;
+}
+
+/** Epoch seconds or milliseconds by magnitude, as the wire contract reads them. */
+function epochMs(v: number): number | undefined {
+  if (!Number.isFinite(v)) return undefined;
+  return Math.abs(v) < EPOCH_SECONDS_BELOW ? Math.round(v * 1000) : Math.floor(v);
+}
+
+function checkIds(deviceId: string, metric: string): void {
+  if (!DEVICE_ID_PATTERN.test(deviceId))
+    throw new Rejected(R.invalidDeviceId, `device_id "${clip(deviceId)}" must be 1-64 of [A-Za-z0-9_-]`);
+  if (!METRIC_PATTERN.test(metric) || RESERVED.has(metric))
+    throw new Rejected(
+      R.invalidMetric,
+      `metric "${clip(metric)}" must be 1-64 of [a-z0-9_], not a reserved level`,
+    );
+}
+
+function checkTs(ms: number, text: string, maxTs: number): string {
+  // Date's range is ±8.64e15 ms; PostgreSQL's timestamptz starts at 4713 BC, well inside it
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15)
+    throw new Rejected(R.invalidTimestamp, `ts "${clip(text)}" is not a date`);
+  if (ms > maxTs)
+    throw new Rejected(R.timestampOutOfRange, `ts ${new Date(ms).toISOString()} is in the future`);
+  return new Date(ms).toISOString();
+}
+
+const unquote = (s: string): string =>
+  s.length >= 2 && s[0] === '"' && s[s.length - 1] === '"' ? s.slice(1, -1) : s;
+
+const clip = (s: string, max = 80): string => (s.length > max ? `${s.slice(0, max)}…` : s);

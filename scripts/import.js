@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Imports readings history into DATABASE_URL (npm run import -- FILE [--format csv|ndjson]); `-` reads stdin.
+// CSV device_id,metric,ts,value (header optional) or NDJSON; prints the report as JSON; exit 1 if a line was rejected.
+require('dotenv').config({ quiet: true });
+const fs = require('node:fs');
+const { Client } = require('pg');
+const { importReadings } = require('../libs/domain/dist');
+
+const args = process.argv.slice(2);
+const fi = args.indexOf('--format');
+const format = fi >= 0 ? args.splice(fi, 2)[1] : undefined;
+const file = args[0];
+const url = process.env.DATABASE_URL;
+if (!file || args.length !== 1) {
+  console.error('usage: npm run import -- FILE [--format csv|ndjson]   (FILE "-" reads stdin)');
+  process.exit(2);
+}
+if (!url || !/^postgres(ql)?:\/\//.test(url)) {
+  console.error('import: DATABASE_URL must be set to a postgres:// URL');
+  process.exit(2);
+}
+const fmt = format ?? (/\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv');
+if (fmt !== 'csv' && fmt !== 'ndjson') {
+  console.error(`import: --format must be csv or ndjson, not "${fmt}"`);
+  process.exit(2);
+}
+
+async function main() {
+  const input = file === '-' ? process.stdin : fs.createReadStream(file);
+  await new Promise((resolve, reject) => {
+    if (file === '-') return resolve();
+    input.once('open', resolve).once('error', reject);
+  });
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const report = await importReadings(client, input, { format: fmt });
+    console.log(JSON.stringify(report, null, 2));
+    if (report.rejected) process.exitCode = 1;
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(`import: ${err.message}`);
+  process.exit(1);
+});
