@@ -21,6 +21,7 @@ import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MqttModule } from './mqtt/mqtt.module';
@@ -65,6 +66,7 @@ export class AppModule {
         LiveModule,
         AlertsModule,
         HealthModule,
+        MaintenanceModule,
       ],
       // order matters: throttle first (also unauthenticated floods), then authenticate, then authorise (role, devices)
       providers: [

@@ -27,6 +27,9 @@ import {
 export { ConfigError, LOG_LEVELS };
 export type { LogLevel };
 
+export const PARTITION_WIDTHS = ['day', 'week', 'month'] as const;
+export type PartitionWidth = (typeof PARTITION_WIDTHS)[number];
+
 /** Every setting of apps/api, read once from the environment and validated (see .env.example). */
 export class ApiConfig extends ConnectionConfig {
   @Transform(toInt)
@@ -218,6 +221,57 @@ export class ApiConfig extends ConnectionConfig {
   @IsOptional()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  /** width of the readings partitions created from now on */
+  @IsIn(PARTITION_WIDTHS)
+  READINGS_PARTITION_WIDTH: PartitionWidth = 'week';
+
+  /** partitions kept ready ahead of now */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  READINGS_PARTITIONS_AHEAD = 2;
+
+  /** raw readings older than this are removed (whole partitions dropped, the edge deleted); 0 keeps them */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETENTION_DAYS = 0;
+
+  /** per-metric raw retention overriding RETENTION_DAYS: `co2:30,temperature:730` (0 keeps that metric) */
+  @Matches(/^$|^[a-z0-9_]{1,64}:\d+(,[a-z0-9_]{1,64}:\d+)*$/, {
+    message:
+      'RETENTION_DAYS_BY_METRIC must be metric:days pairs separated by commas, e.g. co2:30,temperature:730',
+  })
+  RETENTION_DAYS_BY_METRIC = '';
+
+  /** hourly and daily rollups older than this are removed; 0 keeps them; else at least every raw retention */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  ROLLUP_RETENTION_DAYS = 0;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DEAD_LETTER_RETENTION_DAYS = 30;
+
+  /** how often one api replica (advisory lock) creates partitions ahead and applies retention; 0 never */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  MAINTENANCE_INTERVAL_SECONDS = 3600;
+}
+
+/** RETENTION_DAYS_BY_METRIC as a map. */
+export function retentionByMetric(config: Pick<ApiConfig, 'RETENTION_DAYS_BY_METRIC'>): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const pair of config.RETENTION_DAYS_BY_METRIC.split(',').filter(Boolean)) {
+    const [metric, days] = pair.split(':');
+    map.set(metric, Number(days));
+  }
+  return map;
 }
 
 /** Keys /rereadenv applies without a restart. */
@@ -258,7 +312,18 @@ export const CONFIG_KEYS = new Set([...Object.keys(new ApiConfig()), ...OPTIONAL
 
 /** Validates `env`; a bad value throws a ConfigError naming its key. */
 export function validateApiConfig(env: Record<string, unknown>): ApiConfig {
-  return validateEnv(ApiConfig, env, OPTIONAL_KEYS);
+  const config = validateEnv(ApiConfig, env, OPTIONAL_KEYS);
+  // charts read whole hours from the rollups: they must outlive the raw rows they summarise
+  const raw = [config.RETENTION_DAYS, ...retentionByMetric(config).values()];
+  const rollup = config.ROLLUP_RETENTION_DAYS;
+  if (rollup > 0 && raw.some((d) => d === 0 || d > rollup)) {
+    throw new ConfigError(
+      'invalid configuration:\n  ROLLUP_RETENTION_DAYS: must be 0 (keep) or at least RETENTION_DAYS and every ' +
+        'RETENTION_DAYS_BY_METRIC value (the rollups must outlive the raw readings)',
+      ['ROLLUP_RETENTION_DAYS'],
+    );
+  }
+  return config;
 }
 
 /**
