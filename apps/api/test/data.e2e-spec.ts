@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { MqttClient } from 'mqtt';
 import request from 'supertest';
 
-import { commandTopic, refreshHourlyRollup } from '@sensorhub/domain';
+import { commandTopic } from '@sensorhub/domain';
 
 import { createUsers, login, startApi } from '../../../test/support/api';
 import { brokerUrl, connectClient } from '../../../test/support/broker';
@@ -43,8 +43,6 @@ describe('devices, readings and messages', () => {
       `INSERT INTO readings (device_id, metric, ts, value) VALUES ('big', 'humidity', $1, 41), ('big', 'humidity', $2, 42), ('quiet', 'temperature', $1, 5)`,
       [new Date(end.getTime() - 60_000), new Date(end.getTime() - 30_000)],
     );
-    // seeded past ingest: build the hourly rollup ingest would have kept
-    await refreshHourlyRollup(db.client);
     await db.client.query('ANALYZE readings');
   });
 

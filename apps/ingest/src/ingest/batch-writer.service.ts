@@ -8,8 +8,6 @@ import {
   DeadLetterReason,
   DeviceState,
   encodeLive,
-  hourBucketSql,
-  HOURLY_ROLLUP_MERGE_SQL,
   LIVE_CHANNEL,
   readingTimestamp,
   ReadingRow,
@@ -383,8 +381,8 @@ export class BatchWriter implements OnApplicationShutdown {
 /**
  * Inserts the batch's readings and returns those refused as conflicting duplicates: a key already stored with
  * another value (before this statement, or earlier in this batch). A key stored with the same value is a
- * redelivery and silently a no-op. The rollup folds in only the rows actually inserted, in key order so concurrent
- * replicas lock the hour rows in the same order. Existing rows are looked up only for keys that were not inserted.
+ * redelivery and silently a no-op. The table's triggers fold only the rows actually inserted into the rollups.
+ * Existing rows are looked up only for keys that were not inserted.
  */
 const READINGS_INSERT_SQL = `
   WITH input AS (
@@ -395,11 +393,6 @@ const READINGS_INSERT_SQL = `
     SELECT device_id, metric, ts, value FROM input
     ON CONFLICT DO NOTHING
     RETURNING device_id, metric, ts, value
-  ), rollup AS (
-    INSERT INTO readings_hourly (device_id, metric, bucket, min, max, sum, count)
-    SELECT device_id, metric, ${hourBucketSql('ts')}, min(value), max(value), sum(value), count(*)
-    FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ${HOURLY_ROLLUP_MERGE_SQL}
   ), checked AS (
     SELECT i.ord, i.value,
       CASE WHEN n.value IS NOT NULL THEN n.value

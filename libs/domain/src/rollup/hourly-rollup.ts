@@ -10,17 +10,9 @@ export interface SqlRunner {
 export const hourBucketSql = (ts: string): string =>
   `date_bin('1 hour', ${ts}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
 
-/** Folds the row proposed for an existing hour into it (the ON CONFLICT tail of an insert into readings_hourly). */
-export const HOURLY_ROLLUP_MERGE_SQL = `ON CONFLICT (device_id, metric, bucket) DO UPDATE SET
-  min = LEAST(readings_hourly.min, EXCLUDED.min),
-  max = GREATEST(readings_hourly.max, EXCLUDED.max),
-  sum = readings_hourly.sum + EXCLUDED.sum,
-  count = readings_hourly.count + EXCLUDED.count`;
-
 /**
- * Rebuilds readings_hourly from readings, for one device or all: the migration's back-fill, and for data written
- * past ingest (seeding, repairs). Not meant to run while ingest writes the same device: a batch committed between
- * the two statements makes the insert fail on its key rather than count anything twice.
+ * Rebuilds readings_hourly from readings, for one device or all: migration 1795392000000's back-fill. Since migration
+ * 1795919781075 the triggers on readings keep both rollups for every writer; this is no longer needed by anyone else.
  */
 export async function refreshHourlyRollup(db: SqlRunner, deviceId?: string): Promise<void> {
   const where = deviceId === undefined ? '' : 'WHERE device_id = $1';
