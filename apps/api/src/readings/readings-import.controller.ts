@@ -12,10 +12,8 @@ import { ReadingsImportService } from './readings-import.service';
 
 const FORMAT_BY_TYPE: Record<string, ImportFormat> = {
   'text/csv': 'csv',
-  'text/plain': 'csv',
   'application/x-ndjson': 'ndjson',
   'application/ndjson': 'ndjson',
-  'application/jsonl': 'ndjson',
 };
 
 @ApiTags('readings')

@@ -2,6 +2,13 @@ import { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/**
+ * Routes that stream a body of another type (history import). A form cannot send these types without a preflight
+ * either, and the route takes its credentials from headers only.
+ */
+const STREAMED_BODIES: Record<string, string[]> = {
+  '/api/v1/readings/import': ['text/csv', 'application/x-ndjson', 'application/ndjson'],
+};
 
 /**
  * 415 for an API request body that is not JSON. A cross-site HTML form can post urlencoded, multipart or text/plain
@@ -15,7 +22,8 @@ export function jsonBodiesOnly(isApi: (path: string) => boolean): RequestHandler
       !BODY_METHODS.has(req.method) ||
       !hasBody ||
       !isApi(req.path) ||
-      req.is(['application/json', '+json'])
+      req.is(['application/json', '+json']) ||
+      (STREAMED_BODIES[req.path] && req.is(STREAMED_BODIES[req.path]))
     ) {
       return next();
     }
