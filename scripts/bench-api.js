@@ -254,7 +254,7 @@ async function seed(db, start, end) {
     `INSERT INTO readings_daily (device_id, metric, bucket, min, max, sum, count)
      SELECT device_id, metric, date_bin('1 day', bucket, TIMESTAMPTZ '2000-01-03 00:00:00+00'),
        min(min), max(max), sum(sum), sum(count)
-     FROM readings_hourly GROUP BY 1, 2, 3`,
+     FROM readings_hourly WHERE bucket < (SELECT daily_through FROM readings_rollup_state) GROUP BY 1, 2, 3`,
   );
   await db.query(`SELECT sensorhub_ensure_partitions(now(), now() + interval '14 days')`);
   await db.query(

@@ -16,6 +16,8 @@ export interface MaintenanceResult {
   /** false when another replica held the lock */
   ran: boolean;
   partitionsCreated: number;
+  /** day rows made when the daily rollup's watermark moved */
+  daysFolded: number;
   partitionsDropped: string[];
   readingsDeleted: number;
   hourlyDeleted: number;
@@ -24,7 +26,7 @@ export interface MaintenanceResult {
 }
 
 /**
- * Keeps readings' partitions ahead of time and applies retention, on a schedule, in one api replica at a time (a
+ * Keeps readings' partitions ahead of time, folds finished days into the daily rollup, and applies retention, on a schedule, in one api replica at a time (a
  * session advisory lock on a connection of its own): raw readings past RETENTION_DAYS (or their metric's override) go
  * by dropping whole partitions once every metric is past them and by deleting the edge, with the rollups left in
  * place (`sensorhub.keep_rollups`); rollups past ROLLUP_RETENTION_DAYS and dead letters past theirs are deleted.
@@ -99,6 +101,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     const result: MaintenanceResult = {
       ran: false,
       partitionsCreated: 0,
+      daysFolded: 0,
       partitionsDropped: [],
       readingsDeleted: 0,
       hourlyDeleted: 0,
@@ -119,6 +122,9 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
       const started = Date.now();
       await runner.query(`SET lock_timeout = '5s'`);
       await this.partitionsAhead(runner, result);
+      // the days before today into readings_daily (live writes then update hour rows only)
+      const [{ n: folded }] = await runner.query('SELECT sensorhub_rollup_fold() AS n');
+      result.daysFolded = folded;
       await this.rawRetention(runner, result);
       await this.otherRetention(runner, result);
       result.ran = true;
@@ -134,7 +140,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
         result.dailyDeleted ||
         result.deadLettersDeleted;
       const line =
-        `maintenance: ${result.partitionsCreated} partitions created; dropped ` +
+        `maintenance: ${result.partitionsCreated} partitions created, ${result.daysFolded} day rows folded; dropped ` +
         `${result.partitionsDropped.length ? result.partitionsDropped.join(', ') : 'none'}; deleted ` +
         `${result.readingsDeleted} readings past retention, ${result.hourlyDeleted} hourly and ${result.dailyDeleted} ` +
         `daily rollup rows, ${result.deadLettersDeleted} dead letters (${Date.now() - started} ms)`;

@@ -59,14 +59,17 @@ SELECT date_bin($5::interval, ts, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS ts, $
   FROM parts GROUP BY 1 ORDER BY 1`;
 
 /**
- * BUCKET_SQL for widths of whole days (UTC): day rows for the whole days [$8, $9) from wholeDays($6, $7), hour rows
- * for the cut days, raw rows for the cut hours. A year is then ~365 + 48 rollup rows, not 8,760 or the raw rows.
+ * BUCKET_SQL for widths of whole days (UTC): day rows for the whole days [$8, $9) from wholeDays($6, $7) that are
+ * before the daily rollup's watermark (the start of today, once folded), hour rows for the other whole hours, raw
+ * rows for the cut hours. A year is then ~365 + 48 rollup rows, not 8,760 or the raw rows.
  */
-export const DAILY_BUCKET_SQL = `WITH parts AS (
+export const DAILY_BUCKET_SQL = `WITH w AS (
+  SELECT LEAST($9::timestamptz, GREATEST($8::timestamptz, daily_through)) AS d FROM readings_rollup_state
+), parts AS (
   SELECT bucket AS ts, min, max, sum, count FROM readings_daily
-    WHERE device_id = $1 AND metric = $2 AND bucket >= $8 AND bucket < $9
+    WHERE device_id = $1 AND metric = $2 AND bucket >= $8 AND bucket < (SELECT d FROM w)
   UNION ALL ${HOURS('$6', '$8')}
-  UNION ALL ${HOURS('$9', '$7')}
+  UNION ALL ${HOURS('(SELECT d FROM w)', '$7')}
   UNION ALL ${RAW('$3', '$6')}
   UNION ALL ${RAW('$7', '$4')})
 SELECT date_bin($5::interval, ts, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS ts, ${ROLLUP_AGGREGATES}

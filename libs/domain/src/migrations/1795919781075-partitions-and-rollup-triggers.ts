@@ -8,7 +8,8 @@ const ORIGIN = `TIMESTAMPTZ '2000-01-03 00:00:00+00'`;
  * by the database for every writer: statement-level AFTER triggers with transition tables on readings and on each
  * partition (a statement fires only the triggers of the table it names, so writes aimed at one partition are caught
  * too). Inserts fold their rows in; updates, deletes and TRUNCATE of a partition recount the hours they touched from
- * the raw rows. Dropping or detaching a partition leaves the rollups alone: that is how raw retention keeps them.
+ * the raw rows. Days are folded into readings_daily up to a watermark (start of the current UTC day, moved by
+ * sensorhub_rollup_fold()), so live ingest updates hour rows only; readers take later days from the hours. Dropping or detaching a partition leaves the rollups alone: that is how raw retention keeps them.
  * `SET LOCAL sensorhub.keep_rollups = on` does the same for a transaction's row changes (retention's edge deletes).
  */
 export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterface {
@@ -36,6 +37,16 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
         width text NOT NULL CHECK (width IN ('day', 'week', 'month'))
       )`);
     await q.query(`INSERT INTO readings_partitioning (width) VALUES ('week')`);
+    // readings_daily holds the days before daily_through; later days are read from readings_hourly until
+    // sensorhub_rollup_fold() moves the watermark (maintenance, after each UTC midnight)
+    await q.query(`
+      CREATE TABLE readings_rollup_state (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        daily_through timestamptz NOT NULL
+      )`);
+    await q.query(
+      `INSERT INTO readings_rollup_state (daily_through) VALUES (date_bin('1 day', now(), ${ORIGIN}))`,
+    );
 
     await q.query(`
       CREATE FUNCTION sensorhub_partition_start(p_ts timestamptz, p_width text) RETURNS timestamptz
@@ -79,7 +90,7 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
     // rows folded into the hours and days they fall in, in key order (concurrent writers lock rollup rows alike)
     await q.query(`
       CREATE FUNCTION sensorhub_rollup_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE d text[]; m text[]; b timestamptz[];
+      DECLARE d text[]; m text[]; b timestamptz[]; w timestamptz;
       BEGIN
         IF current_setting('sensorhub.keep_rollups', true) = 'on' THEN RETURN NULL; END IF;
         IF current_setting('sensorhub.recounted', true) = statement_timestamp()::text THEN
@@ -90,23 +101,23 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
           IF d IS NOT NULL THEN PERFORM sensorhub_rollup_recount(d, m, b); END IF;
           RETURN NULL;
         END IF;
-        WITH h AS (
-          SELECT device_id, metric, date_bin('1 hour', ts, ${ORIGIN}) AS bucket,
-            min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count
-          FROM new_rows GROUP BY 1, 2, 3
-        ), hourly AS (
-          INSERT INTO readings_hourly AS r (device_id, metric, bucket, min, max, sum, count)
-          SELECT * FROM h ORDER BY 1, 2, 3
-          ON CONFLICT (device_id, metric, bucket) DO UPDATE SET
-            min = LEAST(r.min, EXCLUDED.min), max = GREATEST(r.max, EXCLUDED.max),
-            sum = r.sum + EXCLUDED.sum, count = r.count + EXCLUDED.count
-        )
-        INSERT INTO readings_daily AS r (device_id, metric, bucket, min, max, sum, count)
-        SELECT device_id, metric, date_bin('1 day', bucket, ${ORIGIN}), min(min), max(max), sum(sum), sum(count)
-        FROM h GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        INSERT INTO readings_hourly AS r (device_id, metric, bucket, min, max, sum, count)
+        SELECT device_id, metric, date_bin('1 hour', ts, ${ORIGIN}), min(value), max(value), sum(value), count(*)
+        FROM new_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
         ON CONFLICT (device_id, metric, bucket) DO UPDATE SET
           min = LEAST(r.min, EXCLUDED.min), max = GREATEST(r.max, EXCLUDED.max),
           sum = r.sum + EXCLUDED.sum, count = r.count + EXCLUDED.count;
+        -- days before the watermark only (live data is today's: no daily row to update per batch). Read after the
+        -- hourly rows are locked: a fold moving the watermark waits for this transaction, or this sees its result.
+        SELECT daily_through INTO w FROM readings_rollup_state;
+        IF (SELECT min(ts) FROM new_rows) < w THEN
+          INSERT INTO readings_daily AS r (device_id, metric, bucket, min, max, sum, count)
+          SELECT device_id, metric, date_bin('1 day', ts, ${ORIGIN}), min(value), max(value), sum(value), count(*)
+          FROM new_rows WHERE ts < w GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+          ON CONFLICT (device_id, metric, bucket) DO UPDATE SET
+            min = LEAST(r.min, EXCLUDED.min), max = GREATEST(r.max, EXCLUDED.max),
+            sum = r.sum + EXCLUDED.sum, count = r.count + EXCLUDED.count;
+        END IF;
         RETURN NULL;
       END $$`);
 
@@ -116,7 +127,7 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
     await q.query(`
       CREATE FUNCTION sensorhub_rollup_recount(p_device text[], p_metric text[], p_hour timestamptz[]) RETURNS void
       LANGUAGE plpgsql AS $$
-      DECLARE d text[]; m text[]; b timestamptz[];
+      DECLARE d text[]; m text[]; b timestamptz[]; w timestamptz;
       BEGIN
         INSERT INTO readings_hourly (device_id, metric, bucket, min, max, sum, count)
         SELECT k.d, k.m, k.b, 'Infinity', '-Infinity', 0, 0 FROM unnest(p_device, p_metric, p_hour) AS k(d, m, b)
@@ -134,9 +145,12 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
         DELETE FROM readings_hourly r USING unnest(p_device, p_metric, p_hour) AS k(d, m, b)
         WHERE r.device_id = k.d AND r.metric = k.m AND r.bucket = k.b AND r.count = 0;
 
+        -- the days before the watermark (later ones are read from the hours)
+        SELECT daily_through INTO w FROM readings_rollup_state;
         SELECT array_agg(k.d), array_agg(k.m), array_agg(k.b) INTO d, m, b FROM (
           SELECT DISTINCT u.d, u.m, date_bin('1 day', u.b, ${ORIGIN}) AS b
-          FROM unnest(p_device, p_metric, p_hour) AS u(d, m, b)) k;
+          FROM unnest(p_device, p_metric, p_hour) AS u(d, m, b) WHERE u.b < w) k;
+        IF d IS NULL THEN RETURN; END IF;
         INSERT INTO readings_daily (device_id, metric, bucket, min, max, sum, count)
         SELECT k.d, k.m, k.b, 'Infinity', '-Infinity', 0, 0 FROM unnest(d, m, b) AS k(d, m, b)
         ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING;
@@ -186,6 +200,28 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
           EXECUTE format('DELETE FROM %s', TG_RELID::regclass);
         END IF;
         RETURN NULL;
+      END $$`);
+
+    // Moves the daily watermark to the UTC day holding p_through (default now): the days in between are aggregated
+    // from their hours. SHARE on readings_hourly waits for writers that already folded rows into hours (they read
+    // the watermark after that, so they did not touch these days) and holds new ones off for the moment it takes.
+    await q.query(`
+      CREATE FUNCTION sensorhub_rollup_fold(p_through timestamptz DEFAULT now()) RETURNS integer
+      LANGUAGE plpgsql AS $$
+      DECLARE t timestamptz := date_bin('1 day', p_through, ${ORIGIN}); w timestamptz; n integer;
+      BEGIN
+        IF t <= (SELECT daily_through FROM readings_rollup_state) THEN RETURN 0; END IF;
+        LOCK TABLE readings_hourly IN SHARE MODE;
+        SELECT daily_through INTO w FROM readings_rollup_state;
+        IF t <= w THEN RETURN 0; END IF;
+        INSERT INTO readings_daily AS r (device_id, metric, bucket, min, max, sum, count)
+        SELECT device_id, metric, date_bin('1 day', bucket, ${ORIGIN}), min(min), max(max), sum(sum), sum(count)
+        FROM readings_hourly WHERE bucket >= w AND bucket < t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (device_id, metric, bucket) DO UPDATE SET
+          min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum, count = EXCLUDED.count;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        UPDATE readings_rollup_state SET daily_through = t;
+        RETURN n;
       END $$`);
 
     // Creates the partitions that cover [p_from, p_to] at the configured width, filling only the gaps between
@@ -263,7 +299,7 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
     await q.query(`
       INSERT INTO readings_daily (device_id, metric, bucket, min, max, sum, count)
       SELECT device_id, metric, date_bin('1 day', bucket, ${ORIGIN}), min(min), max(max), sum(sum), sum(count)
-      FROM readings_hourly GROUP BY 1, 2, 3`);
+      FROM readings_hourly WHERE bucket < (SELECT daily_through FROM readings_rollup_state) GROUP BY 1, 2, 3`);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -281,6 +317,7 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
     await q.query(`ALTER INDEX readings_unpartitioned_pkey RENAME TO readings_pkey`);
     for (const f of [
       'sensorhub_ensure_partitions(timestamptz, timestamptz)',
+      'sensorhub_rollup_fold(timestamptz)',
       'sensorhub_rollup_truncate()',
       'sensorhub_rollup_change()',
       'sensorhub_rollup_recount(text[], text[], timestamptz[])',
@@ -292,6 +329,7 @@ export class PartitionsAndRollupTriggers1795919781075 implements MigrationInterf
     ])
       await q.query(`DROP FUNCTION ${f}`);
     await q.query(`DROP TABLE readings_partitioning`);
+    await q.query(`DROP TABLE readings_rollup_state`);
     await q.query(`DROP INDEX readings_hourly_bucket_idx`);
     await q.query(`DROP TABLE readings_daily`);
   }
