@@ -107,10 +107,11 @@ describe('rollups kept by the database: API buckets equal the raw aggregation', 
     ['30 d in local days of Europe/Berlin (rollup)', 30 * DAY, 40, 'Europe/Berlin'],
   ];
 
-  async function expectBucketsEqualRaw(device: string) {
+  /** `shiftMs` moves the ranges: other URLs than before, which the api's 1-second response cache does not hold */
+  async function expectBucketsEqualRaw(device: string, shiftMs = 0) {
     for (const [label, rangeMs, maxPoints, tz] of CASES) {
-      const from = new Date(end.getTime() + 5 * 60_000 - rangeMs);
-      const to = new Date(end.getTime() + 5 * 60_000);
+      const from = new Date(end.getTime() + 5 * 60_000 - rangeMs + shiftMs);
+      const to = new Date(end.getTime() + 5 * 60_000 + shiftMs);
       const api = await apiPoints(device, from, to, maxPoints, tz);
       expect({ label, bucketed: api.bucketSeconds !== null }).toEqual({ label, bucketed: true });
       const raw = await rawPoints(device, from, to, api.bucketSeconds!, tz);
@@ -189,7 +190,8 @@ describe('rollups kept by the database: API buckets equal the raw aggregation', 
       new Date(end.getTime() - 40 * DAY - 47 * 60_000),
       new Date(end.getTime() - 20 * HOUR + 13_000),
     ]);
-    for (const w of ['sql', 'copy', 'ingest']) await expectBucketsEqualRaw(`${tag}-${w}`);
+    // written past the api (plain SQL), so asked with other URLs than before the DELETE
+    for (const w of ['sql', 'copy', 'ingest']) await expectBucketsEqualRaw(`${tag}-${w}`, 1);
   }, 30_000);
 
   it('reads only the partitions of the range (EXPLAIN of the 30-day query)', async () => {
