@@ -91,7 +91,7 @@ describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, (
     await page.waitForSelector(`[data-device="${stack.devices[0].id}"]`);
     assert.equal(await page.textContent('[data-testid=role]'), 'viewer');
     const nav = await page.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent.trim()));
-    assert.deepEqual(nav, ['Devices']);
+    assert.deepEqual(nav, ['Devices', 'Alerts']);
     const card = page.locator(`[data-device="${stack.devices[0].id}"]`);
     assert.match(await card.textContent(), /Greenhouse north/);
     assert.match(await card.locator('[data-testid=status]').textContent(), /Online/);
@@ -388,7 +388,7 @@ describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, (
     const page = await newPage();
     await login(page, stack.baseUrl, stack.users.admin);
     const nav = await page.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent.trim()));
-    assert.deepEqual(nav, ['Devices', 'Dead letters', 'Users', 'API keys']);
+    assert.deepEqual(nav, ['Devices', 'Alerts', 'Dead letters', 'Users', 'API keys']);
 
     await page.click('[data-nav="/admin/users"]');
     await page.waitForSelector('[data-testid=users-table]');
@@ -445,6 +445,7 @@ describe('dashboard in Chromium against the real stack', { timeout: 240_000 }, (
     await login(op, stack.baseUrl, stack.users.operator, `/devices/${id}`);
     assert.deepEqual(await op.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent.trim())), [
       'Devices',
+      'Alerts',
       'Dead letters',
     ]);
     assert.equal(await op.locator('[data-testid=metadata]').count(), 0, 'no metadata list while empty');
