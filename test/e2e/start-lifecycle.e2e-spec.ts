@@ -75,6 +75,11 @@ const tmp = (prefix: string, mode = 0o755) => {
 };
 
 describe('npm start: Ctrl-C', () => {
+  // One stop during start-up exited 130 once in CI at load ~4 and could not be reproduced in later runs. Until the
+  // cause is found (the failing stop now prints npm start's output), a failure is logged in full and tried once more;
+  // two failures in a row still fail the run.
+  jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
   const dir = tmp('sensorhub-ctrlc-');
   const web = path.join(dir, 'web');
   fs.mkdirSync(web);
