@@ -4,39 +4,8 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
 @Component({
   selector: 'sh-sparkline',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    @if (path(); as d) {
-      <svg [attr.viewBox]="'0 0 ' + w + ' ' + h" preserveAspectRatio="none" aria-hidden="true">
-        <path [attr.d]="d" />
-      </svg>
-    } @else {
-      <span class="none" aria-hidden="true"></span>
-    }
-  `,
-  styles: `
-    :host {
-      display: block;
-      width: 100%;
-      height: 28px;
-    }
-    svg {
-      width: 100%;
-      height: 100%;
-      overflow: visible;
-    }
-    path {
-      fill: none;
-      stroke: var(--accent, #0f6cbd);
-      stroke-width: 1.5;
-      vector-effect: non-scaling-stroke;
-      stroke-linejoin: round;
-    }
-    .none {
-      display: block;
-      height: 100%;
-      border-bottom: 1px dashed #d5dae3;
-    }
-  `,
+  templateUrl: './sparkline.component.html',
+  styleUrl: './sparkline.component.css',
 })
 export class SparklineComponent {
   /** [t, value] pairs, ascending t */

@@ -1,7 +1,7 @@
 import { Routes } from '@angular/router';
 
-import { ApiKeysPage } from './api-keys.page';
-import { UsersPage } from './users.page';
+import { ApiKeysPage } from './api-keys/api-keys.page';
+import { UsersPage } from './users/users.page';
 
 export const ADMIN_ROUTES: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'users' },

@@ -4,7 +4,7 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 
-import { SESSION_KEY } from '../../core/auth.service';
+import { SESSION_KEY } from '../../../core/auth.service';
 import { UsersPage } from './users.page';
 
 const me = {
