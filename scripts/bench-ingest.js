@@ -13,7 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const mqtt = require('mqtt');
 const { Client } = require('pg');
-const { runMigrations } = require('../libs/domain/dist');
+const { LIVE_CHANNEL, runMigrations } = require('../libs/domain/dist');
 const { freePort, startEmbeddedBroker } = require('./lib/embedded');
 const { hasMosquitto, startMosquitto } = require('./lib/mosquitto');
 
@@ -21,6 +21,8 @@ const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 2000);
 const RULES = Number(process.env.BENCH_RULES ?? 0);
+const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 1000);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -56,7 +58,69 @@ async function publishAll(client, tag) {
   });
 }
 
-async function plainRate(url) {
+/** CPU seconds (user + system) a process has used so far, 0 once it is gone (Linux). */
+function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the PostgreSQL backends serving `database` but `db`'s own connection. */
+async function backendsCpu(db, database) {
+  const { rows } = await db.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [database],
+  );
+  return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+}
+const sumDelta = (after, before) => [...after].reduce((s, [pid, cpu]) => s + cpu - (before.get(pid) ?? 0), 0);
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * Publish → commit latency at a steady rate: each message's commit is seen in ingest's NOTIFY (delivered only on
+ * commit), matched by device and timestamp to the time it was published.
+ */
+async function latency(url, databaseUrl) {
+  const listener = new Client({ connectionString: databaseUrl });
+  await listener.connect();
+  const sent = new Map();
+  const seen = [];
+  listener.on('notification', (n) => {
+    const now = performance.now();
+    for (const [device, , ts] of JSON.parse(n.payload).readings ?? []) {
+      const t = sent.get(`${device}|${ts}`);
+      if (t !== undefined) seen.push(now - t);
+    }
+  });
+  await listener.query(`LISTEN ${LIVE_CHANNEL}`);
+  const pub = await connect(url, { clientId: `bench-lat-${process.pid}` });
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  const base = Date.now() - 7200_000;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / LATENCY_RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const device = `lat${i % 100}`;
+    const ts = base + i;
+    sent.set(`${device}|${ts}`, performance.now());
+    pub.publish(`devices/${device}/temperature`, `{"value":1,"ts":${ts}}`, { qos: 1 });
+  }
+  const deadline = Date.now() + 10_000;
+  while (seen.length < total && Date.now() < deadline) await sleep(50);
+  await pub.endAsync();
+  await listener.end();
+  const s = seen.sort((a, b) => a - b);
+  return { n: s.length, total, p50: pct(s, 50), p99: pct(s, 99), max: s[s.length - 1] };
+}
+
+async function plainRate(url, broker = {}) {
+  const cpu0 = cpuSeconds(broker.pid);
   const sub = await connect(url, { clientId: `bench-sub-${process.pid}`, clean: true });
   let received = 0;
   let finished;
@@ -68,10 +132,10 @@ async function plainRate(url) {
   await publishAll(pub, 'plain');
   const t1 = await all;
   await Promise.all([pub.endAsync(), sub.endAsync()]);
-  return N / ((t1 - t0) / 1000);
+  return { rate: N / ((t1 - t0) / 1000), brokerCpu: broker.pid ? cpuSeconds(broker.pid) - cpu0 : undefined };
 }
 
-async function ingestRate(url, databaseUrl, db, extraEnv = {}) {
+async function ingestRate(url, databaseUrl, db, extraEnv = {}, broker = {}, measureLatency = false) {
   const clientId = `bench-ingest-${process.pid}`;
   let log = '';
   const ingest = spawn(
@@ -101,6 +165,12 @@ async function ingestRate(url, databaseUrl, db, extraEnv = {}) {
     await sleep(50);
   }
   const pub = await connect(url, { clientId: `bench-pub2-${process.pid}` });
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const cpu0 = {
+    ingest: cpuSeconds(ingest.pid),
+    broker: cpuSeconds(broker.pid),
+    pg: await backendsCpu(db, database),
+  };
   const count = async () => Number((await db.query('SELECT count(*) n FROM readings')).rows[0].n);
   const t0 = Date.now();
   await publishAll(pub, 'dev');
@@ -115,7 +185,13 @@ async function ingestRate(url, databaseUrl, db, extraEnv = {}) {
     await sleep(100);
   }
   const t1 = Date.now();
+  const cpu = {
+    ingest: cpuSeconds(ingest.pid) - cpu0.ingest,
+    broker: broker.pid ? cpuSeconds(broker.pid) - cpu0.broker : undefined,
+    pg: sumDelta(await backendsCpu(db, database), cpu0.pg),
+  };
   await pub.endAsync();
+  const lat = measureLatency && n >= N ? await latency(url, databaseUrl) : undefined;
   // peak resident memory of the ingest process (Linux)
   const peakRss = /VmHWM:\s+(\d+) kB/.exec(
     require('node:fs').readFileSync(`/proc/${ingest.pid}/status`, 'utf8'),
@@ -123,7 +199,7 @@ async function ingestRate(url, databaseUrl, db, extraEnv = {}) {
   ingest.kill('SIGTERM');
   await new Promise((r) => ingest.once('exit', r));
   const { rows } = await db.query(
-    `SELECT count(*) AS total, count(DISTINCT (device_id, metric, ts)) AS distinct_keys FROM readings`,
+    `SELECT count(*) AS total, count(DISTINCT (device_id, metric, ts)) AS distinct_keys FROM readings WHERE device_id LIKE 'dev%'`,
   );
   const batches = /stored (\d+) readings in (\d+) batches/.exec(log);
   return {
@@ -134,6 +210,8 @@ async function ingestRate(url, databaseUrl, db, extraEnv = {}) {
     distinct: Number(rows[0].distinct_keys),
     batches: batches ? Number(batches[2]) : undefined,
     peakRssMb: peakRss ? Number(peakRss) / 1024 : undefined,
+    cpu,
+    lat,
   };
 }
 
@@ -163,6 +241,7 @@ async function main() {
     const dir = persist ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mosquitto-')) : undefined;
     const m = await startMosquitto(await freePort(), { persistenceDir: dir });
     broker = {
+      pid: m.pid,
       url: m.url,
       stop: async () => (await m.stop(), dir && fs.rmSync(dir, { recursive: true, force: true })),
     };
@@ -175,8 +254,8 @@ async function main() {
     console.log(
       `bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, ${RULES} alert rules, broker ${brokerKind}, ${require('node:os').cpus().length} cores`,
     );
-    const plain = await plainRate(broker.url);
-    const r = await ingestRate(broker.url, url, db);
+    const { rate: plain, brokerCpu: plainBrokerCpu } = await plainRate(broker.url, broker);
+    const r = await ingestRate(broker.url, url, db, {}, broker, true);
     const loss = N - r.distinct;
     const dup = r.total - r.distinct;
     console.log(
@@ -189,11 +268,19 @@ async function main() {
       `loss: ${loss}   duplicates: ${dup}${r.peakRssMb ? `   ingest peak RSS: ${Math.round(r.peakRssMb)} MB` : ''}`,
     );
     console.log(`ratio ingest / plain: ${(r.rate / plain).toFixed(2)}`);
+    const per100k = (s) => (s === undefined ? 'n/a' : `${((s * 100_000) / N).toFixed(2)} s`);
+    console.log(
+      `CPU per 100k messages: ingest ${per100k(r.cpu.ingest)}, PostgreSQL ${per100k(r.cpu.pg)}, broker ${per100k(r.cpu.broker)} (broker in the plain run: ${per100k(plainBrokerCpu)})`,
+    );
+    if (r.lat)
+      console.log(
+        `publish → commit latency at a steady ${LATENCY_RATE} msg/s for ${LATENCY_SECONDS} s: p50 ${r.lat.p50?.toFixed(1)} ms, p99 ${r.lat.p99?.toFixed(1)} ms, max ${r.lat.max?.toFixed(1)} ms (${r.lat.n} of ${r.lat.total} seen)`,
+      );
     if (process.argv.includes('--redis')) {
       const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
       const stream = `bench:ingestion:${process.pid}`;
       await db.query('TRUNCATE readings'); // its trigger empties the rollups
-      const s = await ingestRate(broker.url, url, db, { REDIS_URL: redisUrl, REDIS_STREAM: stream });
+      const s = await ingestRate(broker.url, url, db, { REDIS_URL: redisUrl, REDIS_STREAM: stream }, broker);
       const Redis = require('ioredis');
       const redis = new Redis(redisUrl);
       const len = await redis.xlen(stream);

@@ -65,6 +65,7 @@ async function startMosquitto(port, { persistenceDir } = {}) {
       proc.once('exit', () => resolve());
     });
   return {
+    pid: proc.pid,
     url: `mqtt://127.0.0.1:${port}`,
     /** a crash: SIGKILL, no save */
     kill: async () => {

@@ -16,6 +16,7 @@ import {
 import { INGEST_CONFIG } from '../config/config.tokens';
 import { IngestConfig } from '../config/ingest.config';
 import { StreamOutput } from '../stream/stream-output.service';
+import { Acks, NO_TICKET } from '../transport/puback-gate';
 import { databaseMessage, isDataError } from './database-errors';
 
 const LINGER_MS = 2;
@@ -45,17 +46,27 @@ export type Accepted =
       detail: string;
     };
 
-/** Messages written in one transaction; every message of it is acknowledged when `done` resolves. */
+/**
+ * Messages written in one transaction, acknowledged together when it commits: their tickets settled at once through
+ * `acks` (nothing per message waits on a promise), and `done` resolved for callers that await the commit.
+ */
 class Batch {
   readonly items: Accepted[] = [];
+  readonly tickets: number[] = [];
+  acks?: Acks;
   readonly done: Promise<void>;
-  settle!: (err?: Error) => void;
+  private finish!: (err?: Error) => void;
 
   constructor() {
     this.done = new Promise<void>(
-      (resolve, reject) => (this.settle = (err) => (err ? reject(err) : resolve())),
+      (resolve, reject) => (this.finish = (err) => (err ? reject(err) : resolve())),
     );
-    this.done.catch(() => undefined); // each handler awaits it too; this only marks the rejection as seen
+    this.done.catch(() => undefined); // a caller may await it too; this only marks the rejection as seen
+  }
+
+  settle(err?: Error): void {
+    this.acks?.settle(this.tickets, !err);
+    this.finish(err);
   }
 }
 
@@ -105,12 +116,19 @@ export class BatchWriter implements OnApplicationShutdown {
     private readonly stream: StreamOutput = new StreamOutput(config),
   ) {}
 
-  /** Resolves when the batch holding `item` is committed (one shared promise per batch, not one per message). */
-  add(item: Accepted): Promise<void> {
+  /**
+   * Queues `item`; when its batch is committed, settles `ticket` through `acks` (the message is acknowledged) and
+   * resolves the returned promise (one shared promise per batch, not one per message).
+   */
+  add(item: Accepted, ticket = NO_TICKET, acks?: Acks): Promise<void> {
     const size = this.config.INGEST_BATCH_SIZE;
     let batch = this.queue[this.queue.length - 1];
     if (!batch || batch.items.length >= size) this.queue.push((batch = new Batch()));
     batch.items.push(item);
+    if (acks && ticket !== NO_TICKET) {
+      batch.tickets.push(ticket);
+      batch.acks = acks;
+    }
     this.kick(batch.items.length >= size);
     return batch.done;
   }

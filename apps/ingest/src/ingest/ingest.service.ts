@@ -9,6 +9,7 @@ import {
 } from '@sensorhub/domain';
 
 import { CatalogService } from '../catalog/catalog.service';
+import { Acks } from '../transport/puback-gate';
 import { INGEST_CONFIG } from '../config/config.tokens';
 import { IngestConfig } from '../config/ingest.config';
 import { BatchWriter } from './batch-writer.service';
@@ -17,6 +18,9 @@ import { BatchWriter } from './batch-writer.service';
 export interface Delivery {
   /** the broker sent it because we subscribed (a retained message), not because it was just published */
   retained?: boolean;
+  /** the message's acknowledgement ticket, settled with its batch through `acks` */
+  ticket?: number;
+  acks?: Acks;
 }
 
 @Injectable()
@@ -61,13 +65,17 @@ export class IngestService implements OnApplicationShutdown {
       // is state, not a reading: the retained online/offline is the device's current one.
       if (delivery.retained && !(parsed.ok && parsed.kind === 'status')) {
         this.skippedRetained++;
-        return Promise.resolve();
+        return settled(delivery);
       }
-      if (!parsed.ok) return this.dead(topic, payload, receivedAt, parsed.reason, parsed.detail);
-      if (parsed.kind === 'command') return Promise.resolve();
+      if (!parsed.ok) return this.dead(topic, payload, receivedAt, parsed.reason, parsed.detail, delivery);
+      if (parsed.kind === 'command') return settled(delivery);
       const { deviceId, readings, device } = parsed;
       if (parsed.stamped) this.stamps.assign(readings);
-      return this.writer.add({ kind: 'data', topic, payload, receivedAt, deviceId, readings, device });
+      return this.writer.add(
+        { kind: 'data', topic, payload, receivedAt, deviceId, readings, device },
+        delivery.ticket,
+        delivery.acks,
+      );
     } catch (err) {
       // a bug must cost one message, stored where it can be seen, not the whole stream
       return this.dead(
@@ -76,6 +84,7 @@ export class IngestService implements OnApplicationShutdown {
         receivedAt,
         DEAD_LETTER_REASONS.handlerError,
         `handling failed: ${(err as Error)?.message ?? String(err)}`,
+        delivery,
       );
     }
   }
@@ -86,22 +95,29 @@ export class IngestService implements OnApplicationShutdown {
     receivedAt: Date,
     reason: (typeof DEAD_LETTER_REASONS)[keyof typeof DEAD_LETTER_REASONS],
     detail: string,
+    delivery: Delivery,
   ): Promise<void> {
     // keep only what is stored: a large payload held until the commit would cost its full size meanwhile
     if (payload.length > DEAD_LETTER_PAYLOAD_LIMIT) {
       const cut = Buffer.from(payload.subarray(0, DEAD_LETTER_PAYLOAD_LIMIT));
-      return this.writer.add({
-        kind: 'dead',
-        topic,
-        payload: cut,
-        payloadSize: payload.length,
-        receivedAt,
-        reason,
-        detail,
-      });
+      return this.writer.add(
+        { kind: 'dead', topic, payload: cut, payloadSize: payload.length, receivedAt, reason, detail },
+        delivery.ticket,
+        delivery.acks,
+      );
     }
-    return this.writer.add({ kind: 'dead', topic, payload, receivedAt, reason, detail });
+    return this.writer.add(
+      { kind: 'dead', topic, payload, receivedAt, reason, detail },
+      delivery.ticket,
+      delivery.acks,
+    );
   }
+}
+
+/** A message that is not stored (a retained replay, a command) is done at once. */
+function settled(delivery: Delivery): Promise<void> {
+  if (delivery.ticket !== undefined) delivery.acks?.settle([delivery.ticket], true);
+  return Promise.resolve();
 }
 
 /**

@@ -3,7 +3,8 @@ import mqtt, { MqttClient } from 'mqtt';
 
 import { brokerUrl, connectClient, dropSession, testClientId } from '../../../../test/support/broker';
 import { waitFor } from '../../../../test/support/database';
-import { IngestMqttServer } from './ingest-mqtt.server';
+import { IngestMqttContext, IngestMqttServer } from './ingest-mqtt.server';
+import { Acks } from './puback-gate';
 
 // The transport on the run's real broker, with handlers standing in for the batch writer: a handler's promise
 // resolving is "committed". What matters to a user: nothing is acknowledged before its commit, and reading pauses
@@ -128,14 +129,17 @@ describe(IngestMqttServer.name, () => {
     expect(await redelivered(t.clientId)).toEqual(['2', '3', '40']);
   });
 
-  it('routes each topic to its most specific handler pattern, with the raw payload (id/data keys are no envelope)', async () => {
+  it('routes each topic to the handler whose pattern matches it, with the raw payload (id/data keys are no envelope)', async () => {
     const t = setup();
     const got: string[] = [];
-    t.server.addHandler('devices/#', async () => void got.push('any'), true);
-    t.server.addHandler('devices/+/+', async (p: Buffer) => void got.push(`metric:${p.toString()}`), true);
     t.server.addHandler(
       'devices/+/telemetry',
       async (p: Buffer) => void got.push(`telemetry:${p.toString()}`),
+      true,
+    );
+    t.server.addHandler(
+      'devices/+/temperature',
+      async (p: Buffer) => void got.push(`temperature:${p.toString()}`),
       true,
     );
     await t.listen();
@@ -143,6 +147,35 @@ describe(IngestMqttServer.name, () => {
     await publish(t.device, 'temperature', [21]);
     await publisher.publishAsync(`devices/${t.device}/telemetry`, '{"id":1,"data":2}', { qos: 1 });
     await waitFor(async () => got.length === 2, 5000, 'both messages');
-    expect(got.sort()).toEqual(['metric:21', 'telemetry:{"id":1,"data":2}']);
+    expect(got.sort()).toEqual(['telemetry:{"id":1,"data":2}', 'temperature:21']);
+  });
+
+  it('acknowledges a claimed message only when its batch settles it, all of the batch at once', async () => {
+    const t = setup();
+    const batch: number[] = [];
+    let acks!: Acks;
+    t.server.addHandler(
+      'devices/+/+',
+      (payload: Buffer, ctx: IngestMqttContext) => {
+        t.received.push(payload.toString());
+        batch.push(ctx.claimAck()); // returns at once: the handler's outcome no longer decides
+        acks = ctx.acks;
+      },
+      true,
+    );
+    await t.listen();
+    await new Promise((r) => setTimeout(r, 300));
+    await publish(t.device, 'temperature', [1, 2, 3]);
+    await waitFor(async () => t.received.length === 3, 5000, 'the messages');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.server.unacked).toBe(3);
+
+    const [first, ...rest] = batch;
+    // a batch that failed leaves its messages to the broker; the others are acknowledged together
+    acks.settle([first], false);
+    acks.settle(rest, true);
+    await waitFor(async () => t.server.unacked === 0, 5000, 'the settlement');
+    await t.stop();
+    expect(await redelivered(t.clientId)).toEqual(['1']);
   });
 });

@@ -3,6 +3,8 @@ import { MessageHandler, MqttContext, ServerMqtt } from '@nestjs/microservices';
 import type { IClientOptions, MqttClient, Packet } from 'mqtt';
 import { isObservable, lastValueFrom } from 'rxjs';
 
+import { Acks, NO_TICKET, PubackGate } from './puback-gate';
+
 export interface IngestMqttServerOptions extends IClientOptions {
   url: string;
   /** the one subscription (QoS 1), e.g. devices/# or $share/group/devices/# */
@@ -15,64 +17,72 @@ export interface IngestMqttServerOptions extends IClientOptions {
   shutdownTimeoutMs: number;
 }
 
-/** One received QoS 1 message until it is committed (or not) and its PUBACK is written (or dropped). */
-interface Ticket {
-  connection: number;
-  /** payload bytes held for it */
-  bytes: number;
-  /** undefined while its batch is being written */
-  committed?: boolean;
-  /** the PUBACK MQTT.js wanted to send, held until the commit */
-  puback?: () => void;
+/**
+ * The context of one message: Nest's MqttContext plus its acknowledgement ticket. A handler that settles messages
+ * itself — a whole batch at once, after its commit — calls `claimAck()` and later `acks.settle([ticket], ok)`;
+ * otherwise the message is settled by the handler's own outcome (resolved: acknowledged; thrown: left to the broker).
+ */
+export class IngestMqttContext extends MqttContext {
+  constructor(
+    args: [string, Record<string, unknown>],
+    private readonly ticket: number,
+    private readonly gate: PubackGate,
+  ) {
+    super(args as ConstructorParameters<typeof MqttContext>[0]);
+  }
+
+  /** Takes over this message's acknowledgement; returns its ticket (NO_TICKET for QoS 0) for `acks.settle`. */
+  claimAck(): number {
+    this.gate.claim(this.ticket);
+    return this.ticket;
+  }
+
+  get acks(): Acks {
+    return this.gate;
+  }
 }
 
 /**
  * Nest's MQTT server, changed in three ways for ingest:
- * 1. a QoS 1 message is acknowledged (PUBACK) only once its handler's promise resolves — i.e. after the batch
- *    holding it is committed — while the next messages keep flowing (see deferPubacks);
+ * 1. a QoS 1 message is acknowledged (PUBACK) only once it is settled as committed — by its handler's promise, or
+ *    by the handler's batch through `IngestMqttContext.claimAck()` — while the next messages keep flowing (see
+ *    deferPubacks and PubackGate);
  * 2. handlers get the raw payload Buffer: sensor payloads are not Nest envelopes (`id`/`data` keys mean nothing);
- * 3. one subscription for all handlers, and the most specific handler pattern wins.
+ * 3. one subscription for all handlers; a topic goes to the first handler whose pattern matches it.
  */
 export class IngestMqttServer extends ServerMqtt {
   protected readonly logger = new Logger(IngestMqttServer.name);
-  private readonly tickets = new Map<number, Ticket>();
-  private readonly paused: Array<() => void> = [];
-  /** topic → handler: routing is per topic, and topics repeat (devices × metrics) */
-  private readonly routes = new Map<string, MessageHandler | null>();
-  private connection = 0;
+  private gate!: PubackGate;
   private closing = false;
-  private bytes = 0;
 
   constructor(private readonly ingestOptions: IngestMqttServerOptions) {
-    super(ingestOptions as ConstructorParameters<typeof ServerMqtt>[0]);
+    // MQTT.js logs every packet through `debug` (a call per packet even when disabled): not on the hot path
+    super({ log: () => undefined, ...ingestOptions } as ConstructorParameters<typeof ServerMqtt>[0]);
   }
 
   /** messages received but not yet acknowledged */
   get unacked(): number {
-    return this.tickets.size;
+    return this.gate?.unacked ?? 0;
   }
 
   /** payload bytes of the messages received but not yet acknowledged */
   get unackedBytes(): number {
-    return this.bytes;
+    return this.gate?.unackedBytes ?? 0;
   }
 
   createMqttClient(): MqttClient {
     const client = super.createMqttClient() as MqttClient;
     this.deferPubacks(client);
-    client.on('close', () => {
-      // PUBACKs are per connection: the broker redelivers what was not acknowledged on this one
-      this.connection++;
-      this.tickets.clear();
-      this.bytes = 0;
-      this.resume();
-    });
+    // PUBACKs are per connection: the broker redelivers what was not acknowledged on this one
+    client.on('close', () => this.gate.reset());
     client.on('connect', () => this.logger.log(`connected to ${redact(this.ingestOptions.url)}`));
     return client;
   }
 
   bindEvents(client: MqttClient): void {
-    client.on('message', this.getMessageHandler(client).bind(this));
+    client.on('message', (topic: string, payload: Buffer, packet: Packet) =>
+      this.handleMessage(topic, payload, client, packet as unknown as Record<string, unknown>),
+    );
     client.subscribe(this.ingestOptions.subscription, { qos: 1 }, (err) => {
       if (err) this.logger.error(`subscribe to ${this.ingestOptions.subscription} failed: ${err.message}`);
       else this.logger.log(`subscribed to ${this.ingestOptions.subscription}`);
@@ -80,125 +90,69 @@ export class IngestMqttServer extends ServerMqtt {
   }
 
   getHandlerByPattern(topic: string): MessageHandler | null {
-    let handler = this.routes.get(topic);
-    if (handler === undefined) {
-      if (this.routes.size >= 100_000) this.routes.clear();
-      this.routes.set(topic, (handler = this.findHandler(topic)));
-    }
-    return handler;
+    for (const [pattern, handler] of this.messageHandlers)
+      if (this.matchMqttPattern(this.removeHandlerKeySharedPrefix(pattern), topic)) return handler;
+    return null;
   }
 
-  private findHandler(topic: string): MessageHandler | null {
-    let best: MessageHandler | null = null;
-    let bestScore = Infinity;
-    for (const [pattern, handler] of this.messageHandlers) {
-      if (!this.matchMqttPattern(this.removeHandlerKeySharedPrefix(pattern), topic)) continue;
-      const score = pattern
-        .split('/')
-        .reduce((s, level) => s + (level === '#' ? 100 : level === '+' ? 1 : 0), 0);
-      if (score < bestScore) [best, bestScore] = [handler, score];
-    }
-    return best;
-  }
-
-  async handleMessage(
+  handleMessage(
     channel: string,
     buffer: Buffer,
     _pub: MqttClient,
     packet: Record<string, unknown>,
   ): Promise<void> {
-    // runs synchronously up to the first await, i.e. before MQTT.js tries to send this message's PUBACK
-    const id = packet.messageId as number;
-    const ticket = packet.qos === 1 ? this.openTicket(id, buffer.length) : undefined;
-    const settle = (ok: boolean) => ticket && this.settle(id, ticket, ok);
-    if (this.closing) return settle(false);
+    // runs synchronously up to the handler call, i.e. before MQTT.js asks to send this message's PUBACK
+    const ticket = packet.qos === 1 ? this.gate.open(packet.messageId as number, buffer.length) : NO_TICKET;
+    if (this.closing) return Promise.resolve(this.gate.handled(ticket, false));
     const handler = this.getHandlerByPattern(channel);
     if (!handler) {
       this.logger.error(`no handler for ${channel}: not acknowledged`);
-      return settle(false);
+      return Promise.resolve(this.gate.handled(ticket, false));
     }
-    try {
-      const result = await handler(buffer, new MqttContext([channel, packet as never]));
-      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-      settle(true);
-    } catch (err) {
-      this.logger.error(`${channel}: ${(err as Error).message}; not acknowledged, the broker will redeliver`);
-      settle(false);
-    }
+    return this.run(handler, buffer, new IngestMqttContext([channel, packet], ticket, this.gate)).then(
+      () => this.gate.handled(ticket, true),
+      (err: unknown) => {
+        this.logger.error(
+          `${channel}: ${(err as Error)?.message ?? String(err)}; not acknowledged, the broker will redeliver`,
+        );
+        this.gate.handled(ticket, false);
+      },
+    );
+  }
+
+  private async run(handler: MessageHandler, buffer: Buffer, ctx: IngestMqttContext): Promise<void> {
+    const result = await handler(buffer, ctx);
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }
 
   /** Waits (bounded) until every received message is committed and acknowledged, then disconnects. */
   async close(): Promise<void> {
     this.closing = true;
     const deadline = Date.now() + this.ingestOptions.shutdownTimeoutMs;
-    while (this.tickets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    if (this.tickets.size > 0)
-      this.logger.warn(
-        `${this.tickets.size} messages not committed in time: left to the broker to redeliver`,
-      );
+    while (this.unacked > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    if (this.unacked > 0)
+      this.logger.warn(`${this.unacked} messages not committed in time: left to the broker to redeliver`);
     const client = this.mqttClient as MqttClient | undefined;
     if (client) await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
-  }
-
-  private openTicket(messageId: number, bytes: number): Ticket {
-    const ticket: Ticket = { connection: this.connection, bytes };
-    this.tickets.set(messageId, ticket);
-    this.bytes += bytes;
-    return ticket;
-  }
-
-  private settle(messageId: number, ticket: Ticket, ok: boolean): void {
-    ticket.committed = ok;
-    if (!ticket.puback) return; // MQTT.js has not asked to acknowledge yet; deferPubacks will see `committed`
-    if (ok && ticket.connection === this.connection) ticket.puback();
-    this.release(messageId, ticket);
-  }
-
-  private release(messageId: number, ticket: Ticket): void {
-    if (this.tickets.get(messageId) === ticket) {
-      this.tickets.delete(messageId);
-      this.bytes -= ticket.bytes;
-    }
-    this.resume();
-  }
-
-  /** room for one more unacknowledged message, by count and by bytes */
-  private hasRoom(): boolean {
-    return (
-      this.tickets.size < this.ingestOptions.maxUnacked &&
-      this.bytes < (this.ingestOptions.maxUnackedBytes ?? Infinity)
-    );
   }
 
   /**
    * MQTT.js handles incoming packets one at a time: for QoS 1 it sends the PUBACK and only then takes the next
    * packet (handlers/publish.js → client._sendPacket(puback, done)). We let `done` run at once, so the stream keeps
-   * flowing, and write the PUBACK itself when the message's ticket settles as committed — on the same connection
-   * only, since packet ids are reused on a new one. `_sendPacket` is MQTT.js-internal: the version is pinned and
+   * flowing, and write the PUBACK itself when the message settles as committed — on the same connection only, since
+   * packet ids are reused on a new one (PubackGate). `_sendPacket` is MQTT.js-internal: the version is pinned and
    * the SIGKILL test fails if this stops deferring.
    */
   private deferPubacks(client: MqttClient): void {
     type Send = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
     const internal = client as unknown as { _sendPacket: Send };
     const send = internal._sendPacket.bind(client) as Send;
+    this.gate = new PubackGate(this.ingestOptions, (messageId) => send({ cmd: 'puback', messageId }));
     internal._sendPacket = (packet, cb, ...rest) => {
       const id = (packet as { messageId?: number }).messageId;
-      const ticket = packet.cmd === 'puback' && id !== undefined ? this.tickets.get(id) : undefined;
-      if (!ticket) return send(packet, cb, ...rest);
-      if (ticket.committed !== undefined) {
-        if (ticket.committed) send(packet, undefined, ...rest);
-        this.release(id!, ticket);
-      } else {
-        ticket.puback = () => send(packet, undefined, ...rest);
-      }
-      // back-pressure: stop reading from the broker while too many messages wait for their commit
-      if (this.hasRoom()) cb?.();
-      else this.paused.push(() => cb?.());
+      if (packet.cmd !== 'puback' || id === undefined || !this.gate.asked(id, cb as (() => void) | undefined))
+        send(packet, cb, ...rest);
     };
-  }
-
-  private resume(): void {
-    while (this.paused.length && this.hasRoom()) this.paused.shift()!();
   }
 }
 
