@@ -8,6 +8,7 @@
 //   BENCH_PERSISTENCE=1: Mosquitto also with the shipped persistence (saves every second), to measure its cost
 //   BENCH_RULES (0): enabled alert rules on the published metric (never firing), to measure the readings trigger
 const { spawn } = require('node:child_process');
+const { performance } = require('node:perf_hooks');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
