@@ -26,7 +26,8 @@ export interface Delivery {
 @Injectable()
 export class IngestService implements OnApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
-  private readonly parseOptions: Omit<ParseOptions, 'now'>;
+  /** one object for every message: `now` and `catalog` are set before each (synchronous) parse */
+  private readonly parseOptions: ParseOptions;
   private readonly stamps = new ReceiptStamps();
   /** retained readings skipped (already ingested when they were published) */
   skippedRetained = 0;
@@ -56,11 +57,10 @@ export class IngestService implements OnApplicationShutdown {
   accept(topic: string, payload: Buffer, delivery: Delivery = {}): Promise<void> {
     const receivedAt = new Date();
     try {
-      const parsed = parseMessage(topic, payload, {
-        ...this.parseOptions,
-        catalog: this.catalog.current,
-        now: receivedAt,
-      });
+      const opts = this.parseOptions;
+      opts.now = receivedAt;
+      opts.catalog = this.catalog.current;
+      const parsed = parseMessage(topic, payload, opts);
       // a retained message arrives again on every (re)subscription; it was ingested when it was published. Presence
       // is state, not a reading: the retained online/offline is the device's current one.
       if (delivery.retained && !(parsed.ok && parsed.kind === 'status')) {

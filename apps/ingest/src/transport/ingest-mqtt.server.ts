@@ -54,6 +54,8 @@ export class IngestMqttServer extends ServerMqtt {
   protected readonly logger = new Logger(IngestMqttServer.name);
   private gate!: PubackGate;
   private closing = false;
+  /** topic → handler: topics repeat (devices × metrics), matching splits strings */
+  private readonly routes = new Map<string, MessageHandler | null>();
 
   constructor(private readonly ingestOptions: IngestMqttServerOptions) {
     // MQTT.js logs every packet through `debug` (a call per packet even when disabled): not on the hot path
@@ -90,9 +92,18 @@ export class IngestMqttServer extends ServerMqtt {
   }
 
   getHandlerByPattern(topic: string): MessageHandler | null {
-    for (const [pattern, handler] of this.messageHandlers)
-      if (this.matchMqttPattern(this.removeHandlerKeySharedPrefix(pattern), topic)) return handler;
-    return null;
+    let handler = this.routes.get(topic);
+    if (handler === undefined) {
+      if (this.routes.size >= 100_000) this.routes.clear();
+      handler = null;
+      for (const [pattern, h] of this.messageHandlers)
+        if (this.matchMqttPattern(this.removeHandlerKeySharedPrefix(pattern), topic)) {
+          handler = h;
+          break;
+        }
+      this.routes.set(topic, handler);
+    }
+    return handler;
   }
 
   handleMessage(
@@ -147,7 +158,11 @@ export class IngestMqttServer extends ServerMqtt {
     type Send = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
     const internal = client as unknown as { _sendPacket: Send };
     const send = internal._sendPacket.bind(client) as Send;
-    this.gate = new PubackGate(this.ingestOptions, (messageId) => send({ cmd: 'puback', messageId }));
+    this.gate = new PubackGate(this.ingestOptions, (messageId) => send({ cmd: 'puback', messageId }), {
+      // a batch's PUBACKs leave in one write, not one system call each
+      start: () => client.stream?.cork(),
+      end: () => process.nextTick(() => client.stream?.uncork()),
+    });
     internal._sendPacket = (packet, cb, ...rest) => {
       const id = (packet as { messageId?: number }).messageId;
       if (packet.cmd !== 'puback' || id === undefined || !this.gate.asked(id, cb as (() => void) | undefined))

@@ -44,6 +44,8 @@ export class PubackGate implements Acks {
     private readonly limits: { maxUnacked: number; maxUnackedBytes?: number },
     /** writes the PUBACK for `messageId` on the current connection */
     private readonly sendPuback: (messageId: number) => void,
+    /** around the PUBACKs of one settlement (e.g. cork and uncork the socket) */
+    private readonly writes?: { start(): void; end(): void },
   ) {}
 
   /** messages received but not yet acknowledged */
@@ -83,9 +85,14 @@ export class PubackGate implements Acks {
   }
 
   settle(tickets: readonly number[], ok: boolean): void {
-    for (const ticket of tickets) {
-      const id = this.current(ticket);
-      if (id >= 0) this.settleId(id, ok);
+    this.writes?.start();
+    try {
+      for (const ticket of tickets) {
+        const id = this.current(ticket);
+        if (id >= 0) this.settleId(id, ok);
+      }
+    } finally {
+      this.writes?.end();
     }
     this.resume();
   }
