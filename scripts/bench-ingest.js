@@ -291,6 +291,9 @@ async function main() {
         `ingest with the Redis stream on:             ${Math.round(s.rate).toLocaleString('en')} msg/s (${len.toLocaleString('en')} stream entries; loss ${N - s.distinct})`,
       );
       console.log(`ratio stream on / off: ${(s.rate / r.rate).toFixed(2)}`);
+      console.log(
+        `CPU per 100k messages with the stream on: ingest ${per100k(s.cpu.ingest)} (off: ${per100k(r.cpu.ingest)}), PostgreSQL ${per100k(s.cpu.pg)}`,
+      );
     }
   } finally {
     await db.end();

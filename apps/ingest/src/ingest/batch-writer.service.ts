@@ -165,12 +165,32 @@ export class BatchWriter implements OnApplicationShutdown {
   private async drain(): Promise<void> {
     if (this.writing) return;
     this.writing = true;
+    // with the stream on, a committed batch's append overlaps the next batch's transaction (one append in flight)
+    let appending: Promise<void> | undefined;
     try {
-      while (this.queue.length && !this.stopped) {
+      for (;;) {
+        if (!this.queue.length || this.stopped) {
+          if (!appending) break;
+          await appending;
+          appending = undefined;
+          continue; // batches that arrived meanwhile
+        }
         const batch = this.queue.shift()!;
         const out = committed();
-        const ok = (await this.store(batch.items, out)) && (await this.appendToStream(out));
-        batch.settle(ok ? undefined : new Error('not written'));
+        if (!(await this.store(batch.items, out))) {
+          await appending;
+          batch.settle(new Error('not written'));
+          continue;
+        }
+        if (!this.stream.enabled) {
+          batch.settle();
+          continue;
+        }
+        const previous = appending;
+        appending = (async () => {
+          await previous;
+          batch.settle((await this.appendToStream(out)) ? undefined : new Error('not written'));
+        })();
       }
     } finally {
       this.writing = false;
