@@ -66,6 +66,46 @@ describe('alert processor processes', () => {
     await b.kill();
   });
 
+  it('evaluates readings written straight into a partition (COPY, a restore) and into a partition created later', async () => {
+    await db.client
+      .query(`INSERT INTO alert_rules (name, scope, metric, condition, threshold, clear_threshold, severity)
+      VALUES ('direct', 'all', 'direct_metric', 'above', 10, 10, 'warning')`);
+    const { rows } = await db.client.query(
+      `SELECT part::text AS name FROM sensorhub_readings_partitions() WHERE now() >= lo AND now() < hi`,
+    );
+    const device = `direct-${run}`;
+    await db.client.query(
+      `INSERT INTO ${rows[0].name} (device_id, metric, ts, value) VALUES ($1, 'direct_metric', now(), 99)`,
+      [device],
+    );
+    // a partition made after this migration (as the scheduled maintenance makes them) logs its rows too
+    await db.client.query(
+      `SELECT sensorhub_ensure_partitions(now() + interval '400 days', now() + interval '400 days')`,
+    );
+    const { rows: later } = await db.client.query(
+      `SELECT part::text AS name FROM sensorhub_readings_partitions()
+       WHERE now() + interval '400 days' >= lo AND now() + interval '400 days' < hi`,
+    );
+    await db.client.query(
+      `INSERT INTO ${later[0].name} (device_id, metric, ts, value) VALUES ($1, 'direct_metric', now() + interval '400 days', 5)`,
+      [`${device}-later`],
+    );
+    expect(
+      await count(db.client, `SELECT count(*) AS n FROM reading_changes WHERE metric = 'direct_metric'`),
+    ).toBe(2);
+
+    const p = start();
+    await p.url;
+    await waitFor(
+      async () =>
+        (await count(
+          db.client,
+          `SELECT count(*) AS n FROM alerts WHERE device_id = '${device}' AND state = 'firing'`,
+        )) === 1,
+    );
+    await p.kill();
+  });
+
   it('two replicas perform each transition and each action once', async () => {
     await db.client.query(
       `INSERT INTO alert_rules (name, scope, metric, condition, threshold, clear_threshold, severity, actions)

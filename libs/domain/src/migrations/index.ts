@@ -4,6 +4,7 @@ import { ReadingsHourly1795392000000 } from './1795392000000-readings-hourly';
 import { SessionsAndKeyScopes1795478400000 } from './1795478400000-sessions-and-key-scopes';
 import { PartitionsAndRollupTriggers1795919781075 } from './1795919781075-partitions-and-rollup-triggers';
 import { DeadLetterReplay1796000000000 } from './1796000000000-dead-letter-replay';
+import { AlertChangesPerPartition1796200000000 } from './1796200000000-alert-changes-per-partition';
 
 /** Every migration in order; the only way the schema changes (synchronize is never on). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   PartitionsAndRollupTriggers1795919781075,
   DeadLetterReplay1796000000000,
   Alerts1796100000000,
+  AlertChangesPerPartition1796200000000,
 ];
