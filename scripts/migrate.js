@@ -1,10 +1,18 @@
 #!/usr/bin/env node
 // Applies pending migrations to DATABASE_URL (npm run migrate).
 require('dotenv').config({ quiet: true });
-const { runMigrations } = require('../libs/domain/dist');
+const { resolveSecrets, runMigrations } = require('../libs/domain/dist');
 const { ensureAdmin } = require('./lib/admin');
 
-const url = process.env.DATABASE_URL;
+// DATABASE_PASSWORD and ADMIN_PASSWORD may come from NAME_FILE or systemd credentials, as for the apps
+let env;
+try {
+  env = resolveSecrets(process.env);
+} catch (err) {
+  console.error(`migrate: ${err.message}`);
+  process.exit(2);
+}
+const url = env.DATABASE_URL;
 if (!url || !/^postgres(ql)?:\/\//.test(url)) {
   console.error('migrate: DATABASE_URL must be set to a postgres:// URL');
   process.exit(2);
@@ -13,10 +21,10 @@ async function main() {
   const applied = await runMigrations(url);
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
   // with ADMIN_PASSWORD set (docker-compose), also create the first admin if it does not exist
-  if (process.env.ADMIN_PASSWORD) {
+  if (env.ADMIN_PASSWORD) {
     const admin = await ensureAdmin(url, {
-      email: process.env.ADMIN_EMAIL || undefined,
-      password: process.env.ADMIN_PASSWORD,
+      email: env.ADMIN_EMAIL || undefined,
+      password: env.ADMIN_PASSWORD,
     });
     if (admin.created) console.log(`admin user created: ${admin.email}`);
   }

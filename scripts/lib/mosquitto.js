@@ -20,9 +20,11 @@ function hasMosquitto() {
 /**
  * Starts mosquitto on 127.0.0.1:`port` with the shipped queue and in-flight limits; resolves when it accepts
  * connections. With `persistenceDir`, also the shipped persistence (autosave) settings, storing there: a broker
- * started again on the same directory finds the sessions and queues its predecessor saved.
+ * started again on the same directory finds the sessions and queues its predecessor saved. With `tls` ({port, dir}:
+ * `npm run certs` output), also a TLS listener on tls.port that requires a client certificate signed by the CA, as
+ * the shipped 8883 listener does.
  */
-async function startMosquitto(port, { persistenceDir } = {}) {
+async function startMosquitto(port, { persistenceDir, tls } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-mosquitto-'));
   // keep the shipped limits; replace listeners, persistence and logging with local ones
   const shipped = fs.readFileSync(SHIPPED, 'utf8').split('\n');
@@ -36,8 +38,20 @@ async function startMosquitto(port, { persistenceDir } = {}) {
         ...shipped.filter((l) => /^autosave_/.test(l.trim())),
       ]
     : ['persistence false'];
+  const tlsListener = tls
+    ? [
+        `listener ${tls.port} 127.0.0.1`,
+        `cafile ${path.join(tls.dir, 'ca.crt')}`,
+        `certfile ${path.join(tls.dir, 'server.crt')}`,
+        `keyfile ${path.join(tls.dir, 'server.key')}`,
+        'require_certificate true',
+        'use_identity_as_username true',
+      ]
+    : [];
   const conf = [
+    'per_listener_settings false',
     `listener ${port} 127.0.0.1`,
+    ...tlsListener,
     'allow_anonymous true',
     ...persistence,
     `log_dest file ${dir}/mosquitto.log`,
@@ -48,7 +62,7 @@ async function startMosquitto(port, { persistenceDir } = {}) {
   const deadline = Date.now() + 5000;
   for (;;) {
     const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
+      const s = net.connect(tls ? tls.port : port, '127.0.0.1', () => {
         s.destroy();
         resolve(true);
       });

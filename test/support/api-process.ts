@@ -13,19 +13,23 @@ export interface ApiProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** The built API (with its alert processor) as a real process on a free port, configured only by its environment. */
-export function startApiProcess(env: Record<string, string>): ApiProcess {
+/**
+ * The built API (with its alert processor) as a real process on a free port, configured only by its environment;
+ * a key given as undefined is left out of it.
+ */
+export function startApiProcess(env: Record<string, string | undefined>): ApiProcess {
   let out = '';
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    PORT: '0',
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'log',
+    THROTTLE_LIMIT: '100000',
+    ENV_FILE: '/nonexistent/.env',
+    ...env,
+  };
   const proc = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: 'log',
-      THROTTLE_LIMIT: '100000',
-      ENV_FILE: '/nonexistent/.env',
-      ...env,
-    },
+    env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = new Promise<string>((resolve, reject) => {

@@ -15,18 +15,21 @@ export interface IngestProcess {
   stop(): Promise<void>;
 }
 
-/** Runs the built ingest app (npm test builds first) as a real process, configured only by its environment. */
-export function startIngest(env: Record<string, string>): IngestProcess {
+/** Runs the built ingest app (npm test builds first) as a real process, configured only by its environment (a key
+ * given as undefined is left out). */
+export function startIngest(env: Record<string, string | undefined>): IngestProcess {
   let out = '';
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
+    LOG_LEVEL: 'log',
+    // no metric catalog unless a test gives one: the wire-contract tests send values beyond physical bounds
+    METRICS_CATALOG: 'off',
+    ...env,
+  };
   const proc = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
-      LOG_LEVEL: 'log',
-      // no metric catalog unless a test gives one: the wire-contract tests send values beyond physical bounds
-      METRICS_CATALOG: 'off',
-      ...env,
-    },
+    // a key given as undefined is left out
+    env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const ready = new Promise<void>((resolve, reject) => {

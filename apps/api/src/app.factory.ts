@@ -37,7 +37,8 @@ export async function createApp(
   const logger = opts.logger ?? new JsonLogger(config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, logger, opts.pinnedEnvKeys),
-    { logger },
+    // TLS_CERT_FILE/TLS_KEY_FILE: HTTPS only on this port (a plain HTTP request fails its handshake)
+    { logger, httpsOptions: tlsOptions(config) },
   );
   app.disable('x-powered-by');
   // behind nginx: the client's address for the throttlers, https for the refresh cookie's Secure flag
@@ -62,6 +63,14 @@ export async function createApp(
   if (config.WEB_DIST) serveSpa(app, path.resolve(config.WEB_DIST), logger);
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/** The api's certificate and key (TLS_CERT_FILE, TLS_KEY_FILE), read now: at start-up and on SIGHUP. */
+export function tlsOptions(
+  config: Pick<ApiConfig, 'TLS_CERT_FILE' | 'TLS_KEY_FILE'>,
+): { cert: Buffer; key: Buffer } | undefined {
+  if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return undefined;
+  return { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) };
 }
 
 export function buildOpenApi(app: NestExpressApplication): OpenAPIObject {

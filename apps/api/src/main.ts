@@ -1,11 +1,11 @@
 import 'reflect-metadata';
+import type { Server as HttpsServer } from 'node:https';
 
 import { config as loadDotenv } from 'dotenv';
 
-import { CatalogError, loadMetricCatalog, prepareDatabase } from '@sensorhub/domain';
+import { CatalogError, createLogger, loadMetricCatalog, prepareDatabase } from '@sensorhub/domain';
 
-import { createApp } from './app.factory';
-import { JsonLogger } from './common/logging/json-logger';
+import { createApp, tlsOptions } from './app.factory';
 import { ApiConfig, ConfigError, validateApiConfig } from './config/api.config';
 
 async function bootstrap(): Promise<void> {
@@ -22,7 +22,7 @@ async function bootstrap(): Promise<void> {
     console.error(`api: ${err instanceof CatalogError ? `METRICS_CATALOG: ${err.message}` : err.message}`);
     process.exit(2);
   }
-  const logger = new JsonLogger(config.LOG_LEVEL);
+  const logger = createLogger('api', config);
   const early = () => process.exit(0); // a signal before the app exists: nothing to close
   process.once('SIGTERM', early).once('SIGINT', early);
   // not ready (not listening) until the database answers with the current schema
@@ -32,6 +32,23 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.PORT, config.HOST);
   logger.log({ msg: 'listening', url: await app.getUrl() }, 'bootstrap');
+  if (config.TLS_CERT_FILE) {
+    // a renewed certificate without a restart: new connections get it, open ones keep theirs
+    process.on('SIGHUP', () => {
+      try {
+        (app.getHttpServer() as HttpsServer).setSecureContext(tlsOptions(config)!);
+        logger.log({ msg: 'TLS certificate reloaded', file: config.TLS_CERT_FILE }, 'bootstrap');
+      } catch (err) {
+        logger.error(
+          {
+            msg: 'TLS certificate reload failed; the previous one stays in use',
+            error: (err as Error).message,
+          },
+          'bootstrap',
+        );
+      }
+    });
+  }
 }
 
 void bootstrap().catch((err: Error) => {

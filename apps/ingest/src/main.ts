@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import * as fs from 'node:fs';
+
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
@@ -6,8 +8,11 @@ import * as dotenv from 'dotenv';
 
 import {
   CatalogError,
-  JsonLogger,
+  createLogger,
+  LOG_LEVELS,
+  LogLevel,
   loadMetricCatalog,
+  mqttTlsOptions,
   MetricCatalog,
   prepareDatabase,
   sharedTopic,
@@ -24,6 +29,7 @@ export function createIngestServer(config: IngestConfig): IngestMqttServer {
     url: config.MQTT_URL,
     username: config.MQTT_USERNAME,
     password: config.MQTT_PASSWORD,
+    ...mqttTlsOptions(config),
     clientId: config.INGEST_CLIENT_ID,
     // persistent session: the broker keeps our subscription and queues QoS 1 messages while we are down
     clean: false,
@@ -37,7 +43,34 @@ export function createIngestServer(config: IngestConfig): IngestMqttServer {
   });
 }
 
+/** LOG_LEVEL from ENV_FILE, as the api's /rereadenv does; a level in the real environment wins. */
+function rereadLogLevel(logger: ReturnType<typeof createLogger>, pinned: boolean): void {
+  if (pinned) return;
+  const file = process.env.ENV_FILE || '.env';
+  let level: string | undefined;
+  try {
+    level = dotenv.parse(fs.readFileSync(file, 'utf8')).LOG_LEVEL;
+  } catch {
+    return; // no file: nothing to re-read
+  }
+  if (!level) return;
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    logger.warn(
+      { msg: `${file}: LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; level unchanged` },
+      'ingest',
+    );
+    return;
+  }
+  // written under the more verbose of the two levels, so the change shows whichever way it goes
+  const line = () => logger.log({ msg: 'log level set', logLevel: level }, 'ingest');
+  const more = LOG_LEVELS.indexOf(level as LogLevel) > LOG_LEVELS.indexOf(logger.level);
+  if (!more) line();
+  logger.setLevel(level as LogLevel);
+  if (more) line();
+}
+
 async function bootstrap(): Promise<void> {
+  const pinnedLogLevel = process.env.LOG_LEVEL !== undefined;
   let config: IngestConfig;
   let catalog: MetricCatalog;
   try {
@@ -50,19 +83,22 @@ async function bootstrap(): Promise<void> {
     console.error(`ingest: ${err instanceof CatalogError ? `METRICS_CATALOG: ${err.message}` : err.message}`);
     process.exit(2);
   }
-  const logger = new JsonLogger(config.LOG_LEVEL);
+  const logger = createLogger('ingest', config);
   let app: INestMicroservice | undefined = undefined;
   // not enableShutdownHooks(): Nest re-raises the signal after its hooks, and SIGTERM must end with exit code 0
   const stop = async (signal: string) => {
     logger.log(`${signal}: committing what was received, then exiting`, 'ingest');
     await app?.close();
-    logger.flush();
+    await logger.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  // SIGHUP re-reads the metric catalog (and must never end the process, Node's default)
-  process.on('SIGHUP', () => app?.get(CatalogService).reload('SIGHUP'));
+  // SIGHUP re-reads the metric catalog and LOG_LEVEL from ENV_FILE (and must never end the process, Node's default)
+  process.on('SIGHUP', () => {
+    rereadLogLevel(logger, pinnedLogLevel);
+    app?.get(CatalogService).reload('SIGHUP');
+  });
 
   // not ready (no subscription: the broker keeps queueing) until the database answers with the current schema
   await prepareDatabase(config.DATABASE_URL, { log: logger });

@@ -8,6 +8,7 @@ export * from './wire/topics';
 export * from './auth/password';
 export * from './wire/live';
 export * from './config/validate-env';
+export * from './config/secrets';
 export * from './logging/json-logger';
 export * from './catalog/metric-catalog';
 export * from './stream/consumer';

@@ -3,7 +3,9 @@ import { isIP } from 'node:net';
 
 import {
   ConfigError,
+  CONNECTION_OPTIONAL_KEYS,
   ConnectionConfig,
+  IsReadableFile,
   LOG_LEVELS,
   LogLevel,
   toBool,
@@ -40,6 +42,10 @@ export class ApiConfig extends ConnectionConfig {
 
   @IsString()
   HOST = '127.0.0.1';
+
+  /** PEM certificate (chain) and key: the api then serves HTTPS only, with HSTS; SIGHUP re-reads both */
+  @IsOptional() @IsReadableFile() TLS_CERT_FILE?: string;
+  @IsOptional() @IsReadableFile() TLS_KEY_FILE?: string;
 
   /** signs access tokens, refresh cookies and live tickets */
   @IsString()
@@ -296,10 +302,9 @@ export const SECRET_KEYS: readonly (keyof ApiConfig)[] = [
 ];
 
 const OPTIONAL_KEYS = [
-  'DATABASE_URL',
-  'MQTT_URL',
-  'MQTT_USERNAME',
-  'MQTT_PASSWORD',
+  ...CONNECTION_OPTIONAL_KEYS,
+  'TLS_CERT_FILE',
+  'TLS_KEY_FILE',
   'JWT_SECRET',
   'WEB_DIST',
   'TRUST_PROXY',
@@ -313,6 +318,13 @@ export const CONFIG_KEYS = new Set([...Object.keys(new ApiConfig()), ...OPTIONAL
 /** Validates `env`; a bad value throws a ConfigError naming its key. */
 export function validateApiConfig(env: Record<string, unknown>): ApiConfig {
   const config = validateEnv(ApiConfig, env, OPTIONAL_KEYS);
+  if (!config.TLS_CERT_FILE !== !config.TLS_KEY_FILE) {
+    const missing = config.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
+    throw new ConfigError(
+      `invalid configuration:\n  ${missing}: TLS_CERT_FILE and TLS_KEY_FILE go together (HTTPS needs both)`,
+      [missing],
+    );
+  }
   // charts read whole hours from the rollups: they must outlive the raw rows they summarise
   const raw = [config.RETENTION_DAYS, ...retentionByMetric(config).values()];
   const rollup = config.ROLLUP_RETENTION_DAYS;

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import mqtt, { MqttClient } from 'mqtt';
 
+import { mqttTlsOptions } from '@sensorhub/domain';
+
 import { ApiError } from '../common/errors';
 import { JsonLogger } from '../common/logging/json-logger';
 import { API_CONFIG } from '../config/config.tokens';
@@ -25,6 +27,7 @@ export class MqttService implements OnModuleInit, OnApplicationShutdown {
       clientId: `sensorhub-api-${randomBytes(4).toString('hex')}`,
       username: this.config.MQTT_USERNAME,
       password: this.config.MQTT_PASSWORD,
+      ...mqttTlsOptions(this.config),
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 5000,

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  CONNECTION_OPTIONAL_KEYS,
   ConnectionConfig,
   LOG_LEVELS,
   LogLevel,
@@ -115,14 +116,7 @@ export class IngestConfig extends ConnectionConfig {
   REDIS_STREAM_MAXLEN = 1_000_000;
 }
 
-const OPTIONAL_KEYS = [
-  'DATABASE_URL',
-  'MQTT_URL',
-  'MQTT_USERNAME',
-  'MQTT_PASSWORD',
-  'INGEST_SHARED_GROUP',
-  'REDIS_URL',
-];
+const OPTIONAL_KEYS = [...CONNECTION_OPTIONAL_KEYS, 'INGEST_SHARED_GROUP', 'REDIS_URL'];
 
 /** Validates `env`; a bad value throws a ConfigError naming its key. */
 export function validateIngestConfig(env: Record<string, unknown>): IngestConfig {

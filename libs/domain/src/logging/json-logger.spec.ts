@@ -1,3 +1,7 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
 import { JsonLogger, REPEAT_WINDOW_MS } from './json-logger';
 
 describe(JsonLogger.name, () => {
@@ -12,7 +16,7 @@ describe(JsonLogger.name, () => {
     clock = Date.parse('2026-01-15T10:00:00Z');
     jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
     jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-    logger = new JsonLogger('log', () => clock);
+    logger = new JsonLogger('log', { now: () => clock, pretty: false });
   });
 
   afterEach(() => {
@@ -81,5 +85,56 @@ describe(JsonLogger.name, () => {
     logger.setLevel('debug');
     logger.debug('wanted');
     expect(parse(out).map((e) => e.msg)).toEqual(['wanted']);
+  });
+
+  it('redacts secret fields wherever a caller put them', () => {
+    const named = new JsonLogger('log', { app: 'api', now: () => clock, pretty: false });
+    named.log(
+      {
+        msg: 'configuration',
+        JWT_SECRET: 'jwt-secret-value-0123456789abcdef',
+        headers: { authorization: 'Bearer abc.def.ghi', cookie: 'sensorhub_refresh=xyz' },
+        user: { email: 'a@b.c', password: 'hunter2hunter2' },
+      },
+      'bootstrap',
+    );
+    expect(out.join('')).not.toMatch(/jwt-secret-value|abc\.def\.ghi|sensorhub_refresh=|hunter2/);
+    expect(parse(out)[0]).toMatchObject({
+      app: 'api',
+      context: 'bootstrap',
+      JWT_SECRET: '[redacted]',
+      headers: { authorization: '[redacted]', cookie: '[redacted]' },
+      user: { email: 'a@b.c', password: '[redacted]' },
+    });
+  });
+
+  it('colours a line for a terminal', () => {
+    const pretty = new JsonLogger('log', { now: () => clock, pretty: true });
+    pretty.warn('broker unreachable', 'IngestMqttServer');
+    expect(out.join('')).toContain('\u001b[');
+    expect(out.join('')).toContain('broker unreachable');
+  });
+
+  it('also writes to a file rotated by size, keeping at most maxFiles files', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-log-'));
+    try {
+      const file = path.join(dir, 'logs', 'server.log');
+      const rotating = new JsonLogger('log', { file, maxSize: '2K', maxFiles: 3, pretty: false });
+      for (let i = 0; i < 200; i++) rotating.log({ msg: 'burst', i, pad: 'x'.repeat(40) }, 'test');
+      await rotating.close();
+      expect(fs.readdirSync(path.dirname(file)).sort()).toEqual([
+        'server.log',
+        'server.log.1',
+        'server.log.2',
+      ]);
+      const last = fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(last[last.length - 1]).toMatchObject({ msg: 'burst', i: 199, context: 'test' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
