@@ -23,7 +23,13 @@ function fakeDb() {
     ) => {
       if (state.down) throw new Error('connection refused');
       const statements: unknown[][] = [];
-      await work({ query: async (sql, params) => (statements.push([sql, params]), []) });
+      // as PostgreSQL answers the readings insert: every row new
+      await work({
+        query: async (sql, params) => (
+          statements.push([sql, params]),
+          sql.includes('INSERT INTO readings ') ? [{ inserted: (params[0] as unknown[]).length }] : []
+        ),
+      });
       batches.push(statements);
     },
   } as unknown as DataSource;
@@ -119,6 +125,7 @@ function refusingDb() {
             if (values.includes(666))
               throw Object.assign(new Error('value 666 violates check'), { code: '23514' });
             log.push({ values });
+            return [{ inserted: values.length }];
           }
           if (sql.includes('INSERT INTO dead_letters')) {
             const [reasons, details] = [params[3] as string[], params[4] as string[]];

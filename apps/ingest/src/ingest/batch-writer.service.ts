@@ -340,12 +340,17 @@ export class BatchWriter implements OnApplicationShutdown {
     }
     let refusedReadings = new Set<ReadingRow>();
     if (readings.length) {
-      const conflicts: Array<{ ord: string; stored: number }> = await tx.query(READINGS_INSERT_SQL, [
+      const columns = [
         readings.map((r) => r.deviceId),
         readings.map((r) => r.metric),
         readings.map(readingTimestamp),
         readings.map((r) => r.value),
-      ]);
+      ];
+      const [{ inserted }]: Array<{ inserted: number }> = await tx.query(READINGS_INSERT_SQL, columns);
+      // every key new (the usual case): nothing to compare. Otherwise some were stored already (a redelivery, or
+      // a conflicting duplicate): look those up.
+      const conflicts: Array<{ ord: string; stored: number }> =
+        inserted === readings.length ? [] : await tx.query(READINGS_CONFLICTS_SQL, columns);
       if (conflicts.length) {
         refusedReadings = new Set(conflicts.map((c) => readings[Number(c.ord) - 1]));
         dead.push(...conflictDeadLetters(conflicts, readings, owner));
@@ -417,29 +422,28 @@ export class BatchWriter implements OnApplicationShutdown {
 }
 
 /**
- * Inserts the batch's readings and returns those refused as conflicting duplicates: a key already stored with
- * another value (before this statement, or earlier in this batch). A key stored with the same value is a
- * redelivery and silently a no-op. The table's triggers fold only the rows actually inserted into the rollups.
- * Existing rows are looked up only for keys that were not inserted.
+ * Inserts the batch's readings; a key already stored is skipped (ON CONFLICT DO NOTHING). Returns how many rows were
+ * inserted. The table's triggers fold only the rows actually inserted into the rollups.
  */
 const READINGS_INSERT_SQL = `
-  WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
-      WITH ORDINALITY AS u(device_id, metric, ts, value, ord)
-  ), ins AS (
+  WITH ins AS (
     INSERT INTO readings (device_id, metric, ts, value)
-    SELECT device_id, metric, ts, value FROM input
+    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
     ON CONFLICT DO NOTHING
-    RETURNING device_id, metric, ts, value
-  ), checked AS (
-    SELECT i.ord, i.value,
-      CASE WHEN n.value IS NOT NULL THEN n.value
-        ELSE (SELECT r.value FROM readings r WHERE r.device_id = i.device_id AND r.metric = i.metric AND r.ts = i.ts)
-      END AS stored
-    FROM input i LEFT JOIN ins n ON n.device_id = i.device_id AND n.metric = i.metric AND n.ts = i.ts
+    RETURNING 1
   )
-  -- stored is null only when another replica committed the key during this statement: not ours to judge
-  SELECT ord, stored FROM checked WHERE stored IS NOT NULL AND stored <> value`;
+  SELECT count(*)::int AS inserted FROM ins`;
+
+/**
+ * After READINGS_INSERT_SQL inserted fewer rows than it was given, in the same transaction: the readings refused as
+ * conflicting duplicates — a key stored with another value (before this batch, or earlier in it). A key stored with
+ * the same value is a redelivery and silently a no-op.
+ */
+const READINGS_CONFLICTS_SQL = `
+  SELECT i.ord, r.value AS stored
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[]) WITH ORDINALITY AS i(device_id, metric, ts, value, ord)
+  JOIN readings r ON r.device_id = i.device_id AND r.metric = i.metric AND r.ts = i.ts
+  WHERE r.value <> i.value`;
 
 function conflictDeadLetters(
   conflicts: Array<{ ord: string; stored: number }>,
