@@ -1,3 +1,9 @@
+const fs = require('node:fs');
+const path = require('node:path');
+
+// Jest loads reporters untransformed: this one is TypeScript (scripts/lib), built into dist/ by `npm test`
+const COVERAGE_REPORTER = path.join(__dirname, 'dist/scripts/lib/coverage-reporter.js');
+
 /** One Jest run for the whole repository: unit specs beside the code, e2e specs in apps/<app>/test. */
 module.exports = {
   testEnvironment: 'node',
@@ -14,5 +20,5 @@ module.exports = {
   // `jest --coverage` (npm test): V8 coverage, handed to Monocart by our reporter; `npm run coverage` reports it
   coverageProvider: 'v8',
   coverageReporters: ['none'],
-  reporters: ['default', '<rootDir>/test/support/coverage-reporter.js'],
+  reporters: ['default', ...(fs.existsSync(COVERAGE_REPORTER) ? [COVERAGE_REPORTER] : [])],
 };

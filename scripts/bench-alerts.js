@@ -11,8 +11,8 @@ const path = require('node:path');
 const mqtt = require('mqtt');
 const { Client } = require('pg');
 const { hashPassword, runMigrations } = require('../libs/domain/dist');
-const { freePort, startEmbeddedBroker } = require('./lib/embedded');
-const { hasMosquitto, startMosquitto } = require('./lib/mosquitto');
+const { freePort, startEmbeddedBroker } = require('../dist/scripts/lib/embedded');
+const { hasMosquitto, startMosquitto } = require('../dist/scripts/lib/mosquitto');
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RATE = Number(process.env.BENCH_RATE ?? 1000);

@@ -15,8 +15,8 @@ const path = require('node:path');
 const mqtt = require('mqtt');
 const { Client } = require('pg');
 const { LIVE_CHANNEL, runMigrations } = require('../libs/domain/dist');
-const { freePort, startEmbeddedBroker } = require('./lib/embedded');
-const { hasMosquitto, startMosquitto } = require('./lib/mosquitto');
+const { freePort, startEmbeddedBroker } = require('../dist/scripts/lib/embedded');
+const { hasMosquitto, startMosquitto } = require('../dist/scripts/lib/mosquitto');
 
 const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);

@@ -11,8 +11,7 @@ import { brokerUrl, connectClient, dropSession, testClientId } from '../support/
 import { createTestDatabase, databaseUrl, OwnPostgres, TestDatabase, waitFor } from '../support/database';
 import { startIngest } from '../support/ingest-process';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { freePort } = require('../../scripts/lib/embedded.js');
+import { freePort } from '../../scripts/lib/embedded';
 
 jest.setTimeout(120_000);
 

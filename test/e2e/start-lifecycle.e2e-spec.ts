@@ -8,8 +8,8 @@ import { Client } from 'pg';
 import { connectClient } from '../support/broker';
 import { waitFor } from '../support/database';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { freePort } = require('../../scripts/lib/embedded.js');
+import { freePort } from '../../scripts/lib/embedded';
+import { built } from '../../scripts/lib/paths';
 
 const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(240_000);
@@ -20,7 +20,7 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** scripts/start.js in a process group of its own, as a terminal runs it: Ctrl-C is SIGINT to the whole group. */
+/** npm start's script in a process group of its own, as a terminal runs it: Ctrl-C is SIGINT to the whole group. */
 function startIn(script: string, env: Record<string, string>, cwd = ROOT): Run {
   let out = '';
   const proc = spawn(process.execPath, [script], {
@@ -108,7 +108,7 @@ describe('npm start: Ctrl-C', () => {
     const starts: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = Date.now();
-      const run = startIn(path.join(ROOT, 'scripts/start.js'), env);
+      const run = startIn(built('start'), env);
       runs.push(run);
       if (i % 2 === 1) {
         // while it is still starting: once its PostgreSQL runs (so start.js is past loading Node, whose own start a
@@ -155,7 +155,7 @@ describe('npm start as root from a checkout inside a mode-700 directory', () => 
     // a checkout whose scripts and PostgreSQL binaries really are inside the closed directory; the rest (built apps,
     // other packages) may live anywhere
     fs.mkdirSync(path.join(checkout, 'node_modules'), { recursive: true });
-    fs.cpSync(path.join(ROOT, 'scripts'), path.join(checkout, 'scripts'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'dist/scripts'), path.join(checkout, 'dist/scripts'), { recursive: true });
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(checkout, 'package.json'));
     for (const name of ['apps', 'libs']) fs.symlinkSync(path.join(ROOT, name), path.join(checkout, name));
     for (const name of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
@@ -187,7 +187,7 @@ describe('npm start as root from a checkout inside a mode-700 directory', () => 
     const ownTmp = tmp('sensorhub-tmp-'); // /tmp is shared with whatever else runs on the machine
     const [port, pgPort, mqttPort] = [await freePort(), await freePort(), await freePort()];
     run = startIn(
-      path.join(checkout, 'scripts/start.js'),
+      path.join(checkout, 'dist/scripts/start.js'),
       {
         PORT: String(port),
         PG_PORT: String(pgPort),
@@ -258,7 +258,7 @@ describe('npm start reads .env', () => {
     ];
     fs.writeFileSync(file, settings.join('\n') + '\n');
     // started from the folder holding .env, with none of these keys in the real environment
-    run = startIn(path.join(ROOT, 'scripts/start.js'), {}, dir);
+    run = startIn(built('start'), {}, dir);
     const line = await ready(run);
     expect(line).toContain(`http://127.0.0.1:${port}`);
     expect(line).toContain(`127.0.0.1:${pgPort}/sensorhub`);

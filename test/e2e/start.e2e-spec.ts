@@ -9,12 +9,12 @@ import { Client } from 'pg';
 import { brokerUrl, connectClient, dropSession, testClientId } from '../support/broker';
 import { createTestDatabase, TestDatabase, waitFor } from '../support/database';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { freePort } = require('../../scripts/lib/embedded.js');
+import { freePort } from '../../scripts/lib/embedded';
+import { built } from '../../scripts/lib/paths';
 
 jest.setTimeout(120_000);
 
-// `npm start` (scripts/start.js) on given services, as a user with DATABASE_URL and MQTT_URL set would run it.
+// `npm start` (scripts/start.ts, built) on given services, as a user with DATABASE_URL and MQTT_URL set would run it.
 describe('npm start', () => {
   let db: TestDatabase;
   const procs: ChildProcess[] = [];
@@ -22,7 +22,7 @@ describe('npm start', () => {
 
   const start = (port: number, webDist: string) => {
     let out = '';
-    const proc = spawn(process.execPath, [path.resolve(__dirname, '../../scripts/start.js')], {
+    const proc = spawn(process.execPath, [built('start')], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
@@ -118,7 +118,7 @@ describe('npm start on the embedded defaults', () => {
 
   const start = (env: Record<string, string>) => {
     let out = '';
-    const proc = spawn(process.execPath, [path.resolve(__dirname, '../../scripts/start.js')], {
+    const proc = spawn(process.execPath, [built('start')], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,

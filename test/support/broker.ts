@@ -1,7 +1,8 @@
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const embedded = require('../../scripts/lib/embedded.js');
+import { freePort } from '../../scripts/lib/embedded';
+import * as mosquitto from '../../scripts/lib/mosquitto';
+import { built } from '../../scripts/lib/paths';
 
 /** The run's shared broker (TEST_MQTT_URL, or the embedded one the global setup started). */
 export function brokerUrl(): string {
@@ -27,24 +28,18 @@ export async function startPersistentMosquitto(port: number, dir: string): Promi
   return mosquitto.startMosquitto(port, { persistenceDir: dir });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const mosquitto = require('../../scripts/lib/mosquitto.js');
-
 /**
  * A broker of the test's own: Mosquitto with the config we ship (deploy/mosquitto/mosquitto.conf, its queue and
  * in-flight limits sized for ingest) when the binary is installed, else an embedded Aedes.
  */
 export async function startOwnBroker(port?: number): Promise<OwnBroker> {
-  port = port ?? (await embedded.freePort());
+  port = port ?? (await freePort());
   if (!mosquitto.hasMosquitto()) {
     // its own process: Aedes is ESM-only, and Jest's module sandbox cannot import() it
     const { spawn } = await import('node:child_process');
-    const path = await import('node:path');
-    const proc = spawn(
-      process.execPath,
-      [path.resolve(__dirname, '../../scripts/lib/aedes-process.js'), String(port)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const proc = spawn(process.execPath, [built('lib/aedes-process'), String(port)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       proc.stdout!.on(
         'data',

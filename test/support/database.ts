@@ -2,6 +2,8 @@ import { Client } from 'pg';
 
 import { runMigrations } from '@sensorhub/domain';
 
+import { built } from '../../scripts/lib/paths';
+
 export interface TestDatabase {
   url: string;
   /** a connection to it, for assertions */
@@ -86,14 +88,9 @@ export class OwnPostgres {
 
   async start(): Promise<string> {
     const { spawn } = await import('node:child_process');
-    const path = await import('node:path');
-    const proc = spawn(
-      process.execPath,
-      [path.resolve(__dirname, '../../scripts/lib/postgres-process.js'), this.dir, String(this.port)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const proc = spawn(process.execPath, [built('lib/postgres-process'), this.dir, String(this.port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.proc = proc;
     let out = '';
     this.url = await new Promise<string>((resolve, reject) => {

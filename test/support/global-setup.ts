@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const embedded = require('../../scripts/lib/embedded.js');
+import * as coverage from '../../scripts/lib/coverage-options';
+import * as embedded from '../../scripts/lib/embedded';
 
 const state = globalThis as unknown as { __sensorhubStop?: Array<() => Promise<void>> };
 
@@ -12,8 +12,6 @@ export default async function globalSetup(globalConfig: { collectCoverage?: bool
   state.__sensorhubStop = [];
   if (globalConfig.collectCoverage) {
     // jest --coverage: start from nothing, and let the processes the tests spawn write V8 coverage too
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const coverage = require('../../scripts/lib/coverage-options.js');
     fs.rmSync(coverage.V8_DIR, { recursive: true, force: true });
     fs.rmSync(coverage.JEST_DIR, { recursive: true, force: true });
     process.env.NODE_V8_COVERAGE = coverage.V8_DIR;

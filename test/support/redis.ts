@@ -1,8 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as net from 'node:net';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const embedded = require('../../scripts/lib/embedded.js');
+import * as embedded from '../../scripts/lib/embedded';
 
 /** Whether Debian's redis-server is installed (CI installs it; tests that need their own Redis say so otherwise). */
 export function redisInstalled(): boolean {

@@ -12,8 +12,7 @@ import { createUsers, login, startApi } from '../../../test/support/api';
 import { databaseUrl, OwnPostgres, waitFor } from '../../../test/support/database';
 import { openSse } from '../../../test/support/sse';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { freePort } = require('../../../scripts/lib/embedded.js');
+import { freePort } from '../../../scripts/lib/embedded';
 
 jest.setTimeout(120_000);
 

@@ -9,8 +9,8 @@ import request from 'supertest';
 
 import { createUsers, login, startApi } from '../../../test/support/api';
 import { count, createTestDatabase, TestDatabase } from '../../../test/support/database';
+import { built } from '../../../scripts/lib/paths';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const N = 1_000_000;
 // line numbers (1 = the header) of the bad lines and what is wrong with each
 const BAD: Record<number, [string, string]> = {
@@ -116,7 +116,7 @@ describe('import of history: POST /api/v1/readings/import and npm run import', (
         'cli-1,temperature,2024-12-31T23:00:00+01:00,1.5\ncli-1,temperature,yesterday,2\n',
       );
       const run = promisify(execFile);
-      const res = await run(process.execPath, [path.join(ROOT, 'scripts/import.js'), file], {
+      const res = await run(process.execPath, [built('import'), file], {
         env: { PATH: process.env.PATH, DATABASE_URL: db.url },
       }).catch((e: { code: number; stdout: string }) => e);
       expect((res as { code?: number }).code).toBe(1);

@@ -25,8 +25,7 @@ import {
 } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const embedded = require('../../../scripts/lib/embedded.js');
+import * as embedded from '../../../scripts/lib/embedded';
 
 // One bad message must never stop ingestion, and nothing may vanish silently: poison pills, bursts without ts,
 // conflicting duplicates, retained replays, large payloads during an outage, a broker crash. Real broker (Mosquitto

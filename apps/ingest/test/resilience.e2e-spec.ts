@@ -18,8 +18,7 @@ import {
 } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const embedded = require('../../../scripts/lib/embedded.js');
+import * as embedded from '../../../scripts/lib/embedded';
 
 // Delivery guarantees (DESIGN.md): nothing lost, nothing duplicated, whatever happens to ingest or the database.
 // These tests use a broker of their own with the shipped Mosquitto limits (max_queued_messages etc.).

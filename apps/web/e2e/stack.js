@@ -121,7 +121,7 @@ async function startStack(opts = {}) {
   try {
     if (opts.build !== false) build();
     const domain = require(path.join(ROOT, 'libs/domain/dist'));
-    const embedded = require(path.join(ROOT, 'scripts/lib/embedded.js'));
+    const embedded = require(path.join(ROOT, 'dist/scripts/lib/embedded.js'));
 
     let adminUrl = process.env.TEST_DATABASE_URL;
     if (!adminUrl) {

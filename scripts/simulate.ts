@@ -1,12 +1,11 @@
-#!/usr/bin/env node
 // A simulated fleet publishing the wire contract (DESIGN.md): telemetry packets whose temperature and humidity follow
 // a daily curve with weather drift and sensor noise, a slowly draining battery, presence with a Last Will.
-//   node scripts/simulate.js [--url mqtt://127.0.0.1:1883] [--devices 5] [--interval 2000] [--metrics temperature,humidity] [--seed 42]
-// Also used by `npm start` (require('./simulate').startSimulator(options)).
-const mqtt = require('mqtt');
+//   npm run simulate -- [--url mqtt://127.0.0.1:1883] [--devices 5] [--interval 2000] [--metrics temperature,humidity] [--seed 42]
+// Also used by `npm start` (startSimulator).
+import mqtt, { MqttClient } from 'mqtt';
 
 /** mulberry32: a small seeded PRNG, so a fleet looks the same on every run */
-function prng(seed) {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -17,7 +16,17 @@ function prng(seed) {
   };
 }
 
-const METRICS = {
+interface SimDevice {
+  id: string;
+  client: MqttClient;
+  rand: () => number;
+  base: number;
+  baseHumidity: number;
+  drift: number;
+  battery: number;
+}
+
+const METRICS: Record<string, (d: SimDevice, t: number) => number> = {
   // daily cycle peaking mid-afternoon, per-device offset, slow weather drift, noise
   temperature: (d, t) =>
     d.base + 4 * Math.sin(((hourOfDay(t) - 9) / 24) * 2 * Math.PI) + d.drift + (d.rand() - 0.5) * 0.3,
@@ -32,11 +41,26 @@ const METRICS = {
     420 + 300 * Math.max(0, Math.sin(((hourOfDay(t) - 8) / 12) * Math.PI)) + (d.rand() - 0.5) * 20,
 };
 
-const hourOfDay = (t) => (t / 3600_000) % 24;
-const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-const round = (v, digits) => Number(v.toFixed(digits));
+const hourOfDay = (t: number) => (t / 3600_000) % 24;
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+const round = (v: number, digits: number) => Number(v.toFixed(digits));
 
-function startSimulator({
+export interface SimulatorOptions {
+  url?: string;
+  devices?: number;
+  intervalMs?: number;
+  metrics?: string[];
+  seed?: number;
+  prefix?: string;
+  log?: (line: string) => void;
+}
+
+export interface Simulator {
+  devices: string[];
+  stop(): Promise<void>;
+}
+
+export function startSimulator({
   url = 'mqtt://127.0.0.1:1883',
   devices = 5,
   intervalMs = 2000,
@@ -44,7 +68,7 @@ function startSimulator({
   seed = 42,
   prefix = 'sim',
   log = console.log,
-} = {}) {
+}: SimulatorOptions = {}): Simulator {
   for (const m of metrics)
     if (!METRICS[m]) throw new Error(`unknown metric "${m}": use ${Object.keys(METRICS).join(', ')}`);
   const fleet = Array.from({ length: devices }, (_, i) => {
@@ -55,7 +79,7 @@ function startSimulator({
       will: { topic: `devices/${id}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
       reconnectPeriod: 1000,
     });
-    const d = {
+    const d: SimDevice = {
       id,
       client,
       rand,
@@ -104,8 +128,8 @@ function startSimulator({
   };
 }
 
-function parseArgs(argv) {
-  const opts = {};
+function parseArgs(argv: string[]): SimulatorOptions {
+  const opts: SimulatorOptions = {};
   for (let i = 0; i < argv.length; i += 2) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${key} needs a value`);
@@ -120,7 +144,7 @@ function parseArgs(argv) {
   return opts;
 }
 
-function positive(key, value) {
+function positive(key: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`${key} must be a positive whole number, got "${value}"`);
@@ -135,12 +159,10 @@ if (require.main === module) {
     console.log(
       `simulating ${sim.devices.length} devices (${sim.devices[0]}…) on ${opts.url ?? 'mqtt://127.0.0.1:1883'}; Ctrl-C stops`,
     );
-    process.once('SIGINT', () => sim.stop().then(() => process.exit(0)));
-    process.once('SIGTERM', () => sim.stop().then(() => process.exit(0)));
+    process.once('SIGINT', () => void sim.stop().then(() => process.exit(0)));
+    process.once('SIGTERM', () => void sim.stop().then(() => process.exit(0)));
   } catch (err) {
-    console.error(`simulate: ${err.message}`);
+    console.error(`simulate: ${(err as Error).message}`);
     process.exit(2);
   }
 }
-
-module.exports = { startSimulator };

@@ -1,19 +1,22 @@
-#!/usr/bin/env node
 // Applies pending migrations to DATABASE_URL (npm run migrate).
-require('dotenv').config({ quiet: true });
-const { resolveSecrets, runMigrations } = require('../libs/domain/dist');
-const { ensureAdmin } = require('./lib/admin');
+import * as dotenv from 'dotenv';
+
+import { resolveSecrets, runMigrations } from '@sensorhub/domain';
+
+import { ensureAdmin } from './lib/admin';
+
+dotenv.config({ quiet: true });
 
 // DATABASE_PASSWORD and ADMIN_PASSWORD may come from NAME_FILE or systemd credentials, as for the apps
-let env;
+let env: Record<string, unknown>;
 try {
   env = resolveSecrets(process.env);
 } catch (err) {
-  console.error(`migrate: ${err.message}`);
+  console.error(`migrate: ${(err as Error).message}`);
   process.exit(2);
 }
-const url = env.DATABASE_URL;
-if (!url || !/^postgres(ql)?:\/\//.test(url)) {
+const url = String(env.DATABASE_URL ?? '');
+if (!/^postgres(ql)?:\/\//.test(url)) {
   console.error('migrate: DATABASE_URL must be set to a postgres:// URL');
   process.exit(2);
 }
@@ -23,14 +26,14 @@ async function main() {
   // with ADMIN_PASSWORD set (docker-compose), also create the first admin if it does not exist
   if (env.ADMIN_PASSWORD) {
     const admin = await ensureAdmin(url, {
-      email: env.ADMIN_EMAIL || undefined,
-      password: env.ADMIN_PASSWORD,
+      email: (env.ADMIN_EMAIL as string) || undefined,
+      password: String(env.ADMIN_PASSWORD),
     });
     if (admin.created) console.log(`admin user created: ${admin.email}`);
   }
 }
 
-main().catch((err) => {
+main().catch((err: Error) => {
   console.error(`migrate: ${err.message}`);
   process.exit(1);
 });

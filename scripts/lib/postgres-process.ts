@@ -1,7 +1,7 @@
 // Runs an embedded PostgreSQL as its own process (used by tests that stop and restart a database):
-//   node scripts/lib/postgres-process.js <dataDir> <port>
+//   node dist/scripts/lib/postgres-process.js <dataDir> <port>
 // prints "ready <url>" once it accepts connections; SIGTERM stops PostgreSQL and exits.
-const { startEmbeddedPostgres } = require('./embedded');
+import { startEmbeddedPostgres } from './embedded';
 
 async function main() {
   const [dir, port] = process.argv.slice(2);
@@ -11,11 +11,11 @@ async function main() {
     await pg.stop();
     process.exit(0);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
 }
 
-main().catch((err) => {
+main().catch((err: Error) => {
   console.error(err.message);
   process.exit(1);
 });

@@ -1,20 +1,30 @@
 // A Mosquitto of our own (tests, benchmarks) with the limits of the config we ship (deploy/mosquitto/mosquitto.conf).
-const { execFileSync, spawn } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-const SHIPPED = path.resolve(__dirname, '../../deploy/mosquitto/mosquitto.conf');
+import { ROOT } from './paths';
+import { accepts } from './processes';
 
-function hasMosquitto() {
+const SHIPPED = path.join(ROOT, 'deploy/mosquitto/mosquitto.conf');
+
+export function hasMosquitto(): boolean {
   try {
     execFileSync('mosquitto', ['-h'], { stdio: 'ignore' });
     return true;
   } catch (e) {
     // `mosquitto -h` exits non-zero after printing its help
-    return e.code !== 'ENOENT';
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
   }
+}
+
+export interface Mosquitto {
+  pid?: number;
+  url: string;
+  /** a crash: SIGKILL, no save */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -24,7 +34,10 @@ function hasMosquitto() {
  * `npm run certs` output), also a TLS listener on tls.port that requires a client certificate signed by the CA, as
  * the shipped 8883 listener does.
  */
-async function startMosquitto(port, { persistenceDir, tls } = {}) {
+export async function startMosquitto(
+  port: number,
+  { persistenceDir, tls }: { persistenceDir?: string; tls?: { port: number; dir: string } } = {},
+): Promise<Mosquitto> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-mosquitto-'));
   // keep the shipped limits; replace listeners, persistence and logging with local ones
   const shipped = fs.readFileSync(SHIPPED, 'utf8').split('\n');
@@ -60,28 +73,19 @@ async function startMosquitto(port, { persistenceDir, tls } = {}) {
   fs.writeFileSync(path.join(dir, 'mosquitto.conf'), conf.join('\n') + '\n');
   const proc = spawn('mosquitto', ['-c', path.join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   const deadline = Date.now() + 5000;
-  for (;;) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(tls ? tls.port : port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) break;
+  while (!(await accepts(tls ? tls.port : port))) {
     if (proc.exitCode !== null || Date.now() > deadline)
       throw new Error(`mosquitto did not start on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const gone = () =>
-    new Promise((resolve) => {
+    new Promise<void>((resolve) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.once('exit', () => resolve());
     });
   return {
     pid: proc.pid,
     url: `mqtt://127.0.0.1:${port}`,
-    /** a crash: SIGKILL, no save */
     kill: async () => {
       proc.kill('SIGKILL');
       await gone();
@@ -98,5 +102,3 @@ async function startMosquitto(port, { persistenceDir, tls } = {}) {
       }),
   };
 }
-
-module.exports = { hasMosquitto, startMosquitto };

@@ -1,13 +1,13 @@
-#!/usr/bin/env node
-/* global AbortController */
 // A consumer of SensorHub's Redis stream in a consumer group: prints each entry as one JSON line and acknowledges it
 // once printed. Several with one --group split the stream; one that dies leaves its unacknowledged entries to the
 // others after --claim-idle-ms. Example of the library call `consumeStream` in @sensorhub/domain.
 //   npm run stream:consume -- --group analytics --consumer worker-1 [--url redis://127.0.0.1:6379]
 //                             [--stream mqtt:ingestion] [--claim-idle-ms 30000]
-const { parseArgs } = require('node:util');
-const Redis = require('ioredis');
-const { consumeStream } = require('../libs/domain/dist');
+import { parseArgs } from 'node:util';
+
+import Redis from 'ioredis';
+
+import { consumeStream } from '@sensorhub/domain';
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +40,7 @@ consumeStream({
   },
 })
   .then(() => redis.quit())
-  .catch((e) => {
+  .catch((e: Error) => {
     console.error(`stream:consume: ${e.message}`);
     process.exit(1);
   });

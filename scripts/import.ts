@@ -1,10 +1,14 @@
-#!/usr/bin/env node
 // Imports readings history into DATABASE_URL (npm run import -- FILE [--format csv|ndjson]); `-` reads stdin.
 // CSV device_id,metric,ts,value (header optional) or NDJSON; prints the report as JSON; exit 1 if a line was rejected.
-require('dotenv').config({ quiet: true });
-const fs = require('node:fs');
-const { Client } = require('pg');
-const { importReadings } = require('../libs/domain/dist');
+import * as dotenv from 'dotenv';
+
+import * as fs from 'node:fs';
+
+import { Client } from 'pg';
+
+import { importReadings } from '@sensorhub/domain';
+
+dotenv.config({ quiet: true });
 
 const args = process.argv.slice(2);
 const fi = args.indexOf('--format');
@@ -19,7 +23,7 @@ if (!url || !/^postgres(ql)?:\/\//.test(url)) {
   console.error('import: DATABASE_URL must be set to a postgres:// URL');
   process.exit(2);
 }
-const fmt = format ?? (/\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv');
+const fmt: string = format ?? (/\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv');
 if (fmt !== 'csv' && fmt !== 'ndjson') {
   console.error(`import: --format must be csv or ndjson, not "${fmt}"`);
   process.exit(2);
@@ -27,14 +31,14 @@ if (fmt !== 'csv' && fmt !== 'ndjson') {
 
 async function main() {
   const input = file === '-' ? process.stdin : fs.createReadStream(file);
-  await new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     if (file === '-') return resolve();
-    input.once('open', resolve).once('error', reject);
+    input.once('open', () => resolve()).once('error', reject);
   });
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const report = await importReadings(client, input, { format: fmt });
+    const report = await importReadings(client, input, { format: fmt as 'csv' | 'ndjson' });
     console.log(JSON.stringify(report, null, 2));
     if (report.rejected) process.exitCode = 1;
   } finally {
@@ -42,7 +46,7 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+main().catch((err: Error) => {
   console.error(`import: ${err.message}`);
   process.exit(1);
 });

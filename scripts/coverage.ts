@@ -1,5 +1,3 @@
-#!/usr/bin/env node
-'use strict';
 /**
  * `npm run coverage`: reports the coverage the last `npm test` collected — Jest's in-process coverage and the child
  * processes' (ingest, api and scripts run from dist/ under NODE_V8_COVERAGE), merged per TypeScript source file, and
@@ -7,14 +5,25 @@
  * `npm run coverage -- --files` lists every source file. HTML: coverage/node/index.html (api, ingest, domain),
  * coverage/web/index.html (web).
  */
-const fs = require('node:fs');
-const path = require('node:path');
-const { fileURLToPath } = require('node:url');
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const { CoverageReport } = require('monocart-coverage-reports');
-const ts = require('typescript');
+import { CoverageReport } from 'monocart-coverage-reports';
+import * as ts from 'typescript';
 
-const cov = require('./lib/coverage-options');
+import * as cov from './lib/coverage-options';
+
+interface Count {
+  covered: number;
+  total: number;
+}
+interface AppCoverage {
+  statements: Count;
+  branches: Count;
+  files: number;
+  perFile: { path: string; statements: Count; branches: Count }[];
+}
 
 const THRESHOLD = Number(process.env.COVERAGE_THRESHOLD ?? 80);
 const SHOW_FILES = process.argv.includes('--files');
@@ -26,7 +35,7 @@ const COMPILER_OPTIONS = ts.parseJsonConfigFileContent(
   cov.ROOT,
 ).options;
 
-async function nodeApps() {
+async function nodeApps(): Promise<Record<string, AppCoverage> | undefined> {
   const inputs = [path.join(cov.JEST_DIR, '.cache')].filter((d) => fs.existsSync(d));
   if (!inputs.length && !fs.existsSync(cov.V8_DIR)) return undefined;
   const report = new CoverageReport({
@@ -37,21 +46,21 @@ async function nodeApps() {
     // a source no test loaded still counts, at 0 %
     all: {
       dir: Object.values(cov.NODE_APPS).map((d) => path.join(cov.ROOT, d)),
-      filter: (p) => cov.isSource(path.relative(cov.ROOT, p).split(path.sep).join('/')),
-      transformer: async (entry) => {
+      filter: (p: string) => cov.isSource(path.relative(cov.ROOT, p).split(path.sep).join('/')),
+      transformer: async (entry: { source: string; url: string; sourceMap?: object }) => {
         const out = ts.transpileModule(entry.source, {
           fileName: entry.url,
           compilerOptions: { ...COMPILER_OPTIONS, sourceMap: true, inlineSourceMap: false },
         });
-        const map = JSON.parse(out.sourceMapText);
+        const map = JSON.parse(out.sourceMapText!);
         entry.sourceMap = { ...map, sources: [fileURLToPath(entry.url)], sourcesContent: [entry.source] };
         entry.source = cov.stripDecoratorGuards(out.outputText);
       },
     },
   });
   if (fs.existsSync(cov.V8_DIR)) await report.addFromDir(cov.V8_DIR);
-  const results = await report.generate();
-  const apps = {};
+  const results = (await report.generate())!;
+  const apps: Record<string, AppCoverage> = {};
   for (const [app, dir] of Object.entries(cov.NODE_APPS)) {
     const files = results.files.filter((f) => f.sourcePath.startsWith(`${dir}/`));
     apps[app] = {
@@ -68,16 +77,19 @@ async function nodeApps() {
   return apps;
 }
 
-function sum(files, metric) {
+function sum(
+  files: { summary: Record<'statements' | 'branches', Count> }[],
+  metric: 'statements' | 'branches',
+): Count {
   const covered = files.reduce((n, f) => n + f.summary[metric].covered, 0);
   const total = files.reduce((n, f) => n + f.summary[metric].total, 0);
   return { covered, total };
 }
 
-function webApp() {
+function webApp(): AppCoverage | undefined {
   if (!fs.existsSync(cov.WEB_SUMMARY)) return undefined;
   const summary = JSON.parse(fs.readFileSync(cov.WEB_SUMMARY, 'utf8'));
-  const { total, ...files } = summary;
+  const { total, ...files } = summary as Record<string, { statements: Count; branches: Count }>;
   return {
     statements: total.statements,
     branches: total.branches,
@@ -98,10 +110,10 @@ async function main() {
     console.error('coverage: nothing collected yet: run `npm test` first');
     process.exit(1);
   }
-  const pct = (m) => (m.total ? (100 * m.covered) / m.total : 100);
-  const fmt = (m) => `${pct(m).toFixed(1).padStart(5)} % (${m.covered}/${m.total})`.padEnd(24);
+  const pct = (m: Count) => (m.total ? (100 * m.covered) / m.total : 100);
+  const fmt = (m: Count) => `${pct(m).toFixed(1).padStart(5)} % (${m.covered}/${m.total})`.padEnd(24);
   console.log(`app     files  statements              branches`);
-  const failed = [];
+  const failed: string[] = [];
   for (const [name, a] of rows) {
     if (!a) {
       console.log(`${name.padEnd(8)} not measured (run \`npm test\`)`);
@@ -112,7 +124,7 @@ async function main() {
     if (SHOW_FILES)
       for (const f of a.perFile.sort((x, y) => x.path.localeCompare(y.path)))
         console.log(`    ${fmt(f.statements)}${fmt(f.branches)}${f.path}`);
-    for (const metric of ['statements', 'branches'])
+    for (const metric of ['statements', 'branches'] as const)
       if (pct(a[metric]) < THRESHOLD) failed.push(`${name} ${metric} ${pct(a[metric]).toFixed(1)} %`);
   }
   if (failed.length) {
@@ -122,7 +134,7 @@ async function main() {
   console.log(`coverage: every app at or above ${THRESHOLD} % statements and branches`);
 }
 
-main().catch((e) => {
+main().catch((e: Error) => {
   console.error(`coverage: ${e.message}`);
   process.exit(1);
 });
