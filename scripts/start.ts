@@ -6,17 +6,18 @@
 // first of all: a Ctrl-C while the modules below load has nothing to stop yet
 import { onStopSignal } from './lib/signals';
 
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import * as dotenv from 'dotenv';
-import { Client } from 'pg';
 
 import { runMigrations } from '@sensorhub/domain';
 
 import { ensureAdmin } from './lib/admin';
+import { createDatabase } from './lib/databases';
+import { buildDashboardIfStale } from './lib/dashboard';
 import {
   assertPortFree,
   EmbeddedBroker,
@@ -143,12 +144,11 @@ async function main() {
       );
     });
     if (pg.note) say(pg.note);
-    const admin = new Client({ connectionString: pg.url('postgres') });
-    await admin.connect();
-    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'sensorhub'`);
-    if (!exists.rowCount) await admin.query('CREATE DATABASE sensorhub');
-    await admin.end();
-    databaseUrl = computed.DATABASE_URL = pg.url('sensorhub');
+    // migrated below, once the broker runs too
+    databaseUrl = computed.DATABASE_URL = await createDatabase(pg.url('postgres'), 'sensorhub', {
+      ifMissing: true,
+      migrate: false,
+    });
   }
   let mqttUrl = env.MQTT_URL;
   if (!mqttUrl) {
@@ -175,7 +175,7 @@ async function main() {
     );
   else if (admin.created) say(`admin user created: ${admin.email}`);
   go();
-  buildDashboardIfStale();
+  if (!env.WEB_DIST) buildDashboardIfStale(say);
 
   if (!env.MQTT_URL && env.INGEST_SHARED_GROUP) {
     // Aedes has no shared subscriptions: a $share/… filter would match nothing and ingest would receive nothing
@@ -234,30 +234,6 @@ function persistentSecret(file: string): string {
   return secret;
 }
 
-/** `ng build` when the built dashboard is missing or older than its sources. */
-function buildDashboardIfStale(): void {
-  if (env.WEB_DIST) return;
-  const index = path.join(WEB_DIST, 'index.html');
-  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  const newest = newestMtime(path.join(ROOT, 'apps/web/src'));
-  if (built >= newest) return;
-  say('building the dashboard (ng build; once, or after its sources change)…');
-  const r = spawnSync(process.execPath, [require.resolve('@angular/cli/bin/ng.js'), 'build'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (r.status !== 0) throw new StartError('ng build failed (see above)');
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /** Runs a built app with its output prefixed; `ready` resolves on its ready message. */
 function run(name: string, main: string, childEnv: NodeJS.ProcessEnv): { proc: App; ready: Promise<void> } {
   const proc = spawn(process.execPath, [path.join(ROOT, main)], {
@@ -297,9 +273,14 @@ async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   throw new StartError(`the API did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
-main().catch((err: unknown) => {
+function fail(err: unknown): void {
   if (stopping) return; // Ctrl-C during start-up: shutdown() ends the process
   // one line, whatever failed; what already runs is stopped in order
   console.error(`npm start: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
   void shutdown(1, { quiet: true });
-});
+}
+
+// an error no step awaits, such as a connection of a start-up step that a Ctrl-C's stop of PostgreSQL ended (an
+// idle pg client emits it as an event): expected while stopping, else a failure like any other
+process.on('uncaughtException', fail);
+main().catch(fail);

@@ -11,7 +11,7 @@ export interface NodeProcess {
   ready: Promise<RegExpExecArray>;
   /** its exit code (null when a signal ended it) */
   exited: Promise<number | null>;
-  /** `signal` (SIGTERM) unless it has exited, then waits for the exit; SIGKILL after `graceMs` */
+  /** `signal` (SIGTERM) unless it has exited, then waits for the exit; with `graceMs`, SIGKILL after that long */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
@@ -69,10 +69,9 @@ export function startNode(
     void exited.then((code) => reject(new Error(`${name} exited with ${code} before it was ready:\n${out}`)));
   });
   readyPromise.catch(() => undefined);
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    proc.kill(signal);
-    const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs?: number) => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    const t = graceMs === undefined ? undefined : setTimeout(() => proc.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(t);
   };
