@@ -3,12 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const embedded = require('../../scripts/lib/embedded.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const mosquitto = require('../../scripts/lib/mosquitto.js');
+import * as embedded from '../../scripts/lib/embedded';
+import * as mosquitto from '../../scripts/lib/mosquitto';
+import { built } from '../../scripts/lib/paths';
 
-const CERTS = path.resolve(__dirname, '../../scripts/certs.js');
+const CERTS = built('certs');
 
 /** `npm run certs` into a fresh directory (readable by Mosquitto, which drops root for its own user). */
 export function makeCerts(devices: string[] = ['dev-1']): string {

@@ -1,23 +1,22 @@
-#!/usr/bin/env node
 // Development certificates with openssl (npm run certs): a CA, a server certificate for Mosquitto and the api, client
 // certificates for ingest and the api (Mosquitto's mTLS listener), and one per device (CN = device id).
 //   npm run certs -- [--out deploy/certs] [--host broker.example.org ...] [--device esp32-01 ...] [--force]
 // Existing files are kept (a new device is signed by the CA already there); --force makes everything anew.
-const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const DEVICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const HOST = /^[A-Za-z0-9.*-]{1,253}$|^[0-9a-fA-F:.]{2,45}$/;
 
-function usage(message) {
+function usage(message: string): never {
   console.error(`certs: ${message}`);
   console.error('usage: npm run certs -- [--out DIR] [--host NAME ...] [--device ID ...] [--force]');
   process.exit(2);
 }
 
-function parseArgs(argv) {
-  const opts = { out: 'deploy/certs', hosts: [], devices: [], force: false };
+function parseArgs(argv: string[]) {
+  const opts = { out: 'deploy/certs', hosts: [] as string[], devices: [] as string[], force: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -33,10 +32,11 @@ function parseArgs(argv) {
   return opts;
 }
 
-function openssl(args, cwd) {
+function openssl(args: string[], cwd: string): void {
   try {
     execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (err) {
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
     if (err.code === 'ENOENT') usage('openssl is not installed (apt-get/dnf install openssl)');
     throw new Error(`openssl ${args[0]} failed: ${String(err.stderr).trim().split('\n').pop()}`);
   }
@@ -45,7 +45,7 @@ function openssl(args, cwd) {
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 /** A key and a certificate signed by the CA in `dir`; `usage` serverAuth (with SANs) or clientAuth. */
-function leaf(dir, name, cn, ext) {
+function leaf(dir: string, name: string, cn: string, ext: string[]): boolean {
   if (fs.existsSync(path.join(dir, `${name}.crt`))) return false;
   fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
   const extFile = path.join(dir, `${name}.ext`);
@@ -92,7 +92,7 @@ function main() {
   const dir = path.resolve(opts.out);
   if (opts.force) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'devices'), { recursive: true });
-  const made = [];
+  const made: string[] = [];
   if (!fs.existsSync(path.join(dir, 'ca.crt'))) {
     openssl(
       [
@@ -149,6 +149,6 @@ function main() {
 try {
   main();
 } catch (err) {
-  console.error(`certs: ${err.message}`);
+  console.error(`certs: ${(err as Error).message}`);
   process.exit(1);
 }
