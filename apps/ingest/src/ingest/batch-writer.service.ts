@@ -343,7 +343,8 @@ export class BatchWriter implements OnApplicationShutdown {
       const columns = [
         readings.map((r) => r.deviceId),
         readings.map((r) => r.metric),
-        readings.map(readingTimestamp),
+        // epoch microseconds: exact in a float8 until the year 2255, and no date formatting per reading
+        readings.map((r) => r.ts.getTime() * 1000 + (r.us ?? 0)),
         readings.map((r) => r.value),
       ];
       const [{ inserted }]: Array<{ inserted: number }> = await tx.query(READINGS_INSERT_SQL, columns);
@@ -421,6 +422,9 @@ export class BatchWriter implements OnApplicationShutdown {
   }
 }
 
+/** epoch microseconds (int8) → timestamptz, exactly */
+const FROM_MICROS = (us: string) => `'epoch'::timestamptz + ${us} * interval '1 microsecond'`;
+
 /**
  * Inserts the batch's readings; a key already stored is skipped (ON CONFLICT DO NOTHING). Returns how many rows were
  * inserted. The table's triggers fold only the rows actually inserted into the rollups.
@@ -428,7 +432,7 @@ export class BatchWriter implements OnApplicationShutdown {
 const READINGS_INSERT_SQL = `
   WITH ins AS (
     INSERT INTO readings (device_id, metric, ts, value)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[])
+    SELECT d, m, ${FROM_MICROS('us')}, v FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[]) AS u(d, m, us, v)
     ON CONFLICT DO NOTHING
     RETURNING 1
   )
@@ -441,8 +445,8 @@ const READINGS_INSERT_SQL = `
  */
 const READINGS_CONFLICTS_SQL = `
   SELECT i.ord, r.value AS stored
-  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[]) WITH ORDINALITY AS i(device_id, metric, ts, value, ord)
-  JOIN readings r ON r.device_id = i.device_id AND r.metric = i.metric AND r.ts = i.ts
+  FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[]) WITH ORDINALITY AS i(device_id, metric, us, value, ord)
+  JOIN readings r ON r.device_id = i.device_id AND r.metric = i.metric AND r.ts = ${FROM_MICROS('i.us')}
   WHERE r.value <> i.value`;
 
 function conflictDeadLetters(
