@@ -27,7 +27,7 @@ const pct = (xs, p) => {
 };
 
 function ingestRate(rules) {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'bench-ingest.js')], {
+  const out = execFileSync(process.execPath, [path.join(__dirname, '../dist/scripts/bench-ingest.js')], {
     env: {
       ...process.env,
       BENCH_RULES: String(rules),

@@ -1,22 +1,28 @@
-#!/usr/bin/env node
 // Ingest throughput: N QoS 1 messages through a real broker into a fresh database, against a plain QoS 1
-// publisher → subscriber through the same broker. Prints figures; asserts nothing.
+// publisher → subscriber through the same broker; then the publish → commit latency at a steady rate. Prints
+// figures; asserts nothing.
 //   DATABASE_URL  server to create the bench database on (default postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_MESSAGES (200000)  BENCH_DEVICES (1000)  BENCH_WINDOW: unacknowledged publishes in flight (2000)
+//   BENCH_LATENCY_RATE (1000 msg/s)  BENCH_LATENCY_SECONDS (10): the steady run for the latency figures
 //   MQTT_URL: use this broker instead of starting Mosquitto with the shipped config (or Aedes if not installed)
 //   --redis: also ingest with the Redis stream output on (REDIS_URL, default redis://127.0.0.1:6379), same run
 //   BENCH_PERSISTENCE=1: Mosquitto also with the shipped persistence (saves every second), to measure its cost
 //   BENCH_RULES (0): enabled alert rules on the published metric (never firing), to measure the readings trigger
-const { spawn } = require('node:child_process');
-const { performance } = require('node:perf_hooks');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const mqtt = require('mqtt');
-const { Client } = require('pg');
-const { LIVE_CHANNEL, runMigrations } = require('../libs/domain/dist');
-const { freePort, startEmbeddedBroker } = require('../dist/scripts/lib/embedded');
-const { hasMosquitto, startMosquitto } = require('../dist/scripts/lib/mosquitto');
+//   BENCH_INGEST_NODE_ARGS: extra node flags for ingest (e.g. --cpu-prof)
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import Redis from 'ioredis';
+import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+import { Client } from 'pg';
+
+import { LIVE_CHANNEL, runMigrations } from '@sensorhub/domain';
+
+import { freePort, startEmbeddedBroker } from './lib/embedded';
+import { hasMosquitto, startMosquitto } from './lib/mosquitto';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
@@ -25,11 +31,18 @@ const RULES = Number(process.env.BENCH_RULES ?? 0);
 const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 1000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROOT = path.resolve(__dirname, '../..');
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const dbUrl = (name) => Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
+interface Broker {
+  url: string;
+  pid?: number;
+  stop(): Promise<unknown>;
+}
 
-function connect(url, opts = {}) {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const dbUrl = (name: string) => Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
+
+function connect(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const c = mqtt.connect(url, { reconnectPeriod: 500, ...opts });
     c.once('connect', () => resolve(c));
@@ -37,12 +50,38 @@ function connect(url, opts = {}) {
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, 0 once it is gone (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of each PostgreSQL backend serving `database`, but `db`'s own connection. */
+async function backendsCpu(db: Client, database: string): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [database],
+  );
+  return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+}
+const sumDelta = (after: Map<number, number>, before: Map<number, number>) =>
+  [...after].reduce((s, [pid, cpu]) => s + cpu - (before.get(pid) ?? 0), 0);
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
 /** Publishes N messages at QoS 1 keeping WINDOW unacknowledged; message i is unique per (device, metric, ts). */
-async function publishAll(client, tag) {
+async function publishAll(client: MqttClient, tag: string): Promise<void> {
   const base = Date.now() - 3600_000;
   let next = 0;
   let done = 0;
-  await new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     const pump = () => {
       while (next < N && next - done < WINDOW) {
         const i = next++;
@@ -59,41 +98,36 @@ async function publishAll(client, tag) {
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, 0 once it is gone (Linux). */
-function cpuSeconds(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return 0;
-  }
+async function plainRate(broker: Broker): Promise<{ rate: number; brokerCpu?: number }> {
+  const cpu0 = cpuSeconds(broker.pid);
+  const sub = await connect(broker.url, { clientId: `bench-sub-${process.pid}`, clean: true });
+  let received = 0;
+  let finished!: (t: number) => void;
+  const all = new Promise<number>((r) => (finished = r));
+  sub.on('message', () => ++received === N && finished(Date.now()));
+  await sub.subscribeAsync('devices/#', { qos: 1 });
+  const pub = await connect(broker.url, { clientId: `bench-pub-${process.pid}` });
+  const t0 = Date.now();
+  await publishAll(pub, 'plain');
+  const t1 = await all;
+  await Promise.all([pub.endAsync(), sub.endAsync()]);
+  return { rate: N / ((t1 - t0) / 1000), brokerCpu: broker.pid ? cpuSeconds(broker.pid) - cpu0 : undefined };
 }
-
-/** CPU seconds of the PostgreSQL backends serving `database` but `db`'s own connection. */
-async function backendsCpu(db, database) {
-  const { rows } = await db.query(
-    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-    [database],
-  );
-  return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
-}
-const sumDelta = (after, before) => [...after].reduce((s, [pid, cpu]) => s + cpu - (before.get(pid) ?? 0), 0);
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /**
  * Publish → commit latency at a steady rate: each message's commit is seen in ingest's NOTIFY (delivered only on
  * commit), matched by device and timestamp to the time it was published.
  */
-async function latency(url, databaseUrl) {
+async function latency(url: string, databaseUrl: string) {
   const listener = new Client({ connectionString: databaseUrl });
   await listener.connect();
-  const sent = new Map();
-  const seen = [];
+  const sent = new Map<string, number>();
+  const seen: number[] = [];
   listener.on('notification', (n) => {
     const now = performance.now();
-    for (const [device, , ts] of JSON.parse(n.payload).readings ?? []) {
+    const readings = (JSON.parse(n.payload ?? '{}') as { readings?: Array<[string, string, number]> })
+      .readings;
+    for (const [device, , ts] of readings ?? []) {
       const t = sent.get(`${device}|${ts}`);
       if (t !== undefined) seen.push(now - t);
     }
@@ -104,8 +138,7 @@ async function latency(url, databaseUrl) {
   const base = Date.now() - 7200_000;
   const start = performance.now();
   for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / LATENCY_RATE;
-    const wait = due - performance.now();
+    const wait = start + (i * 1000) / LATENCY_RATE - performance.now();
     if (wait > 1) await sleep(wait);
     const device = `lat${i % 100}`;
     const ts = base + i;
@@ -120,36 +153,26 @@ async function latency(url, databaseUrl) {
   return { n: s.length, total, p50: pct(s, 50), p99: pct(s, 99), max: s[s.length - 1] };
 }
 
-async function plainRate(url, broker = {}) {
-  const cpu0 = cpuSeconds(broker.pid);
-  const sub = await connect(url, { clientId: `bench-sub-${process.pid}`, clean: true });
-  let received = 0;
-  let finished;
-  const all = new Promise((r) => (finished = r));
-  sub.on('message', () => ++received === N && finished(Date.now()));
-  await sub.subscribeAsync('devices/#', { qos: 1 });
-  const pub = await connect(url, { clientId: `bench-pub-${process.pid}` });
-  const t0 = Date.now();
-  await publishAll(pub, 'plain');
-  const t1 = await all;
-  await Promise.all([pub.endAsync(), sub.endAsync()]);
-  return { rate: N / ((t1 - t0) / 1000), brokerCpu: broker.pid ? cpuSeconds(broker.pid) - cpu0 : undefined };
-}
-
-async function ingestRate(url, databaseUrl, db, extraEnv = {}, broker = {}, measureLatency = false) {
+async function ingestRate(
+  broker: Broker,
+  databaseUrl: string,
+  db: Client,
+  extraEnv: Record<string, string> = {},
+  measureLatency = false,
+) {
   const clientId = `bench-ingest-${process.pid}`;
   let log = '';
-  const ingest = spawn(
+  const ingest: ChildProcess = spawn(
     process.execPath,
     [
       ...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      path.resolve(__dirname, '../apps/ingest/dist/main.js'),
+      path.join(ROOT, 'apps/ingest/dist/main.js'),
     ],
     {
       env: {
         PATH: process.env.PATH,
         DATABASE_URL: databaseUrl,
-        MQTT_URL: url,
+        MQTT_URL: broker.url,
         INGEST_CLIENT_ID: clientId,
         ...extraEnv,
         // INGEST_* settings of the bench's environment reach ingest, to measure them
@@ -159,13 +182,13 @@ async function ingestRate(url, databaseUrl, db, extraEnv = {}, broker = {}, meas
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  ingest.stdout.on('data', (b) => (log += b));
-  ingest.stderr.on('data', (b) => (log += b));
+  ingest.stdout!.on('data', (b) => (log += b));
+  ingest.stderr!.on('data', (b) => (log += b));
   while (!log.includes('subscribed to')) {
     if (ingest.exitCode !== null) throw new Error(`ingest exited:\n${log}`);
     await sleep(50);
   }
-  const pub = await connect(url, { clientId: `bench-pub2-${process.pid}` });
+  const pub = await connect(broker.url, { clientId: `bench-pub2-${process.pid}` });
   const database = new URL(databaseUrl).pathname.slice(1);
   const cpu0 = {
     ingest: cpuSeconds(ingest.pid),
@@ -191,28 +214,42 @@ async function ingestRate(url, databaseUrl, db, extraEnv = {}, broker = {}, meas
     broker: broker.pid ? cpuSeconds(broker.pid) - cpu0.broker : undefined,
     pg: sumDelta(await backendsCpu(db, database), cpu0.pg),
   };
+  // peak resident memory of the ingest process (Linux), before the latency run
+  const peakRss = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${ingest.pid}/status`, 'utf8'))?.[1];
   await pub.endAsync();
-  const lat = measureLatency && n >= N ? await latency(url, databaseUrl) : undefined;
-  // peak resident memory of the ingest process (Linux)
-  const peakRss = /VmHWM:\s+(\d+) kB/.exec(
-    require('node:fs').readFileSync(`/proc/${ingest.pid}/status`, 'utf8'),
-  )?.[1];
+  const lat = measureLatency && n >= N ? await latency(broker.url, databaseUrl) : undefined;
   ingest.kill('SIGTERM');
   await new Promise((r) => ingest.once('exit', r));
   const { rows } = await db.query(
     `SELECT count(*) AS total, count(DISTINCT (device_id, metric, ts)) AS distinct_keys FROM readings WHERE device_id LIKE 'dev%'`,
   );
-  const batches = /stored (\d+) readings in (\d+) batches/.exec(log);
   return {
     rate: N / ((t1 - t0) / 1000),
     publishSeconds: (published - t0) / 1000,
     landedSeconds: (t1 - t0) / 1000,
     total: Number(rows[0].total),
     distinct: Number(rows[0].distinct_keys),
-    batches: batches ? Number(batches[2]) : undefined,
     peakRssMb: peakRss ? Number(peakRss) / 1024 : undefined,
     cpu,
     lat,
+  };
+}
+
+async function startBroker(): Promise<{ broker: Broker; kind: string }> {
+  if (process.env.MQTT_URL)
+    return { broker: { url: process.env.MQTT_URL, stop: async () => undefined }, kind: process.env.MQTT_URL };
+  if (!hasMosquitto())
+    return { broker: await startEmbeddedBroker({ port: await freePort() }), kind: 'embedded aedes' };
+  const persist = process.env.BENCH_PERSISTENCE === '1';
+  const dir = persist ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mosquitto-')) : undefined;
+  const m = await startMosquitto(await freePort(), { persistenceDir: dir });
+  return {
+    broker: {
+      pid: m.pid,
+      url: m.url,
+      stop: async () => (await m.stop(), dir && fs.rmSync(dir, { recursive: true, force: true })),
+    },
+    kind: `mosquitto (shipped limits${persist ? ' and persistence' : ', no persistence'})`,
   };
 }
 
@@ -231,45 +268,24 @@ async function main() {
          SELECT 'bench ' || i, 'all', 'temperature', 'above', 1000 + i, 1000 + i, 'info' FROM generate_series(1, $1) i`,
       [RULES],
     );
-
-  let broker;
-  let brokerKind;
-  if (process.env.MQTT_URL) {
-    broker = { url: process.env.MQTT_URL, stop: async () => undefined };
-    brokerKind = process.env.MQTT_URL;
-  } else if (hasMosquitto()) {
-    const persist = process.env.BENCH_PERSISTENCE === '1';
-    const dir = persist ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mosquitto-')) : undefined;
-    const m = await startMosquitto(await freePort(), { persistenceDir: dir });
-    broker = {
-      pid: m.pid,
-      url: m.url,
-      stop: async () => (await m.stop(), dir && fs.rmSync(dir, { recursive: true, force: true })),
-    };
-    brokerKind = `mosquitto (shipped limits${persist ? ' and persistence' : ', no persistence'})`;
-  } else {
-    broker = await startEmbeddedBroker({ port: await freePort() });
-    brokerKind = 'embedded aedes';
-  }
+  const { broker, kind } = await startBroker();
+  const per100k = (s?: number) => (s === undefined ? 'n/a' : `${((s * 100_000) / N).toFixed(2)} s`);
   try {
     console.log(
-      `bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, ${RULES} alert rules, broker ${brokerKind}, ${require('node:os').cpus().length} cores`,
+      `bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, ${RULES} alert rules, broker ${kind}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
     );
-    const { rate: plain, brokerCpu: plainBrokerCpu } = await plainRate(broker.url, broker);
-    const r = await ingestRate(broker.url, url, db, {}, broker, true);
-    const loss = N - r.distinct;
-    const dup = r.total - r.distinct;
+    const { rate: plain, brokerCpu: plainBrokerCpu } = await plainRate(broker);
+    const r = await ingestRate(broker, url, db, {}, true);
     console.log(
       `plain publisher → subscriber (stores nothing): ${Math.round(plain).toLocaleString('en')} msg/s`,
     );
     console.log(
-      `ingest, published → committed:                ${Math.round(r.rate).toLocaleString('en')} msg/s (${r.landedSeconds.toFixed(2)} s; publishing took ${r.publishSeconds.toFixed(2)} s${r.batches ? `; ${r.batches} batches, ${Math.round(N / r.batches)} rows/batch` : ''})`,
+      `ingest, published → committed:                ${Math.round(r.rate).toLocaleString('en')} msg/s (${r.landedSeconds.toFixed(2)} s; publishing took ${r.publishSeconds.toFixed(2)} s)`,
     );
     console.log(
-      `loss: ${loss}   duplicates: ${dup}${r.peakRssMb ? `   ingest peak RSS: ${Math.round(r.peakRssMb)} MB` : ''}`,
+      `loss: ${N - r.distinct}   duplicates: ${r.total - r.distinct}${r.peakRssMb ? `   ingest peak RSS: ${Math.round(r.peakRssMb)} MB` : ''}`,
     );
     console.log(`ratio ingest / plain: ${(r.rate / plain).toFixed(2)}`);
-    const per100k = (s) => (s === undefined ? 'n/a' : `${((s * 100_000) / N).toFixed(2)} s`);
     console.log(
       `CPU per 100k messages: ingest ${per100k(r.cpu.ingest)}, PostgreSQL ${per100k(r.cpu.pg)}, broker ${per100k(r.cpu.broker)} (broker in the plain run: ${per100k(plainBrokerCpu)})`,
     );
@@ -281,8 +297,7 @@ async function main() {
       const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
       const stream = `bench:ingestion:${process.pid}`;
       await db.query('TRUNCATE readings'); // its trigger empties the rollups
-      const s = await ingestRate(broker.url, url, db, { REDIS_URL: redisUrl, REDIS_STREAM: stream }, broker);
-      const Redis = require('ioredis');
+      const s = await ingestRate(broker, url, db, { REDIS_URL: redisUrl, REDIS_STREAM: stream });
       const redis = new Redis(redisUrl);
       const len = await redis.xlen(stream);
       await redis.del(stream);
