@@ -130,6 +130,7 @@ describe('api in production shape', () => {
     );
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
     expect(health.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(health.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('refuses plain HTTP on its TLS port', async () => {
@@ -166,6 +167,7 @@ describe('api in production shape', () => {
         msg: 'request',
         path: '/api/v1/ping',
         status: 200,
+        reqId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       }),
     );
   });

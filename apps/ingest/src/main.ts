@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
+import type { Server } from 'node:http';
 
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -21,6 +22,7 @@ import {
 
 import { AppModule } from './app.module';
 import { CatalogService } from './catalog/catalog.service';
+import { IngestMetrics, serveMetrics } from './metrics/ingest-metrics.service';
 import { ConfigError, IngestConfig, validateIngestConfig } from './config/ingest.config';
 import { IngestMqttServer } from './transport/ingest-mqtt.server';
 
@@ -85,9 +87,11 @@ async function bootstrap(): Promise<void> {
   }
   const logger = createLogger('ingest', config);
   let app: INestMicroservice | undefined = undefined;
+  let metricsServer: Server | undefined;
   // not enableShutdownHooks(): Nest re-raises the signal after its hooks, and SIGTERM must end with exit code 0
   const stop = async (signal: string) => {
     logger.log(`${signal}: committing what was received, then exiting`, 'ingest');
+    metricsServer?.close();
     await app?.close();
     await logger.close();
     process.exit(0);
@@ -102,11 +106,21 @@ async function bootstrap(): Promise<void> {
 
   // not ready (no subscription: the broker keeps queueing) until the database answers with the current schema
   await prepareDatabase(config.DATABASE_URL, { log: logger });
+  const server = createIngestServer(config);
   app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule.forRoot(config, catalog), {
-    strategy: createIngestServer(config),
+    strategy: server,
     logger,
   });
   await app.listen();
+  if (config.INGEST_METRICS_PORT) {
+    const metrics = app.get(IngestMetrics);
+    metrics.watch(server);
+    metricsServer = await serveMetrics(metrics, config.INGEST_METRICS_PORT, config.INGEST_METRICS_HOST);
+    logger.log(
+      { msg: 'metrics', url: `http://${config.INGEST_METRICS_HOST}:${config.INGEST_METRICS_PORT}/metrics` },
+      'ingest',
+    );
+  }
   logger.log('ready', 'ingest');
 }
 

@@ -102,3 +102,22 @@ export async function prepareDatabase(url: string, opts: PrepareDatabaseOptions)
     }
   }
 }
+
+/** Whether the database answers `SELECT 1` within `timeoutMs` (the apps' `sensorhub_database_up` at each scrape). */
+export async function databaseAnswers(
+  query: (sql: string) => Promise<unknown>,
+  timeoutMs = 2000,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

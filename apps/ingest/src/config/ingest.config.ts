@@ -9,7 +9,7 @@ import {
   validateEnv,
 } from '@sensorhub/domain';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export { ConfigError };
 
@@ -97,6 +97,18 @@ export class IngestConfig extends ConnectionConfig {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
 
+  /** Prometheus metrics: GET /metrics on this port (off when unset; the systemd unit uses 9464) */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  INGEST_METRICS_PORT?: number;
+
+  /** the address /metrics listens on: 0.0.0.0 in a container, so Prometheus on the network reaches it */
+  @IsString()
+  INGEST_METRICS_HOST = '127.0.0.1';
+
   /** Redis Streams output: every committed reading and dead letter (off when unset) */
   @IsOptional()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
@@ -116,7 +128,12 @@ export class IngestConfig extends ConnectionConfig {
   REDIS_STREAM_MAXLEN = 1_000_000;
 }
 
-const OPTIONAL_KEYS = [...CONNECTION_OPTIONAL_KEYS, 'INGEST_SHARED_GROUP', 'REDIS_URL'];
+const OPTIONAL_KEYS = [
+  ...CONNECTION_OPTIONAL_KEYS,
+  'INGEST_SHARED_GROUP',
+  'INGEST_METRICS_PORT',
+  'REDIS_URL',
+];
 
 /** Validates `env`; a bad value throws a ConfigError naming its key. */
 export function validateIngestConfig(env: Record<string, unknown>): IngestConfig {

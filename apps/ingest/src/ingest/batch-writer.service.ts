@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -15,6 +15,7 @@ import {
 
 import { INGEST_CONFIG } from '../config/config.tokens';
 import { IngestConfig } from '../config/ingest.config';
+import { IngestMetrics } from '../metrics/ingest-metrics.service';
 import { StreamOutput } from '../stream/stream-output.service';
 import { Acks, NO_TICKET } from '../transport/puback-gate';
 import { databaseMessage, isDataError } from './database-errors';
@@ -114,6 +115,7 @@ export class BatchWriter implements OnApplicationShutdown {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly stream: StreamOutput = new StreamOutput(config),
+    @Optional() private readonly metrics?: IngestMetrics,
   ) {}
 
   /**
@@ -177,11 +179,18 @@ export class BatchWriter implements OnApplicationShutdown {
         }
         const batch = this.queue.shift()!;
         const out = committed();
+        const started = performance.now();
         if (!(await this.store(batch.items, out))) {
           await appending;
           batch.settle(new Error('not written'));
           continue;
         }
+        this.metrics?.committed({
+          messages: batch.items.length,
+          readings: out.readings.length,
+          deadReasons: out.dead.map((d) => d.reason),
+          seconds: (performance.now() - started) / 1000,
+        });
         if (!this.stream.enabled) {
           batch.settle();
           continue;

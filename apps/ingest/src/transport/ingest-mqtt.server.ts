@@ -63,6 +63,11 @@ export class IngestMqttServer extends ServerMqtt {
   }
 
   /** messages received but not yet acknowledged */
+  /** connected to the broker now (for /metrics) */
+  get connected(): boolean {
+    return (this.mqttClient as MqttClient | undefined)?.connected ?? false;
+  }
+
   get unacked(): number {
     return this.gate?.unacked ?? 0;
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { Request, Response } from 'express';
 
+import { requestId } from '../interceptors/request-log.middleware';
 import { JsonLogger } from '../logging/json-logger';
 import { ApiError, CODE_BY_STATUS, ErrorCode } from '../errors';
 
@@ -111,7 +112,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else {
       statusCode = 500;
       code = 'INTERNAL_ERROR';
-      const correlationId = randomUUID();
+      const correlationId = requestId(req) ?? randomUUID();
       message = 'internal error';
       details = { correlationId };
       const err = exception instanceof Error ? exception : new Error(String(exception));

@@ -1,15 +1,27 @@
+import { randomUUID } from 'node:crypto';
+
 import { NextFunction, Request, Response } from 'express';
 
 import { MetricsService } from '../../metrics/metrics.service';
 import { JsonLogger } from '../logging/json-logger';
 
+/** A request id a proxy or client may pass on (X-Request-Id); anything else is replaced by our own. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's id (X-Request-Id), set by requestLog: in the access line, the response header and error details. */
+export const requestId = (req: Request): string | undefined => (req as Request & { id?: string }).id;
+
 /**
  * Times every request into the duration histogram (labelled by route template, not raw path) and writes one JSON
- * access-log line: method, path without query string (tickets live there), status, duration, principal id.
+ * access-log line: request id, method, path without query string (tickets live there), status, duration, principal.
  */
 export function requestLog(metrics: MetricsService, logger: JsonLogger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
+    const incoming = req.get('x-request-id');
+    const reqId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    (req as Request & { id?: string }).id = reqId;
+    res.setHeader('X-Request-Id', reqId);
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
@@ -18,6 +30,7 @@ export function requestLog(metrics: MetricsService, logger: JsonLogger) {
       logger.log(
         {
           msg: 'request',
+          reqId,
           method: req.method,
           path: req.path,
           status: res.statusCode,
