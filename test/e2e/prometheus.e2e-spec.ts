@@ -6,14 +6,12 @@ import * as path from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
+import * as embedded from '../../scripts/lib/embedded';
 import { ApiProcess, startApiProcess } from '../support/api-process';
 import { brokerUrl, connectClient } from '../support/broker';
 import { createTestDatabase, TestDatabase, waitFor } from '../support/database';
 import { IngestProcess, startIngest } from '../support/ingest-process';
 import { makeCerts } from '../support/tls';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const embedded = require('../../scripts/lib/embedded.js');
 
 const ROOT = path.resolve(__dirname, '../..');
 const METRICS_TOKEN = 'prometheus-test-token-0123456789';
