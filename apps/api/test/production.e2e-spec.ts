@@ -44,6 +44,9 @@ describe('api in production shape', () => {
     fs.writeFileSync(path.join(dir, 'credentials', 'JWT_SECRET'), `${JWT_SECRET}\n`, { mode: 0o600 });
     fs.writeFileSync(path.join(dir, 'metrics-token'), METRICS_TOKEN, { mode: 0o600 });
     fs.writeFileSync(envFile(), '');
+    fs.mkdirSync(path.join(dir, 'tls'));
+    for (const f of ['server.crt', 'server.key'])
+      fs.copyFileSync(path.join(certs, f), path.join(dir, 'tls', f));
     const cert = (name: string) => path.join(certs, name);
     api = startApiProcess({
       DATABASE_URL: db.url,
@@ -51,8 +54,8 @@ describe('api in production shape', () => {
       MQTT_CA_FILE: cert('ca.crt'),
       MQTT_CERT_FILE: cert('sensorhub-api.crt'),
       MQTT_KEY_FILE: cert('sensorhub-api.key'),
-      TLS_CERT_FILE: cert('server.crt'),
-      TLS_KEY_FILE: cert('server.key'),
+      TLS_CERT_FILE: path.join(dir, 'tls', 'server.crt'),
+      TLS_KEY_FILE: path.join(dir, 'tls', 'server.key'),
       JWT_SECRET: undefined,
       CREDENTIALS_DIRECTORY: path.join(dir, 'credentials'),
       METRICS_TOKEN_FILE: path.join(dir, 'metrics-token'),
@@ -193,6 +196,37 @@ describe('api in production shape', () => {
       'stolen-cookie',
     ])
       expect(logged).not.toContain(secret);
+  });
+
+  it('takes a renewed certificate on SIGHUP without dropping an open connection', async () => {
+    const get = (opts: https.RequestOptions) =>
+      new Promise<{ status: number; fingerprint: string }>((resolve, reject) => {
+        https
+          .get(`${url}/api/v1/health`, opts, (res) => {
+            const fingerprint = (res.socket as import('node:tls').TLSSocket).getPeerCertificate()
+              .fingerprint256;
+            res.resume().on('end', () => resolve({ status: res.statusCode!, fingerprint }));
+          })
+          .once('error', reject);
+      });
+    const open = new https.Agent({ keepAlive: true, maxSockets: 1, ca });
+    const before = await get({ agent: open });
+    const renewed = makeCerts(); // another CA: only the new certificate verifies against it
+    try {
+      for (const f of ['server.crt', 'server.key'])
+        fs.copyFileSync(path.join(renewed, f), path.join(dir, 'tls', f));
+      api.proc.kill('SIGHUP');
+      await waitFor(async () => api.output().includes('TLS certificate reloaded'), 5000, 'the reload');
+      const fresh = await get({ ca: fs.readFileSync(path.join(renewed, 'ca.crt')), agent: false });
+      expect(fresh.status).toBe(200);
+      expect(fresh.fingerprint).not.toBe(before.fingerprint);
+      // the connection opened before the reload goes on with the old certificate (a new one would fail the old CA)
+      expect(await get({ agent: open })).toEqual({ status: 200, fingerprint: before.fingerprint });
+      ca = fs.readFileSync(path.join(renewed, 'ca.crt')); // the later requests trust the renewed certificate
+    } finally {
+      open.destroy();
+      fs.rmSync(renewed, { recursive: true, force: true });
+    }
   });
 
   it('changes its log level through /rereadenv', async () => {

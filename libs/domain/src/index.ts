@@ -15,3 +15,4 @@ export * from './stream/consumer';
 export * from './time/instant';
 export * from './alerts/rule-logic';
 export * from './import';
+export * from './metrics/health-gauges';

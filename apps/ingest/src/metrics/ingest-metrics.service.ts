@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 
-import { databaseAnswers } from '@sensorhub/domain';
+import { databaseAnswers, registerHealthGauges } from '@sensorhub/domain';
 
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -62,21 +62,9 @@ export class IngestMetrics {
         this.set(broker()?.unacked ?? 0);
       },
     });
-    new Gauge({
-      name: 'sensorhub_broker_connected',
-      help: '1 while connected to the MQTT broker',
-      registers: [this.registry],
-      collect() {
-        this.set(broker()?.connected ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'sensorhub_database_up',
-      help: '1 when PostgreSQL answered SELECT 1 within 2 s at this scrape',
-      registers: [this.registry],
-      async collect() {
-        this.set((await databaseAnswers((sql) => db.query(sql))) ? 1 : 0);
-      },
+    registerHealthGauges(this.registry, {
+      database: () => databaseAnswers((sql) => db.query(sql)),
+      broker: () => broker()?.connected ?? false,
     });
     collectDefaultMetrics({ register: this.registry });
   }
