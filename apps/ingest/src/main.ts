@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
 import type { Server } from 'node:http';
+import * as v8 from 'node:v8';
 
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -25,6 +26,14 @@ import { CatalogService } from './catalog/catalog.service';
 import { IngestMetrics, serveMetrics } from './metrics/ingest-metrics.service';
 import { ConfigError, IngestConfig, validateIngestConfig } from './config/ingest.config';
 import { IngestMqttServer } from './transport/ingest-mqtt.server';
+
+// What sets ingest's RSS at full rate is not what it holds (tens of MB: the unacknowledged window) but the garbage its
+// old generation collects before V8 collects it: messages live until their batch commits, so they are promoted, and
+// V8 lets the old generation grow to a multiple of the live heap first. Growing it by half at most keeps the peak
+// under 200 MB at the cost of more frequent (concurrent) major collections. A --heap-growing-percent given to node
+// wins.
+if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent')))
+  v8.setFlagsFromString('--heap-growing-percent=50');
 
 export function createIngestServer(config: IngestConfig): IngestMqttServer {
   return new IngestMqttServer({
