@@ -6,6 +6,7 @@ COPY package.json package-lock.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/ingest/package.json apps/ingest/
 COPY apps/web/package.json apps/web/
+COPY libs/contracts/package.json libs/contracts/
 COPY libs/domain/package.json libs/domain/
 RUN npm ci --no-audit --no-fund
 COPY . .

@@ -11,7 +11,10 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  moduleNameMapper: { '^@sensorhub/domain$': '<rootDir>/libs/domain/src' },
+  moduleNameMapper: {
+    '^@sensorhub/contracts$': '<rootDir>/libs/contracts/src',
+    '^@sensorhub/domain$': '<rootDir>/libs/domain/src',
+  },
   // every supertest response is checked against the API's OpenAPI document (test/support/openapi-contract.ts)
   setupFilesAfterEnv: ['<rootDir>/test/support/setup-contract.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -13,11 +13,17 @@ export { ROOT };
 export const DIR = path.join(ROOT, 'coverage');
 
 /** the apps of the table, with the source folder each one is measured on */
-export const NODE_APPS = { api: 'apps/api/src', ingest: 'apps/ingest/src', domain: 'libs/domain/src' };
+export const NODE_APPS = {
+  api: 'apps/api/src',
+  ingest: 'apps/ingest/src',
+  domain: 'libs/domain/src',
+  contracts: 'libs/contracts/src',
+};
 
-const CODE = /\/(apps\/(api|ingest)|libs\/domain)\/(src|dist)\//;
+const CODE = /\/(apps\/(api|ingest)|libs\/(domain|contracts))\/(src|dist)\//;
 export const isSource = (p: string): boolean =>
-  /^(apps\/(api|ingest)\/src|libs\/domain\/src)\/.+\.ts$/.test(p) && !/\.(spec|e2e-spec|d)\.ts$/.test(p);
+  /^(apps\/(api|ingest)\/src|libs\/(domain|contracts)\/src)\/.+\.ts$/.test(p) &&
+  !/\.(spec|e2e-spec|d)\.ts$/.test(p);
 
 /**
  * ts-jest compiles each file on its own (isolatedModules), so every decorator type reference becomes

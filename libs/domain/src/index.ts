@@ -1,10 +1,10 @@
+// what api, ingest and web share: re-exported so that server code keeps one import
+export * from '@sensorhub/contracts';
 export * from './data-source';
 export * from './entities';
 export * from './migrations';
 export * from './rollup/hourly-rollup';
-export * from './wire/dead-letter-reason';
 export * from './wire/parse';
-export * from './wire/topics';
 export * from './auth/password';
 export * from './wire/live';
 export * from './config/validate-env';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 
-import { ALERT_SEVERITIES } from '@sensorhub/domain';
+import { ALERT_SEVERITIES, LiveAlert } from '@sensorhub/domain';
 
 import { deviceScopesAsLike, deviceScopesOf, mayAccessDevice } from '../api-keys/device-scope';
 import { Principal } from '../common/decorators/principal.decorator';
@@ -114,7 +114,7 @@ export class AlertsService implements OnModuleInit {
         `UPDATE alerts SET acknowledged_by = $2, acknowledged_at = now(), ack_note = $3, updated_at = now() WHERE id = $1`,
         [id, me.id, note ?? null],
       );
-      const live = {
+      const live: LiveAlert = {
         alertId: String(row.id),
         ruleId: row.rule_id,
         ruleName: row.rule_name,

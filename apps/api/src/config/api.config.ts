@@ -1,6 +1,7 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 
+import { DEVICE_OFFLINE_AFTER_SECONDS_DEFAULT } from '@sensorhub/contracts';
 import {
   ConfigError,
   CONNECTION_OPTIONAL_KEYS,
@@ -126,7 +127,7 @@ export class ApiConfig extends ConnectionConfig {
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  DEVICE_OFFLINE_AFTER_SECONDS = 300;
+  DEVICE_OFFLINE_AFTER_SECONDS = DEVICE_OFFLINE_AFTER_SECONDS_DEFAULT;
 
   /** largest request body in bytes (after decompression); a larger one answers 413 PAYLOAD_TOO_LARGE */
   @Transform(toInt)

@@ -83,12 +83,8 @@ export class DevicesService {
   async list(q: DevicesQueryDto, scopes: string[] | null = null): Promise<DevicesPageDto> {
     const search = q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const presence = q.status === undefined ? null : q.status === 'online';
-    const params = [
-      search,
-      presence,
-      this.settings.get().DEVICE_OFFLINE_AFTER_SECONDS,
-      scopes && deviceScopesAsLike(scopes),
-    ];
+    const offlineAfterSeconds = this.settings.get().DEVICE_OFFLINE_AFTER_SECONDS;
+    const params = [search, presence, offlineAfterSeconds, scopes && deviceScopesAsLike(scopes)];
     const [rows, [counts]] = await Promise.all([
       this.db.query<DeviceRow[]>(PAGE_SQL, [...params, q.limit, q.offset]),
       this.db.query<{ total: number; fleet_total: number; fleet_online: number }[]>(COUNTS_SQL, params),
@@ -103,6 +99,7 @@ export class DevicesService {
       offset: q.offset,
       fleetTotal: counts.fleet_total,
       fleetOnline: counts.fleet_online,
+      offlineAfterSeconds,
     };
   }
 

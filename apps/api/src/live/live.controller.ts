@@ -2,7 +2,13 @@ import { Controller, HttpCode, MessageEvent, Post, Query, Sse } from '@nestjs/co
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { filter, finalize, from, interval, map, merge, mergeMap, Observable, of, takeUntil } from 'rxjs';
 
-import { DEVICE_ID_PATTERN, LiveNotification } from '@sensorhub/domain';
+import {
+  DEVICE_ID_PATTERN,
+  LIVE_EVENTS,
+  LiveNotification,
+  toLiveDevice,
+  toLiveReading,
+} from '@sensorhub/contracts';
 
 import { mayAccessDevice } from '../api-keys/device-scope';
 import { TicketDto } from '../auth/dto/login.dto';
@@ -77,10 +83,12 @@ export class LiveController {
       filter((e): e is MessageEvent[] => e.length > 0),
     );
     return merge(
-      of([{ type: 'ready', data: { deviceId: deviceId ?? null } } as MessageEvent]),
+      of([{ type: LIVE_EVENTS.ready, data: { deviceId: deviceId ?? null } } as MessageEvent]),
       events,
       interval(HEARTBEAT_MS).pipe(
-        map(() => [{ type: 'heartbeat', data: { time: new Date().toISOString() } } as MessageEvent]),
+        map(() => [
+          { type: LIVE_EVENTS.heartbeat, data: { time: new Date().toISOString() } } as MessageEvent,
+        ]),
       ),
     ).pipe(
       takeUntil(this.principals.ended(me)),
@@ -91,15 +99,11 @@ export class LiveController {
 }
 
 function toEvents(n: LiveNotification, wanted: (deviceId: string) => boolean): MessageEvent[] {
-  const readings = (n.readings ?? [])
-    .filter((r) => wanted(r[0]))
-    .map(([id, metric, ts, value]) => ({ deviceId: id, metric, ts: new Date(ts).toISOString(), value }));
-  const devices = (n.devices ?? [])
-    .filter((d) => wanted(d.id))
-    .map((d) => ({ ...d, lastSeen: new Date(d.lastSeen).toISOString() }));
+  const readings = (n.readings ?? []).filter((r) => wanted(r[0])).map(toLiveReading);
+  const devices = (n.devices ?? []).filter((d) => wanted(d.id)).map(toLiveDevice);
   const out: MessageEvent[] = [];
-  for (const a of n.alerts ?? []) if (wanted(a.deviceId)) out.push({ type: 'alert', data: a });
-  if (devices.length) out.push({ type: 'devices', data: devices });
-  if (readings.length) out.push({ type: 'readings', data: readings });
+  for (const a of n.alerts ?? []) if (wanted(a.deviceId)) out.push({ type: LIVE_EVENTS.alert, data: a });
+  if (devices.length) out.push({ type: LIVE_EVENTS.devices, data: devices });
+  if (readings.length) out.push({ type: LIVE_EVENTS.readings, data: readings });
   return out;
 }

@@ -2,7 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Client } from 'pg';
 import { Observable, Subject } from 'rxjs';
 
-import { LIVE_CHANNEL, LiveNotification } from '@sensorhub/domain';
+import { LiveNotification } from '@sensorhub/contracts';
+import { LIVE_CHANNEL } from '@sensorhub/domain';
 
 import { JsonLogger } from '../common/logging/json-logger';
 import { API_CONFIG } from '../config/config.tokens';

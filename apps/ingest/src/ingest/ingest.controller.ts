@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 
-import { TOPICS } from '@sensorhub/domain';
+import { TOPICS } from '@sensorhub/contracts';
 
 import { IngestMqttContext } from '../transport/ingest-mqtt.server';
 import { IngestService } from './ingest.service';

@@ -107,7 +107,15 @@ describe('app routes', () => {
     await vi.waitFor(() =>
       http
         .expectOne((r) => r.url === '/api/v1/devices')
-        .flush({ items: [], total: 0, offset: 0, limit: 120, fleetTotal: 0, fleetOnline: 0 }),
+        .flush({
+          items: [],
+          total: 0,
+          offset: 0,
+          limit: 120,
+          fleetTotal: 0,
+          fleetOnline: 0,
+          offlineAfterSeconds: 300,
+        }),
     );
   });
 

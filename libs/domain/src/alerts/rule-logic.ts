@@ -1,4 +1,4 @@
-import { AlertCondition } from '../entities/alert.entity';
+import { AlertCondition } from '@sensorhub/contracts';
 
 /** The part of a rule that decides its transitions. */
 export interface RuleLogic {

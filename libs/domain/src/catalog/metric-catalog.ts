@@ -3,17 +3,7 @@ import * as path from 'node:path';
 
 import { isMap, isScalar, LineCounter, parseDocument, YAMLMap } from 'yaml';
 
-import { METRIC_PATTERN } from '../wire/topics';
-
-/** One metric of the catalog (config/metrics.yaml), as the API serves it. */
-export interface MetricInfo {
-  name: string;
-  displayName?: string;
-  unit?: string;
-  decimals?: number;
-  min?: number;
-  max?: number;
-}
+import { METRIC_PATTERN, MetricInfo } from '@sensorhub/contracts';
 
 /** A bad catalog file: the message names the file and the line. */
 export class CatalogError extends Error {}

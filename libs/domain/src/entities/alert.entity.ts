@@ -1,15 +1,12 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ALERT_CONDITIONS = ['above', 'below', 'outside', 'rate', 'no_data'] as const;
-export type AlertCondition = (typeof ALERT_CONDITIONS)[number];
-export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
-export const ALERT_SCOPES = ['device', 'metadata', 'all'] as const;
-export type AlertScope = (typeof ALERT_SCOPES)[number];
-export const ALERT_STATES = ['pending', 'firing', 'resolved'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
-export const ALERT_EVENT_STATUSES = ['pending', 'done', 'failed'] as const;
-export type AlertEventStatus = (typeof ALERT_EVENT_STATUSES)[number];
+import {
+  AlertCondition,
+  AlertEventStatus,
+  AlertScope,
+  AlertSeverity,
+  AlertState,
+} from '@sensorhub/contracts';
 
 /** What a rule does on each transition besides the SSE event every transition sends. */
 export type AlertAction =

@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const API_KEY_SCOPES = ['read', 'write'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+import { ApiKeyScope } from '@sensorhub/contracts';
 
 /** An integrator's key: shown once at creation, only its hash is stored; `prefix` finds the row. */
 @Entity({ name: 'api_keys' })

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-import { DeadLetterReason } from '../wire/dead-letter-reason';
+import { DeadLetterReason } from '@sensorhub/contracts';
 
 /** A message that could not be stored as readings, kept verbatim (up to a bound) with why. */
 @Entity({ name: 'dead_letters' })

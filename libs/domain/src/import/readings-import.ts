@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-import { DEVICE_ID_PATTERN, METRIC_PATTERN, RESERVED_LEVELS } from '../wire/topics';
+import { DEVICE_ID_PATTERN, METRIC_PATTERN, RESERVED_LEVELS } from '@sensorhub/contracts';
 import { EPOCH_SECONDS_BELOW, NUMBER_TEXT, PARSE_DEFAULTS, parseIsoTimestamp } from '../wire/parse';
 
 export type ImportFormat = 'csv' | 'ndjson';

@@ -1,8 +1,10 @@
-import { encodeLive, LIVE_PAYLOAD_LIMIT, LiveNotification, LiveReading } from './live';
+import { LiveNotification, LiveReadingRow } from '@sensorhub/contracts';
+
+import { encodeLive, LIVE_PAYLOAD_LIMIT } from './live';
 
 describe(encodeLive.name, () => {
   it('splits a large batch into payloads PostgreSQL accepts and loses no reading', () => {
-    const readings: LiveReading[] = Array.from({ length: 2000 }, (_, i) => [
+    const readings: LiveReadingRow[] = Array.from({ length: 2000 }, (_, i) => [
       `dev-${i % 37}`,
       'temperature',
       1767225600000 + i,

@@ -1,45 +1,15 @@
+import { LiveDeviceRow, LiveReadingRow } from '@sensorhub/contracts';
+
 /**
  * What ingest announces after each committed batch (PostgreSQL NOTIFY, delivered only on commit) and the API
- * LISTENs to for its live stream. A batch is split into several notifications, each under PostgreSQL's 8000-byte
- * payload limit.
+ * LISTENs to for its live stream; the shape is `LiveNotification` of @sensorhub/contracts. A batch is split into
+ * several notifications, each under PostgreSQL's 8000-byte payload limit.
  */
 export const LIVE_CHANNEL = 'sensorhub_live';
 export const LIVE_PAYLOAD_LIMIT = 7900;
 
-/** [deviceId, metric, ts epoch ms, value] */
-export type LiveReading = [string, string, number, number];
-
-export interface LiveDevice {
-  id: string;
-  lastSeen: number;
-  online?: boolean;
-  status?: string;
-  battery?: number;
-}
-
-/** An alert transition, announced by the alert processor in the transaction that records it. */
-export interface LiveAlert {
-  alertId: string;
-  ruleId: string;
-  ruleName: string;
-  deviceId: string;
-  metric: string;
-  severity: string;
-  /** firing | resolved | acknowledged */
-  transition: string;
-  state: string;
-  value: number | null;
-  at: string;
-}
-
-export interface LiveNotification {
-  readings: LiveReading[];
-  devices: LiveDevice[];
-  alerts?: LiveAlert[];
-}
-
 /** Splits a batch into notification payloads of at most LIVE_PAYLOAD_LIMIT bytes. */
-export function encodeLive(readings: LiveReading[], devices: LiveDevice[]): string[] {
+export function encodeLive(readings: LiveReadingRow[], devices: LiveDeviceRow[]): string[] {
   const out: string[] = [];
   let r: string[] = [];
   let d: string[] = [];

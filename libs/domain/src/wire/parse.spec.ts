@@ -1,4 +1,4 @@
-import { DEAD_LETTER_REASONS as R } from './dead-letter-reason';
+import { DEAD_LETTER_REASONS as R } from '@sensorhub/contracts';
 import fc from 'fast-check';
 
 import { MetricCatalog } from '../catalog/metric-catalog';

@@ -1,6 +1,11 @@
-import type { MetricInfo } from '../catalog/metric-catalog';
-import { DEAD_LETTER_REASONS as R, DeadLetterReason } from './dead-letter-reason';
-import { DEVICE_ID_PATTERN, METRIC_PATTERN, RESERVED_LEVELS } from './topics';
+import {
+  DEAD_LETTER_REASONS as R,
+  DeadLetterReason,
+  DEVICE_ID_PATTERN,
+  METRIC_PATTERN,
+  MetricInfo,
+  RESERVED_LEVELS,
+} from '@sensorhub/contracts';
 
 export interface ReadingRow {
   deviceId: string;

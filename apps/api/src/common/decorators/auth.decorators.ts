@@ -8,7 +8,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 
-import { Role } from '@sensorhub/domain';
+import { Role, SCOPE_FOR_ROLE } from '@sensorhub/contracts';
 
 import { ErrorDto } from '../error.dto';
 
@@ -19,9 +19,6 @@ export const USERS_ONLY_KEY = 'sensorhub:users-only';
 
 export const API_KEY_HEADER = 'x-api-key';
 export const SECURITY = { bearer: 'bearer', apiKey: 'apiKey' } as const;
-
-/** The API key scope a role's routes need: keys act as viewers (read) or operators (write), never as admins. */
-export const SCOPE_FOR_ROLE = { viewer: 'read', operator: 'write', admin: null } as const;
 
 const common = () => [
   ApiTooManyRequestsResponse({ type: ErrorDto, description: 'THROTTLED (Retry-After header)' }),

@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
-import { Role, ROLES } from '@sensorhub/domain';
+import { hasRole, Role, SCOPE_FOR_ROLE } from '@sensorhub/contracts';
 
-import { PUBLIC_KEY, ROLES_KEY, SCOPE_FOR_ROLE, USERS_ONLY_KEY } from '../decorators/auth.decorators';
+import { PUBLIC_KEY, ROLES_KEY, USERS_ONLY_KEY } from '../decorators/auth.decorators';
 import { Principal } from '../decorators/principal.decorator';
 import { forbidden } from '../errors';
 
@@ -26,7 +26,7 @@ export class RolesGuard implements CanActivate {
       if (!principal.scopes.includes(scope)) throw forbidden(`API key lacks scope ${scope}`);
       return true;
     }
-    if (ROLES.indexOf(principal.role) < ROLES.indexOf(role)) throw forbidden(`needs role ${role}`);
+    if (!hasRole(principal.role, role)) throw forbidden(`needs role ${role}`);
     return true;
   }
 }

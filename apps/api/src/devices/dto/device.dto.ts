@@ -12,6 +12,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 
+import { COMMANDS, DEVICE_STATUSES } from '@sensorhub/contracts';
+
 import { DEVICE_ID_SCHEMA, Optional } from '../../common/validation/validators';
 
 export class LatestValueDto {
@@ -50,7 +52,6 @@ export class DeviceDto {
 
 export const DEVICES_LIMIT_DEFAULT = 100;
 export const DEVICES_LIMIT_MAX = 500;
-export const DEVICE_STATUSES = ['online', 'offline'] as const;
 
 export class DevicesQueryDto {
   @ApiPropertyOptional({ default: DEVICES_LIMIT_DEFAULT, minimum: 1, maximum: DEVICES_LIMIT_MAX })
@@ -97,6 +98,12 @@ export class DevicesPageDto {
   @ApiProperty({ description: 'every device the caller may see, whatever the filters', example: 1 })
   fleetTotal: number;
   @ApiProperty({ description: 'of those, the ones online now', example: 1 }) fleetOnline: number;
+  @ApiProperty({
+    description:
+      'DEVICE_OFFLINE_AFTER_SECONDS: a device without a Last Will presence counts as offline after this much silence',
+    example: 300,
+  })
+  offlineAfterSeconds: number;
 }
 
 export class UpdateDeviceDto {
@@ -123,9 +130,6 @@ export class UpdateDeviceDto {
   @IsObject({ message: 'metadata must be an object' })
   metadata?: Record<string, unknown>;
 }
-
-/** What the firmware understands (firmware/lib/sensorhub_core/src/sh_command.h). */
-export const COMMANDS = ['reboot', 'ping', 'interval'] as const;
 
 export class CommandDto {
   @ApiProperty({ enum: COMMANDS, example: 'interval' })

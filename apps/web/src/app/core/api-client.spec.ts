@@ -15,35 +15,44 @@ describe(ApiClient.name, () => {
   });
   afterEach(() => http.verify());
 
-  it('shows a device with its latest values sorted by metric, whichever shape the API lists them in', async () => {
-    const p = api.devices();
-    http.expectOne('/api/v1/devices').flush({
+  it('shows a page of devices with their latest values sorted by metric, and the offline rule in use', async () => {
+    const p = api.devicesPage({ limit: 50, offset: 0, q: 'green' });
+    const req = http.expectOne((r) => r.url === '/api/v1/devices');
+    expect(req.request.params.get('q')).toBe('green');
+    req.flush({
       items: [
         {
           id: 'gh-1',
           name: 'Greenhouse',
+          location: null,
+          metadata: {},
+          firstSeen: '2026-01-01T00:00:00.000Z',
           lastSeen: '2026-01-15T10:30:00.000Z',
           online: true,
-          battery: '87',
-          latest: { temperature: { value: 23.5, ts: '2026-01-15T10:29:00.000Z' }, humidity: 41, bad: 'x' },
-        },
-        {
-          id: 'ws-2',
-          metrics: [
-            { metric: 'co2', value: 410 },
-            { metric: 'noise', value: null },
-          ],
+          status: 'ok',
+          battery: 87,
+          latest: {
+            temperature: { value: 23.5, ts: '2026-01-15T10:29:00.000Z' },
+            humidity: { value: 41, ts: '2026-01-15T10:30:00.000Z' },
+          },
         },
       ],
+      total: 1,
+      limit: 50,
+      offset: 0,
+      fleetTotal: 3,
+      fleetOnline: 2,
+      offlineAfterSeconds: 120,
     });
-    const [gh, ws] = await p;
+    const page = await p;
+    expect(page).toMatchObject({ total: 1, fleetTotal: 3, fleetOnline: 2, offlineAfterMs: 120_000 });
+    const [gh] = page.items;
     expect(gh).toMatchObject({ id: 'gh-1', name: 'Greenhouse', online: true, battery: 87, location: null });
+    expect(gh.lastSeen).toBe(Date.parse('2026-01-15T10:30:00.000Z'));
     expect(gh.metrics).toEqual([
       { metric: 'humidity', value: 41, ts: Date.parse('2026-01-15T10:30:00.000Z') },
       { metric: 'temperature', value: 23.5, ts: Date.parse('2026-01-15T10:29:00.000Z') },
     ]);
-    expect(ws).toMatchObject({ id: 'ws-2', name: null, lastSeen: null, online: null, battery: null });
-    expect(ws.metrics).toEqual([{ metric: 'co2', value: 410, ts: 0 }]);
   });
 
   it('asks for readings in UTC ISO times with the chart width and time zone, and reads buckets back', async () => {
@@ -60,30 +69,38 @@ describe(ApiClient.name, () => {
     expect(req.request.params.get('maxPoints')).toBe('700');
     expect(req.request.params.get('tz')).toBe('Europe/Berlin');
     req.flush({
+      deviceId: 'gh 1',
+      metric: 'temperature',
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2026-01-02T00:00:00.000Z',
+      tz: 'Europe/Berlin',
       bucketSeconds: 120,
-      buckets: [
-        { ts: '2026-01-01T00:02:00.000Z', min: 1, avg: 2, max: 3, count: 4 },
+      points: [
         { ts: '2026-01-01T00:00:00.000Z', min: 0, avg: 1, max: 2, count: 2 },
+        { ts: '2026-01-01T00:02:00.000Z', min: 1, avg: 2, max: 3, count: 4 },
       ],
     });
     const s = await p;
     expect(s).toMatchObject({ metric: 'temperature', downsampled: true, bucketMs: 120_000 });
-    expect(s.points.map((x) => x.avg)).toEqual([1, 2]); // oldest first
+    expect(s.points).toEqual([
+      { t: Date.UTC(2026, 0, 1), min: 0, avg: 1, max: 2, count: 2 },
+      { t: Date.UTC(2026, 0, 1, 0, 2), min: 1, avg: 2, max: 3, count: 4 },
+    ]);
   });
 
-  it('reads raw points as points whose band is the value itself, and skips points it cannot draw', () => {
-    const s = toSeries(
-      {
-        points: [
-          { ts: 1000, value: 5 },
-          { ts: 'not a time', value: 6 },
-          { ts: 2000, value: 'NaN' },
-          { t: 3000, avg: 7 },
-          { t: 4000, avg: null },
-        ],
-      },
-      'co2',
-    );
+  it('reads raw readings (no bucket width) as points whose band is the value itself', () => {
+    const s = toSeries({
+      deviceId: 'gh-1',
+      metric: 'co2',
+      from: '1970-01-01T00:00:00.000Z',
+      to: '1970-01-01T00:01:00.000Z',
+      tz: null,
+      bucketSeconds: null,
+      points: [
+        { ts: '1970-01-01T00:00:01.000Z', min: 5, avg: 5, max: 5, count: 1 },
+        { ts: '1970-01-01T00:00:03.000Z', min: 7, avg: 7, max: 7, count: 1 },
+      ],
+    });
     expect(s).toEqual({
       metric: 'co2',
       downsampled: false,
@@ -155,7 +172,17 @@ describe(ApiClient.name, () => {
     const k = api.createApiKey({ name: 'billing', scopes: ['read'] });
     const req = http.expectOne('/api/v1/api-keys');
     expect(req.request.body).toEqual({ name: 'billing', scopes: ['read'] });
-    req.flush({ id: 'k1', name: 'billing', prefix: 'sh_ab', scopes: ['read'], key: 'sh_ab.secret' });
+    req.flush({
+      id: 'k1',
+      name: 'billing',
+      prefix: 'sh_ab',
+      scopes: ['read'],
+      devices: null,
+      createdAt: '2026-01-15T10:30:00.000Z',
+      lastUsedAt: null,
+      revokedAt: null,
+      key: 'sh_ab.secret',
+    });
     expect(await k).toMatchObject({ id: 'k1', prefix: 'sh_ab', key: 'sh_ab.secret', revokedAt: null });
 
     const u = api.updateUser('u/1', { role: 'admin' });
@@ -185,31 +212,18 @@ describe(ApiClient.name, () => {
     expect(await p).toEqual({ topic: 'devices/gh-1/cmd', payload: '{"command":"interval","seconds":30}' });
   });
 
-  it('opens the live stream with a ticket, and decodes its readings and device events', async () => {
+  it('opens the live stream with a ticket, and hands on its readings and device events as the API sends them', async () => {
     const u = api.liveUrl();
-    http.expectOne('/api/v1/live/ticket').flush({ ticket: 'a b' });
+    http.expectOne('/api/v1/live/ticket').flush({ ticket: 'a b', expiresIn: 30 });
     expect(await u).toBe('/api/v1/live?ticket=a%20b');
 
-    const readings = api.parseLive(
-      'readings',
-      JSON.stringify([
-        { deviceId: 'gh-1', metric: 'temperature', ts: '2026-01-15T10:30:00.000Z', value: 21 },
-        { deviceId: 'gh-1', metric: 'temperature', ts: null, value: 22 },
-      ]),
-    );
-    expect(readings).toEqual({
-      readings: [
-        { deviceId: 'gh-1', metric: 'temperature', t: Date.parse('2026-01-15T10:30:00.000Z'), value: 21 },
-      ],
+    const reading = { deviceId: 'gh-1', metric: 'temperature', ts: '2026-01-15T10:30:00.000Z', value: 21 };
+    expect(api.parseLive('readings', JSON.stringify([reading]))).toEqual({
+      readings: [reading],
       devices: [],
     });
-    const devices = api.parseLive(
-      'devices',
-      JSON.stringify([{ id: 'gh-1', lastSeen: 5, online: false, battery: 9 }]),
-    );
-    expect(devices.devices).toEqual([
-      { id: 'gh-1', lastSeen: 5, online: false, status: undefined, battery: 9 },
-    ]);
+    const device = { id: 'gh-1', lastSeen: '2026-01-15T10:30:00.000Z', online: false, battery: 9 };
+    expect(api.parseLive('devices', JSON.stringify([device])).devices).toEqual([device]);
     expect(api.parseLive('heartbeat', '[]')).toEqual({ readings: [], devices: [] });
     expect(api.parseLive('readings', '{"not":"a list"}')).toEqual({ readings: [], devices: [] });
   });

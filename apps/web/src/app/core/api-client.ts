@@ -3,6 +3,30 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 
 import {
+  AlertResponse,
+  AlertsPageResponse,
+  API_PREFIX,
+  ApiKeyResponse,
+  CreatedApiKeyResponse,
+  DeadLetterResponse,
+  DeadLettersPageResponse,
+  DeviceResponse,
+  DevicesPageResponse,
+  LIVE_EVENTS,
+  LiveDevice,
+  LiveReading,
+  MetricCatalogResponse,
+  ReadingsResponse,
+  ReasonCountResponse,
+  ReplayedResponse,
+  Role,
+  SparklinesResponse,
+  TicketResponse,
+  TokenResponse,
+  UserResponse,
+} from '@sensorhub/contracts';
+
+import {
   AlertItem,
   AlertPage,
   AlertsQuery,
@@ -16,38 +40,35 @@ import {
   DevicePage,
   DevicePageQuery,
   DeviceSummary,
-  LiveDevice,
-  LiveReading,
   LoginResult,
   MetricInfo,
-  MetricValue,
   ReasonCount,
   Replayed,
   ReadingsQuery,
-  Role,
   Series,
-  SeriesPoint,
   Sparkline,
   User,
 } from './api.types';
 
-export const API_BASE = '/api/v1';
+export const API_BASE = API_PREFIX;
 
-/** The only place that knows the API's paths and field names; everything returns promises of the app's types. */
+/**
+ * The only place that knows the API's paths; responses are typed by @sensorhub/contracts and mapped onto the app's
+ * types (times as epoch ms). Everything returns promises.
+ */
 @Injectable({ providedIn: 'root' })
 export class ApiClient {
   private readonly http = inject(HttpClient);
 
   // --- auth -------------------------------------------------------------------------------------------------------
   async login(email: string, password: string): Promise<LoginResult> {
-    const raw = await this.post<Raw>('/auth/login', { email, password });
-    return toLoginResult(raw);
+    return toLoginResult(await this.post<TokenResponse>('/auth/login', { email, password }));
   }
 
   /** Exchanges the refresh cookie for a new access token; null if the session cannot be renewed. */
   async refresh(): Promise<LoginResult | null> {
     try {
-      return toLoginResult(await this.post<Raw>('/auth/refresh', {}));
+      return toLoginResult(await this.post<TokenResponse>('/auth/refresh', {}));
     } catch {
       return null;
     }
@@ -58,16 +79,10 @@ export class ApiClient {
   }
 
   async me(): Promise<User> {
-    return toUser(await this.get<Raw>('/auth/me'));
+    return toUser(await this.get<UserResponse>('/auth/me'));
   }
 
   // --- devices ----------------------------------------------------------------------------------------------------
-  /** The first page of devices (GET /devices is paged; see devicesPage). */
-  async devices(): Promise<DeviceSummary[]> {
-    const raw = await this.get<Raw[] | { items: Raw[] } | { data: Raw[] }>('/devices');
-    return listOf(raw).map(toDevice);
-  }
-
   /** A page of devices, searched and filtered by the server, with the totals. */
   async devicesPage(q: DevicePageQuery): Promise<DevicePage> {
     const params = new HttpParams({
@@ -78,34 +93,32 @@ export class ApiClient {
         ...(q.status ? { status: q.status } : {}),
       },
     });
-    const raw = await this.get<Raw>('/devices', params);
-    const items = listOf(raw).map(toDevice);
-    const n = (k: string, fallback: number) => num(raw[k]) ?? fallback;
+    const page = await this.get<DevicesPageResponse>('/devices', params);
     return {
-      items,
-      total: n('total', items.length),
-      offset: n('offset', q.offset),
-      limit: n('limit', q.limit),
-      fleetTotal: n('fleetTotal', items.length),
-      fleetOnline: n('fleetOnline', 0),
+      items: page.items.map(toDevice),
+      total: page.total,
+      offset: page.offset,
+      limit: page.limit,
+      fleetTotal: page.fleetTotal,
+      fleetOnline: page.fleetOnline,
+      offlineAfterMs: page.offlineAfterSeconds * 1000,
     };
   }
 
   async device(id: string): Promise<DeviceSummary> {
-    return toDevice(await this.get<Raw>(`/devices/${encodeURIComponent(id)}`));
+    return toDevice(await this.get<DeviceResponse>(`/devices/${encodeURIComponent(id)}`));
   }
 
   async updateDevice(
     id: string,
     patch: { name?: string | null; location?: string | null; metadata?: Record<string, unknown> },
   ): Promise<DeviceSummary> {
-    return toDevice(await this.patch<Raw>(`/devices/${encodeURIComponent(id)}`, patch));
+    return toDevice(await this.patch<DeviceResponse>(`/devices/${encodeURIComponent(id)}`, patch));
   }
 
   /** Publishes a command to the device (the broker accepted it; the device applies it when connected). */
-  async sendCommand(id: string, body: { command: string; seconds?: number }): Promise<CommandSent> {
-    const raw = await this.post<Raw>(`/devices/${encodeURIComponent(id)}/commands`, body);
-    return { topic: String(raw['topic'] ?? ''), payload: String(raw['payload'] ?? '') };
+  sendCommand(id: string, body: { command: string; seconds?: number }): Promise<CommandSent> {
+    return this.post<CommandSent>(`/devices/${encodeURIComponent(id)}/commands`, body);
   }
 
   async readings(deviceId: string, q: ReadingsQuery): Promise<Series> {
@@ -118,8 +131,9 @@ export class ApiClient {
         ...(q.tz ? { tz: q.tz } : {}),
       },
     });
-    const raw = await this.get<Raw>(`/devices/${encodeURIComponent(deviceId)}/readings`, params);
-    return toSeries(raw, q.metric);
+    return toSeries(
+      await this.get<ReadingsResponse>(`/devices/${encodeURIComponent(deviceId)}/readings`, params),
+    );
   }
 
   /** Every metric of up to 200 devices with readings in the last windowSeconds, in at most `points` bucket means. */
@@ -127,15 +141,11 @@ export class ApiClient {
     const params = new HttpParams({
       fromObject: { devices: ids.join(','), window: String(windowSeconds), points: String(points) },
     });
-    const raw = await this.get<Raw>('/sparklines', params);
-    return ((raw['series'] ?? []) as Raw[]).map((s) => ({
-      deviceId: String(s['deviceId']),
-      metric: String(s['metric']),
-      points: ((s['points'] ?? []) as Raw[]).flatMap((p) => {
-        const t = time(p['ts']);
-        const avg = num(p['avg']);
-        return t === null || avg === null ? [] : [{ t, avg }];
-      }),
+    const res = await this.get<SparklinesResponse>('/sparklines', params);
+    return res.series.map((s) => ({
+      deviceId: s.deviceId,
+      metric: s.metric,
+      points: s.points.map((p) => ({ t: Date.parse(p.ts), avg: p.avg })),
     }));
   }
 
@@ -162,15 +172,15 @@ export class ApiClient {
 
   // --- admin ------------------------------------------------------------------------------------------------------
   async users(): Promise<User[]> {
-    return listOf(await this.get<Raw[]>('/users')).map(toUser);
+    return (await this.get<UserResponse[]>('/users')).map(toUser);
   }
 
   async createUser(body: { email: string; password: string; role: Role }): Promise<User> {
-    return toUser(await this.post<Raw>('/users', body));
+    return toUser(await this.post<UserResponse>('/users', body));
   }
 
   async updateUser(id: string, patch: { role?: Role; disabled?: boolean }): Promise<User> {
-    return toUser(await this.patch<Raw>(`/users/${encodeURIComponent(id)}`, patch));
+    return toUser(await this.patch<UserResponse>(`/users/${encodeURIComponent(id)}`, patch));
   }
 
   async resetPassword(id: string, password: string): Promise<void> {
@@ -178,12 +188,12 @@ export class ApiClient {
   }
 
   async apiKeys(): Promise<ApiKey[]> {
-    return listOf(await this.get<Raw[]>('/api-keys')).map(toApiKey);
+    return (await this.get<ApiKeyResponse[]>('/api-keys')).map(toApiKey);
   }
 
   async createApiKey(body: { name: string; scopes: string[]; devices?: string[] }): Promise<CreatedApiKey> {
-    const raw = await this.post<Raw>('/api-keys', body);
-    return { ...toApiKey(raw), key: str(raw['key'] ?? raw['apiKey'] ?? raw['secret']) ?? '' };
+    const created = await this.post<CreatedApiKeyResponse>('/api-keys', body);
+    return { ...toApiKey(created), key: created.key };
   }
 
   async revokeApiKey(id: string): Promise<void> {
@@ -192,84 +202,40 @@ export class ApiClient {
 
   // --- dead letters ---------------------------------------------------------------------------------------------
   async deadLetters(f: DeadLetterFilter, limit: number, offset: number): Promise<DeadLetterPage> {
-    const raw = await this.get<Raw>(
+    const page = await this.get<DeadLettersPageResponse>(
       '/dead-letters',
       deadLetterParams(f, { limit: String(limit), offset: String(offset) }),
     );
-    return {
-      items: listOf(raw).map(toDeadLetter),
-      total: num(raw['total']) ?? 0,
-      limit: num(raw['limit']) ?? limit,
-      offset: num(raw['offset']) ?? offset,
-    };
+    return { items: page.items.map(toDeadLetter), total: page.total, limit: page.limit, offset: page.offset };
   }
 
   async deadLetterSummary(f: DeadLetterFilter): Promise<ReasonCount[]> {
-    const raw = await this.get<Raw[]>('/dead-letters/summary', deadLetterParams(f));
-    return listOf(raw).map((r) => ({ reason: String(r['reason']), count: num(r['count']) ?? 0 }));
+    return this.get<ReasonCountResponse[]>('/dead-letters/summary', deadLetterParams(f));
   }
 
   async replayDeadLetter(id: string): Promise<Replayed> {
-    const raw = await this.post<Raw>(`/dead-letters/${encodeURIComponent(id)}/replay`, {});
-    return {
-      topic: String(raw['topic'] ?? ''),
-      payloadSize: num(raw['payloadSize']) ?? 0,
-      replayCount: num(raw['replayCount']) ?? 0,
-    };
+    const r = await this.post<ReplayedResponse>(`/dead-letters/${encodeURIComponent(id)}/replay`, {});
+    return { topic: r.topic, payloadSize: r.payloadSize, replayCount: r.replayCount };
   }
 
   // --- metric catalog ---------------------------------------------------------------------------------------------
   async metricCatalog(): Promise<MetricInfo[]> {
-    const raw = await this.get<Raw>('/metrics/catalog');
-    return ((raw?.['metrics'] ?? []) as Raw[]).flatMap((m): MetricInfo[] => {
-      const name = str(m['name']);
-      if (!name) return [];
-      const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-      const n = (v: unknown) => num(v) ?? undefined;
-      return [
-        {
-          name,
-          displayName: text(m['displayName']),
-          unit: text(m['unit']),
-          decimals: n(m['decimals']),
-          min: n(m['min']),
-          max: n(m['max']),
-        },
-      ];
-    });
+    return (await this.get<MetricCatalogResponse>('/metrics/catalog')).metrics;
   }
 
   // --- live -------------------------------------------------------------------------------------------------------
   /** URL for an EventSource: EventSource cannot send headers, so the API hands out a short-lived ticket. */
   async liveUrl(): Promise<string> {
-    const raw = await this.post<Raw>('/live/ticket', {});
-    return `${API_BASE}/live?ticket=${encodeURIComponent(str(raw['ticket']) ?? '')}`;
+    const { ticket } = await this.post<TicketResponse>('/live/ticket', {});
+    return `${API_BASE}/live?ticket=${encodeURIComponent(ticket)}`;
   }
 
   /** Decodes one SSE event of the live stream (`readings` or `devices`; others are ignored). */
   parseLive(type: string, data: string): { readings: LiveReading[]; devices: LiveDevice[] } {
-    const rows = JSON.parse(data) as Raw[];
+    const rows: unknown = JSON.parse(data);
     if (!Array.isArray(rows)) return { readings: [], devices: [] };
-    if (type === 'readings') {
-      const readings = rows.flatMap((o): LiveReading[] => {
-        const t = time(o['ts']);
-        const value = num(o['value']);
-        return t === null || value === null
-          ? []
-          : [{ deviceId: String(o['deviceId']), metric: String(o['metric']), t, value }];
-      });
-      return { readings, devices: [] };
-    }
-    if (type === 'devices') {
-      const devices = rows.map((d) => ({
-        id: String(d['id']),
-        lastSeen: time(d['lastSeen']) ?? Date.now(),
-        online: typeof d['online'] === 'boolean' ? (d['online'] as boolean) : undefined,
-        status: (d['status'] as string | undefined) ?? undefined,
-        battery: num(d['battery']) ?? undefined,
-      }));
-      return { readings: [], devices };
-    }
+    if (type === LIVE_EVENTS.readings) return { readings: rows as LiveReading[], devices: [] };
+    if (type === LIVE_EVENTS.devices) return { readings: [], devices: rows as LiveDevice[] };
     return { readings: [], devices: [] };
   }
 
@@ -284,22 +250,13 @@ export class ApiClient {
         ...(q.deviceId ? { deviceId: q.deviceId } : {}),
       },
     });
-    const raw = await this.get<Raw>('/alerts', params);
-    const f = (raw['firing'] ?? {}) as Raw;
-    return {
-      items: listOf(raw).map(toAlert),
-      total: num(raw['total']) ?? 0,
-      firing: {
-        critical: num(f['critical']) ?? 0,
-        warning: num(f['warning']) ?? 0,
-        info: num(f['info']) ?? 0,
-      },
-    };
+    const page = await this.get<AlertsPageResponse>('/alerts', params);
+    return { items: page.items.map(toAlert), total: page.total, firing: page.firing };
   }
 
   async acknowledgeAlert(id: string, note: string): Promise<AlertItem> {
     return toAlert(
-      await this.post<Raw>(`/alerts/${encodeURIComponent(id)}/acknowledge`, note ? { note } : {}),
+      await this.post<AlertResponse>(`/alerts/${encodeURIComponent(id)}/acknowledge`, note ? { note } : {}),
     );
   }
 
@@ -318,26 +275,27 @@ export class ApiClient {
   }
 }
 
-type Raw = Record<string, unknown>;
+/** ISO 8601 → epoch ms, keeping null */
+const ms = (iso: string | null | undefined): number | null => (iso ? Date.parse(iso) : null);
 
-function toAlert(o: Raw): AlertItem {
+function toAlert(a: AlertResponse): AlertItem {
   return {
-    id: String(o['id']),
-    ruleId: String(o['ruleId']),
-    ruleName: String(o['ruleName'] ?? ''),
-    deviceId: String(o['deviceId']),
-    metric: String(o['metric']),
-    severity: (o['severity'] as AlertItem['severity']) ?? 'info',
-    state: (o['state'] as AlertItem['state']) ?? 'firing',
-    value: num(o['value']),
-    threshold: num(o['threshold']),
-    thresholdHigh: num(o['thresholdHigh']),
-    startedAt: time(o['startedAt']) ?? 0,
-    firedAt: time(o['firedAt']),
-    resolvedAt: time(o['resolvedAt']),
-    acknowledgedByEmail: (o['acknowledgedByEmail'] as string | null) ?? null,
-    acknowledgedAt: time(o['acknowledgedAt']),
-    ackNote: (o['ackNote'] as string | null) ?? null,
+    id: a.id,
+    ruleId: a.ruleId,
+    ruleName: a.ruleName,
+    deviceId: a.deviceId,
+    metric: a.metric,
+    severity: a.severity,
+    state: a.state,
+    value: a.value,
+    threshold: a.threshold,
+    thresholdHigh: a.thresholdHigh,
+    startedAt: Date.parse(a.startedAt),
+    firedAt: ms(a.firedAt),
+    resolvedAt: ms(a.resolvedAt),
+    acknowledgedByEmail: a.acknowledgedByEmail,
+    acknowledgedAt: ms(a.acknowledgedAt),
+    ackNote: a.ackNote,
   };
 }
 
@@ -381,113 +339,44 @@ function rethrow(err: unknown): never {
   throw toApiError(err);
 }
 
-function listOf(raw: unknown): Raw[] {
-  if (Array.isArray(raw)) return raw as Raw[];
-  const o = raw as Raw;
-  return (o['items'] ?? o['data'] ?? []) as Raw[];
+function toUser(u: UserResponse): User {
+  return { id: u.id, email: u.email, role: u.role, disabled: u.disabled, createdAt: u.createdAt };
 }
 
-function str(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
+function toLoginResult(t: TokenResponse): LoginResult {
+  return { accessToken: t.accessToken, expiresIn: t.expiresIn, user: toUser(t.user) };
 }
 
-function num(v: unknown): number | null {
-  if (v === null || v === undefined || v === '') return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-
-/** ISO string or epoch ms → epoch ms. */
-function time(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number') return v;
-  const t = Date.parse(String(v));
-  return Number.isNaN(t) ? null : t;
-}
-
-function toUser(r: Raw): User {
+function toDevice(d: DeviceResponse): DeviceSummary {
+  const metrics = Object.entries(d.latest)
+    .map(([metric, v]) => ({ metric, value: v.value, ts: Date.parse(v.ts) }))
+    .sort((a, b) => a.metric.localeCompare(b.metric));
   return {
-    id: String(r['id']),
-    email: String(r['email']),
-    role: r['role'] as Role,
-    disabled: Boolean(r['disabled']),
-    createdAt: str(r['createdAt']) ?? undefined,
-  };
-}
-
-function toLoginResult(r: Raw): LoginResult {
-  return {
-    accessToken: String(r['accessToken'] ?? r['access_token']),
-    expiresIn: num(r['expiresIn'] ?? r['expires_in']) ?? 900,
-    user: toUser((r['user'] ?? {}) as Raw),
-  };
-}
-
-function toMetrics(raw: unknown, fallbackTs: number | null): MetricValue[] {
-  if (!raw) return [];
-  if (Array.isArray(raw)) {
-    return (raw as Raw[])
-      .map((m) => ({
-        metric: String(m['metric']),
-        value: num(m['value']) ?? NaN,
-        ts: time(m['ts']) ?? fallbackTs ?? 0,
-      }))
-      .filter((m) => Number.isFinite(m.value));
-  }
-  // { temperature: 23.5 } or { temperature: { value, ts } }
-  return Object.entries(raw as Raw)
-    .map(([metric, v]) =>
-      v && typeof v === 'object'
-        ? { metric, value: num((v as Raw)['value']) ?? NaN, ts: time((v as Raw)['ts']) ?? fallbackTs ?? 0 }
-        : { metric, value: num(v) ?? NaN, ts: fallbackTs ?? 0 },
-    )
-    .filter((m) => Number.isFinite(m.value));
-}
-
-function toDevice(r: Raw): DeviceSummary {
-  const lastSeen = time(r['lastSeen'] ?? r['last_seen']);
-  const metrics = toMetrics(r['latest'] ?? r['metrics'] ?? r['latestValues'], lastSeen);
-  metrics.sort((a, b) => a.metric.localeCompare(b.metric));
-  return {
-    id: String(r['id']),
-    name: str(r['name']),
-    location: str(r['location']),
-    lastSeen,
-    online: typeof r['online'] === 'boolean' ? (r['online'] as boolean) : null,
-    status: str(r['status']),
-    battery: num(r['battery']),
+    id: d.id,
+    name: d.name,
+    location: d.location,
+    lastSeen: Date.parse(d.lastSeen),
+    online: d.online,
+    status: d.status,
+    battery: d.battery,
     metrics,
-    metadata: (r['metadata'] as Record<string, unknown>) ?? undefined,
+    metadata: d.metadata,
   };
 }
 
-/** Accepts buckets ({ts|bucket|t, min, avg, max, count}) or raw points ({ts, value}). */
-export function toSeries(r: Raw, metric: string): Series {
-  const rows = (r['buckets'] ?? r['points'] ?? r['data'] ?? r['readings'] ?? []) as Raw[];
-  const points: SeriesPoint[] = [];
-  let downsampled = Boolean(r['downsampled']);
-  for (const p of rows) {
-    const t = time(p['ts'] ?? p['t'] ?? p['bucket'] ?? p['time']);
-    if (t === null) continue;
-    if ('value' in p) {
-      const v = num(p['value']);
-      if (v !== null) points.push({ t, avg: v, min: v, max: v, count: 1 });
-    } else {
-      const avg = num(p['avg']);
-      if (avg === null) continue;
-      const count = num(p['count']) ?? 1;
-      if (count > 1) downsampled = true;
-      points.push({ t, avg, min: num(p['min']) ?? avg, max: num(p['max']) ?? avg, count });
-    }
-  }
-  points.sort((a, b) => a.t - b.t);
-  const bucketSeconds = num(r['bucketSeconds']);
-  const bucketMs = bucketSeconds !== null ? bucketSeconds * 1000 : null;
+/** Readings as a chart series: buckets (or raw readings, count 1) oldest first, times as epoch ms. */
+export function toSeries(r: ReadingsResponse): Series {
   return {
-    metric: str(r['metric']) ?? metric,
-    downsampled: downsampled || bucketMs !== null,
-    bucketMs,
-    points,
+    metric: r.metric,
+    downsampled: r.bucketSeconds !== null,
+    bucketMs: r.bucketSeconds === null ? null : r.bucketSeconds * 1000,
+    points: r.points.map((p) => ({
+      t: Date.parse(p.ts),
+      avg: p.avg,
+      min: p.min,
+      max: p.max,
+      count: p.count,
+    })),
   };
 }
 
@@ -503,32 +392,19 @@ function deadLetterParams(f: DeadLetterFilter, extra: Record<string, string> = {
   });
 }
 
-function toDeadLetter(r: Raw): DeadLetter {
-  return {
-    id: String(r['id']),
-    topic: String(r['topic'] ?? ''),
-    deviceId: str(r['deviceId']),
-    reason: String(r['reason'] ?? ''),
-    detail: String(r['detail'] ?? ''),
-    receivedAt: time(r['receivedAt']) ?? 0,
-    payload: String(r['payload'] ?? ''),
-    payloadEncoding: r['payloadEncoding'] === 'base64' ? 'base64' : 'utf8',
-    payloadSize: num(r['payloadSize']) ?? 0,
-    truncated: Boolean(r['truncated']),
-    replayedAt: time(r['replayedAt']),
-    replayCount: num(r['replayCount']) ?? 0,
-  };
+function toDeadLetter(d: DeadLetterResponse): DeadLetter {
+  return { ...d, receivedAt: Date.parse(d.receivedAt), replayedAt: ms(d.replayedAt) };
 }
 
-function toApiKey(r: Raw): ApiKey {
+function toApiKey(k: ApiKeyResponse): ApiKey {
   return {
-    id: String(r['id']),
-    name: String(r['name'] ?? ''),
-    prefix: String(r['prefix'] ?? ''),
-    scopes: (r['scopes'] as string[]) ?? [],
-    devices: Array.isArray(r['devices']) ? (r['devices'] as string[]) : null,
-    createdAt: str(r['createdAt']),
-    lastUsedAt: str(r['lastUsedAt']),
-    revokedAt: str(r['revokedAt']),
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes,
+    devices: k.devices,
+    createdAt: k.createdAt,
+    lastUsedAt: k.lastUsedAt,
+    revokedAt: k.revokedAt,
   };
 }

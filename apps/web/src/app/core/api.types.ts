@@ -1,14 +1,19 @@
+import { AlertSeverity, AlertState, Role } from '@sensorhub/contracts';
+
 /**
- * The API's wire shapes as the dashboard uses them. Everything that knows the server's field names lives in
- * api-client.ts, which maps responses onto these types; pages only see these.
+ * The app's view of the API's data (times as epoch ms). The wire shapes are @sensorhub/contracts; api-client.ts
+ * maps them onto these types, and pages only see these and the contract's shared names re-exported here.
  */
-export type Role = 'viewer' | 'operator' | 'admin';
-
-export const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-
-export function hasRole(actual: Role | null | undefined, needed: Role): boolean {
-  return !!actual && ROLE_RANK[actual] >= ROLE_RANK[needed];
-}
+export { hasRole, ROLE_RANK } from '@sensorhub/contracts';
+export type {
+  AlertSeverity,
+  AlertState,
+  LiveAlert,
+  LiveDevice,
+  LiveReading,
+  MetricInfo,
+  Role,
+} from '@sensorhub/contracts';
 
 export interface User {
   id: string;
@@ -55,6 +60,8 @@ export interface DevicePage {
   /** every device the user may see, and how many of them are online */
   fleetTotal: number;
   fleetOnline: number;
+  /** the api's DEVICE_OFFLINE_AFTER_SECONDS, in ms */
+  offlineAfterMs: number;
 }
 
 export interface DevicePageQuery {
@@ -129,22 +136,6 @@ export interface ApiError {
   details?: unknown;
 }
 
-/** Live events as the dashboard consumes them. */
-export interface LiveReading {
-  deviceId: string;
-  metric: string;
-  t: number;
-  value: number;
-}
-
-export interface LiveDevice {
-  id: string;
-  lastSeen: number;
-  online?: boolean;
-  status?: string;
-  battery?: number;
-}
-
 /** A message ingest could not store, as GET /dead-letters shows it. */
 export interface DeadLetter {
   id: string;
@@ -191,19 +182,6 @@ export interface Replayed {
   replayCount: number;
 }
 
-/** One metric of the catalog (GET /metrics/catalog): how to name and show it. */
-export interface MetricInfo {
-  name: string;
-  displayName?: string;
-  unit?: string;
-  decimals?: number;
-  min?: number;
-  max?: number;
-}
-
-export type AlertSeverity = 'critical' | 'warning' | 'info';
-export type AlertState = 'pending' | 'firing' | 'resolved';
-
 export interface AlertItem {
   id: string;
   ruleId: string;
@@ -235,15 +213,4 @@ export interface AlertsQuery {
   deviceId?: string;
   limit: number;
   offset: number;
-}
-
-/** An alert transition from the live stream. */
-export interface LiveAlert {
-  alertId: string;
-  deviceId: string;
-  ruleName: string;
-  severity: AlertSeverity;
-  transition: 'firing' | 'resolved' | 'acknowledged';
-  state: AlertState;
-  value: number | null;
 }

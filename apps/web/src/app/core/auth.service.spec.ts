@@ -71,8 +71,8 @@ describe(AuthService.name, () => {
     const auth = setup();
     await login(auth);
     const api = TestBed.inject(ApiClient);
-    const p = api.devices();
-    const req = http.expectOne('/api/v1/devices');
+    const p = api.users();
+    const req = http.expectOne('/api/v1/users');
     expect(req.request.headers.get('Authorization')).toBe('Bearer tok-1');
     req.flush([]);
     await expect(p).resolves.toEqual([]);
@@ -81,9 +81,9 @@ describe(AuthService.name, () => {
   it('on a 401 renews once, retries the request with the new token', async () => {
     const auth = setup();
     await login(auth);
-    const p = TestBed.inject(ApiClient).devices();
+    const p = TestBed.inject(ApiClient).users();
     http
-      .expectOne('/api/v1/devices')
+      .expectOne('/api/v1/users')
       .flush(
         { statusCode: 401, code: 'UNAUTHORIZED', message: 'expired' },
         { status: 401, statusText: 'Unauthorized' },
@@ -92,7 +92,7 @@ describe(AuthService.name, () => {
       http.expectOne('/api/v1/auth/refresh').flush({ accessToken: 'tok-2', expiresIn: 900, user }),
     );
     await vi.waitFor(() => {
-      const retry = http.expectOne('/api/v1/devices');
+      const retry = http.expectOne('/api/v1/users');
       expect(retry.request.headers.get('Authorization')).toBe('Bearer tok-2');
       retry.flush([]);
     });
@@ -104,9 +104,9 @@ describe(AuthService.name, () => {
     const auth = setup();
     await login(auth);
     vi.spyOn(router, 'url', 'get').mockReturnValue('/devices/a1?range=7d');
-    const p = TestBed.inject(ApiClient).devices();
+    const p = TestBed.inject(ApiClient).users();
     http
-      .expectOne('/api/v1/devices')
+      .expectOne('/api/v1/users')
       .flush(
         { statusCode: 401, code: 'UNAUTHORIZED', message: 'expired' },
         { status: 401, statusText: 'Unauthorized' },

@@ -32,7 +32,10 @@ describe(DeviceDetailPage.name, () => {
     online: true,
     battery: 87,
     metadata: { floor: 2 },
-    latest: { temperature: { value: 21.5, ts: new Date(now - 30_000).toISOString() }, humidity: 40 },
+    latest: {
+      temperature: { value: 21.5, ts: new Date(now - 30_000).toISOString() },
+      humidity: { value: 40, ts: new Date(now - 30_000).toISOString() },
+    },
   };
 
   function setup(role: 'viewer' | 'operator', inputs: Record<string, string> = {}): void {
@@ -101,8 +104,9 @@ describe(DeviceDetailPage.name, () => {
   async function answerReadings(reqs: TestRequest[] = readingRequests()): Promise<string[]> {
     const metrics = reqs.map((r) => r.request.params.get('metric')!);
     for (const r of reqs) {
-      const v = r.request.params.get('metric') === 'temperature' ? 20 : 50;
-      r.flush({ bucketSeconds: 120, buckets: [bucket(now - 2 * HOUR, v), bucket(now - HOUR, v + 1)] });
+      const metric = r.request.params.get('metric')!;
+      const v = metric === 'temperature' ? 20 : 50;
+      r.flush({ metric, bucketSeconds: 120, points: [bucket(now - 2 * HOUR, v), bucket(now - HOUR, v + 1)] });
     }
     await stable();
     return metrics;
@@ -171,7 +175,7 @@ describe(DeviceDetailPage.name, () => {
 
   it('draws the chosen metrics in one overlaid chart, and asks only for those', async () => {
     setup('viewer', { view: 'overlay', metrics: 'temperature,humidity' });
-    await loadDevice({ ...device, latest: { ...device.latest, co2: 400 } });
+    await loadDevice({ ...device, latest: { ...device.latest, co2: { value: 400, ts: device.lastSeen } } });
     expect(await answerReadings()).toEqual(['humidity', 'temperature']);
     expect(charts()).toHaveLength(1);
     expect(text('[data-chart=overlay] h2')).toBe('humidity · temperature');
@@ -272,7 +276,7 @@ describe(DeviceDetailPage.name, () => {
     expect(reqs[0].request.params.get('from')).toBe('2026-01-01T00:00:00.000Z');
     await answerReadings(reqs);
     expect(text('[data-testid=range-label]')).toContain('–');
-    live!.readings!([{ deviceId: 'gh-1', metric: 'temperature', t: Date.now(), value: 30 }]);
+    live!.readings!([{ deviceId: 'gh-1', metric: 'temperature', ts: new Date().toISOString(), value: 30 }]);
     await stable();
     expect(line(1, 'temperature')).toEqual([20, 21]);
   });
@@ -281,10 +285,10 @@ describe(DeviceDetailPage.name, () => {
     setup('viewer');
     await loadDevice();
     await answerReadings();
-    const t = Date.now();
+    const ts = new Date().toISOString();
     const batch: LiveReading[] = [
-      { deviceId: 'other', metric: 'temperature', t, value: 99 },
-      { deviceId: 'gh-1', metric: 'temperature', t, value: 23 },
+      { deviceId: 'other', metric: 'temperature', ts, value: 99 },
+      { deviceId: 'gh-1', metric: 'temperature', ts, value: 23 },
     ];
     live!.readings!(batch);
     await stable();
@@ -292,9 +296,10 @@ describe(DeviceDetailPage.name, () => {
     expect(text('[data-chart=temperature] header')).toContain('latest 23');
 
     // a metric the device starts sending gets its own chart
-    live!.readings!([{ deviceId: 'gh-1', metric: 'co2', t, value: 415 }]);
+    live!.readings!([{ deviceId: 'gh-1', metric: 'co2', ts, value: 415 }]);
     await stable();
-    expect(await answerReadings()).toEqual(['humidity', 'temperature', 'co2']);
+    // in name order, as a reload of the page shows them
+    expect(await answerReadings()).toEqual(['co2', 'humidity', 'temperature']);
     expect(charts()).toHaveLength(3);
   });
 
@@ -309,11 +314,17 @@ describe(DeviceDetailPage.name, () => {
     await stable();
     const [fine] = readingRequests();
     expect(Date.parse(fine.request.params.get('from')!)).toBe(z.start);
+    const raw = (t: number, value: number) => ({
+      ts: new Date(t).toISOString(),
+      min: value,
+      avg: value,
+      max: value,
+      count: 1,
+    });
     fine.flush({
-      points: [
-        { ts: z.start + 1000, value: 19 },
-        { ts: z.start + 2000, value: 19.5 },
-      ],
+      metric: 'temperature',
+      bucketSeconds: null,
+      points: [raw(z.start + 1000, 19), raw(z.start + 2000, 19.5)],
     });
     await stable();
     expect(text('[data-chart=temperature] header')).toContain('raw readings');

@@ -19,6 +19,7 @@ import { ApiClient, errorMessage } from '../../core/api-client';
 import { DeviceSummary, LiveReading, Series, SeriesPoint } from '../../core/api.types';
 import { AuthService } from '../../core/auth.service';
 import { Clock, relativeTime } from '../../core/clock';
+import { applyLiveReadings, liveReadingTime } from '../../core/live-readings';
 import { LiveStream } from '../../core/live-stream';
 import { MetricCatalog } from '../../core/metric-catalog';
 import { ChartComponent, ZoomWindow } from '../../shared/chart/chart.component';
@@ -828,23 +829,14 @@ export class DeviceDetailPage {
     const id = this.id();
     const mine = batch.filter((r) => r.deviceId === id);
     if (!mine.length) return;
-    this.device.update((d) => {
-      if (!d) return d;
-      const metrics = [...d.metrics];
-      for (const r of mine) {
-        const i = metrics.findIndex((m) => m.metric === r.metric);
-        if (i < 0) metrics.push({ metric: r.metric, value: r.value, ts: r.t });
-        else if (r.t >= metrics[i].ts) metrics[i] = { metric: r.metric, value: r.value, ts: r.t };
-      }
-      return { ...d, metrics, lastSeen: Math.max(d.lastSeen ?? 0, ...mine.map((r) => r.t)) };
-    });
+    this.device.update((d) => d && applyLiveReadings([d], mine)[0]);
     if (!this.rangeSel().live) return;
     this.tail.update((t) => {
       const next = { ...t };
       for (const r of mine)
         next[r.metric] = [
           ...(next[r.metric] ?? []),
-          { t: r.t, avg: r.value, min: r.value, max: r.value, count: 1 },
+          { t: liveReadingTime(r), avg: r.value, min: r.value, max: r.value, count: 1 },
         ];
       return next;
     });

@@ -1,11 +1,18 @@
+import { DEVICE_OFFLINE_AFTER_SECONDS_DEFAULT } from '@sensorhub/contracts';
+
 import { DeviceSummary } from '../../core/api.types';
 
-/** A device that has not said anything for this long counts as offline when it never reported presence. */
-export const STALE_MS = 5 * 60_000;
-
-export function isOnline(d: Pick<DeviceSummary, 'online' | 'lastSeen'>, now: number): boolean {
+/**
+ * Without a Last Will presence a device counts as offline after this much silence: the api's
+ * DEVICE_OFFLINE_AFTER_SECONDS as the devices page reports it, else the contract's default.
+ */
+export function isOnline(
+  d: Pick<DeviceSummary, 'online' | 'lastSeen'>,
+  now: number,
+  offlineAfterMs = DEVICE_OFFLINE_AFTER_SECONDS_DEFAULT * 1000,
+): boolean {
   if (d.online !== null) return d.online;
-  return d.lastSeen !== null && now - d.lastSeen < STALE_MS;
+  return d.lastSeen !== null && now - d.lastSeen < offlineAfterMs;
 }
 
 export function displayName(d: Pick<DeviceSummary, 'id' | 'name'>): string {

@@ -29,6 +29,21 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
     limit: 120,
     fleetTotal,
     fleetOnline,
+    offlineAfterSeconds: 300,
+  });
+  const iso = (t: number) => new Date(t).toISOString();
+  /** a device as GET /devices lists it */
+  const bare = (id: string) => ({
+    id,
+    name: null,
+    location: null,
+    metadata: {},
+    firstSeen: iso(now),
+    lastSeen: iso(now),
+    online: true,
+    status: null,
+    battery: null,
+    latest: {},
   });
   const answerSparks = () =>
     http.match((r) => r.url === '/api/v1/sparklines').forEach((r) => r.flush({ series: [] }));
@@ -38,6 +53,8 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
       name: 'Greenhouse',
       location: 'Bay 3',
       lastSeen: new Date(now - 10_000).toISOString(),
+      online: true,
+      status: null,
       battery: 87,
       latest: { temperature: { value: 21, ts: new Date(now - 10_000).toISOString() } },
     },
@@ -47,6 +64,7 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
       location: 'Roof',
       lastSeen: new Date(now - 3 * 3_600_000).toISOString(),
       online: false,
+      status: null,
       battery: 12,
       latest: {},
     },
@@ -130,28 +148,24 @@ describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {
   it('moves a card with live readings and device updates, and fetches the page again for a new device', async () => {
     await loaded();
     live.readings!([
-      { deviceId: 'gh-1', metric: 'temperature', t: now, value: 23.5 },
-      { deviceId: 'gh-1', metric: 'humidity', t: now, value: 40 },
-      { deviceId: 'gh-1', metric: 'temperature', t: now - 60_000, value: 1 }, // older than what is shown
+      { deviceId: 'gh-1', metric: 'temperature', ts: iso(now), value: 23.5 },
+      { deviceId: 'gh-1', metric: 'humidity', ts: iso(now), value: 40 },
+      { deviceId: 'gh-1', metric: 'temperature', ts: iso(now - 60_000), value: 1 }, // older than what is shown
     ]);
     await render();
     expect(text('[data-device=gh-1] [data-metric=temperature] [data-testid=metric-value]')).toBe('23.5');
     expect(text('[data-device=gh-1] [data-metric=humidity] [data-testid=metric-value]')).toBe('40');
 
-    live.devices!([{ id: 'ws-2', lastSeen: now, online: true, battery: 55 }]);
+    live.devices!([{ id: 'ws-2', lastSeen: iso(now), online: true, battery: 55 }]);
     await render();
     expect(text('[data-device=ws-2] [data-testid=status]')).toBe('Online');
     expect(text('[data-device=ws-2] [data-testid=battery]')).toBe('55%');
 
-    live.readings!([{ deviceId: 'new-3', metric: 'co2', t: now, value: 410 }]);
-    live.devices!([{ id: 'new-3', lastSeen: now }]);
+    live.readings!([{ deviceId: 'new-3', metric: 'co2', ts: iso(now), value: 410 }]);
+    live.devices!([{ id: 'new-3', lastSeen: iso(now) }]);
     await vi.advanceTimersByTimeAsync(1000); // one reload for the burst: this page has room for it
     listRequest().flush(
-      page(
-        [...devices(), { id: 'new-3', lastSeen: new Date(now).toISOString(), latest: { co2: 410 } }],
-        3,
-        2,
-      ),
+      page([...devices(), { ...bare('new-3'), latest: { co2: { value: 410, ts: iso(now) } } }], 3, 2),
     );
     await render();
     expect(cards()).toContain('new-3');

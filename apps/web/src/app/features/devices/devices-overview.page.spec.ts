@@ -65,7 +65,11 @@ describe(DevicesOverviewPage.name, () => {
       items: page.map((id) => ({
         id,
         name: id,
+        location: null,
         lastSeen: now,
+        online: true,
+        status: null,
+        battery: null,
         latest: { temperature: { value: 1, ts: now } },
       })),
       total,
@@ -73,6 +77,7 @@ describe(DevicesOverviewPage.name, () => {
       offset: Number(req.request.params.get('offset')),
       fleetTotal: ids.length,
       fleetOnline: ids.length,
+      offlineAfterSeconds: 300,
     });
     return req.request.params;
   };

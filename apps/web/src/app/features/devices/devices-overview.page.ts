@@ -14,6 +14,7 @@ import { AlertsState } from '../../core/alerts-state';
 import { ApiClient } from '../../core/api-client';
 import { DevicePage, DeviceSummary, LiveDevice, LiveReading } from '../../core/api.types';
 import { Clock, relativeTime } from '../../core/clock';
+import { applyLiveReadings, liveReadingTime } from '../../core/live-readings';
 import { LiveStream } from '../../core/live-stream';
 import { MetricCatalog } from '../../core/metric-catalog';
 import { formatMeasure } from '../../shared/chart/chart-option';
@@ -385,7 +386,9 @@ export class DevicesOverviewPage {
   protected readonly visible = computed(() => {
     const st = this.status();
     const now = this.clock.now();
-    return (this.devices() ?? []).filter((d) => st === 'all' || (st === 'online') === isOnline(d, now));
+    return (this.devices() ?? []).filter(
+      (d) => st === 'all' || (st === 'online') === isOnline(d, now, this.page()?.offlineAfterMs),
+    );
   });
 
   /** The shown devices' ids as one string: changes only when the shown set does, not on every live update. */
@@ -464,7 +467,7 @@ export class DevicesOverviewPage {
     return formatMeasure(v, unit, decimals);
   }
   protected online(d: DeviceSummary): boolean {
-    return isOnline(d, this.clock.now());
+    return isOnline(d, this.clock.now(), this.page()?.offlineAfterMs);
   }
   protected ago(t: number | null): string {
     return relativeTime(t, this.clock.now());
@@ -508,32 +511,15 @@ export class DevicesOverviewPage {
     if (!list) return;
     const known = new Set(list.map((d) => d.id));
     if (batch.some((r) => !known.has(r.deviceId))) this.newDeviceMayBelongHere();
-    const byDevice = new Map<string, LiveReading[]>();
-    for (const r of batch)
-      if (known.has(r.deviceId)) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
-    if (!byDevice.size) return;
-    this.devices.set(
-      list.map((d) => {
-        const rs = byDevice.get(d.id);
-        if (!rs) return d;
-        const metrics = [...d.metrics];
-        let lastSeen = d.lastSeen ?? 0;
-        for (const r of rs) {
-          lastSeen = Math.max(lastSeen, r.t);
-          const i = metrics.findIndex((m) => m.metric === r.metric);
-          if (i < 0) metrics.push({ metric: r.metric, value: r.value, ts: r.t });
-          else if (r.t >= metrics[i].ts) metrics[i] = { metric: r.metric, value: r.value, ts: r.t };
-        }
-        metrics.sort((a, b) => a.metric.localeCompare(b.metric));
-        return { ...d, metrics, lastSeen };
-      }),
-    );
+    const next = applyLiveReadings(list, batch);
+    if (next === list) return;
+    this.devices.set(next);
     const cutoff = Date.now() - SPARK_WINDOW_S * 1000;
     this.sparks.update((all) => {
       const next = { ...all };
       for (const r of batch) {
         const k = `${r.deviceId}\u0000${r.metric}`;
-        next[k] = merge(next[k] ?? [], [[r.t, r.value]]).filter(([t]) => t >= cutoff);
+        next[k] = merge(next[k] ?? [], [[liveReadingTime(r), r.value]]).filter(([t]) => t >= cutoff);
       }
       return next;
     });
@@ -550,7 +536,7 @@ export class DevicesOverviewPage {
         if (!u) return d;
         return {
           ...d,
-          lastSeen: Math.max(d.lastSeen ?? 0, u.lastSeen),
+          lastSeen: Math.max(d.lastSeen ?? 0, Date.parse(u.lastSeen)),
           online: u.online ?? d.online,
           status: u.status ?? d.status,
           battery: u.battery ?? d.battery,

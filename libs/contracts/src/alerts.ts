@@ -1,0 +1,12 @@
+export const ALERT_CONDITIONS = ['above', 'below', 'outside', 'rate', 'no_data'] as const;
+export type AlertCondition = (typeof ALERT_CONDITIONS)[number];
+export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export const ALERT_SCOPES = ['device', 'metadata', 'all'] as const;
+export type AlertScope = (typeof ALERT_SCOPES)[number];
+export const ALERT_STATES = ['pending', 'firing', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+export const ALERT_EVENT_STATUSES = ['pending', 'done', 'failed'] as const;
+export type AlertEventStatus = (typeof ALERT_EVENT_STATUSES)[number];
+export const ALERT_TRANSITIONS = ['firing', 'resolved', 'acknowledged'] as const;
+export type AlertTransition = (typeof ALERT_TRANSITIONS)[number];
