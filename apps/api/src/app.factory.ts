@@ -17,7 +17,7 @@ import { API_PREFIX } from './common/paths';
 import { AllExceptionsFilter, AllowedMethods } from './common/filters/all-exceptions.filter';
 import { finishDocument } from './common/openapi/finish-document';
 import { SafeInputPipe } from './common/pipes/safe-input.pipe';
-import { requestLog } from './common/interceptors/request-log.middleware';
+import { requestLog } from './common/middleware/request-log.middleware';
 import { jsonBodiesOnly, securityHeaders } from './common/middleware/security.middleware';
 import { JsonLogger } from './common/logging/json-logger';
 import { ApiConfig, trustProxySetting } from './config/api.config';

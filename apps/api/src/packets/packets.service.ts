@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 
 import {
   DEAD_LETTER_REASONS as R,
-  DeadLetterReason,
   DeviceState,
   EPOCH_SECONDS_BELOW,
   INSTANT_RULE,
@@ -23,15 +22,6 @@ import { DevicesService } from '../devices/devices.service';
 import { LiveService } from '../live/live.service';
 import { MqttService } from '../mqtt/mqtt.service';
 import { PACKET_ID_PATTERN, PacketAcceptedDto, PacketDto, StoredPacketDto } from './dto/packet.dto';
-
-const FIELD_BY_REASON: Partial<Record<DeadLetterReason, string>> = {
-  [R.invalidTopic]: 'device_id',
-  [R.deviceIdMismatch]: 'device_id',
-  [R.invalidTimestamp]: 'timestamp',
-  [R.timestampOutOfRange]: 'timestamp',
-  [R.invalidBattery]: 'battery',
-  [R.payloadTooLarge]: 'body',
-};
 
 export const packetId = (deviceId: string, tsMs: number): string => `${deviceId}.${tsMs}`;
 
@@ -60,7 +50,8 @@ export class PacketsService {
     const topic = telemetryTopic(dto.device_id);
     const parsed = parseMessage(topic, Buffer.from(payload), { catalog: this.catalog.current });
     if (!parsed.ok) {
-      const field = FIELD_BY_REASON[parsed.reason] ?? fieldOf(parsed.detail);
+      // the topic is built from device_id; every other failure names its field, or is the body as a whole
+      const field = parsed.reason === R.invalidTopic ? 'device_id' : (parsed.field ?? 'body');
       throw new ApiError(HttpStatus.BAD_REQUEST, 'INVALID_PACKET', parsed.detail, {
         field,
         reason: parsed.reason,
@@ -206,12 +197,3 @@ function assertApiTimestamp(ts: unknown): void {
 
 /** Reason code of a packet over MAX_METRICS_PER_MESSAGE (ingest's parser should dead-letter such a message alike). */
 export const TOO_MANY_METRICS = 'too_many_metrics';
-
-/** The parser's details start with the field (`measurements.temp must be…`) or quote it (`unexpected field "x"`). */
-function fieldOf(detail: string): string {
-  const quoted = /^(?:unexpected field|measurement) "([^"]+)"/.exec(detail);
-  if (quoted) return detail.startsWith('measurement ') ? `measurements.${quoted[1]}` : quoted[1];
-  const first = detail.split(' ')[0];
-  if (/^(device_id|timestamp|measurements(\.[a-z0-9_]+)?|status|battery)$/.test(first)) return first;
-  return /measurement/.test(detail) ? 'measurements' : 'body';
-}

@@ -210,6 +210,21 @@ describe(parseMessage.name, () => {
       const ahead = new Date(now.getTime() + 10 * 60_000).toISOString();
       expect(reasonOf(parse('devices/d1/t', `{"value":1,"ts":"${ahead}"}`))).toBe(R.timestampOutOfRange);
     });
+
+    it.each([
+      ['{"measurements":{"temperature":"hot"}}', 'measurements.temperature'],
+      ['{"measurements":{"temperature":900}}', 'measurements.temperature'],
+      ['{"measurements":{"Bad-Metric":1}}', 'measurements.Bad-Metric'],
+      ['{"measurements":{"t":1},"timestamp":"yesterday"}', 'timestamp'],
+      ['{"measurements":{"t":1},"battery":140}', 'battery'],
+      ['{"measurements":{"t":1},"colour":"red"}', 'colour'],
+      ['{"device_id":"other","measurements":{"t":1}}', 'device_id'],
+      ['{"measurements":[]}', 'measurements'],
+      ['not json', undefined],
+    ])('names the failing field of telemetry %s', (payload, field) => {
+      const m = parse('devices/d1/telemetry', payload, { catalog });
+      expect(!m.ok && m.field).toBe(field);
+    });
   });
 
   describe('the metric catalog', () => {

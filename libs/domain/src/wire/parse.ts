@@ -40,7 +40,13 @@ export type ParsedMessage =
       /** the message had no ts: its readings carry the time of receipt */
       stamped?: boolean;
     }
-  | { ok: false; reason: DeadLetterReason; detail: string };
+  | {
+      ok: false;
+      reason: DeadLetterReason;
+      detail: string;
+      /** the payload field at fault, dotted for nested ones (`measurements.temperature`); absent: the whole payload */
+      field?: string;
+    };
 
 export interface ParseOptions {
   /** time of receipt; the default ts and the reference of the accepted window */
@@ -90,6 +96,7 @@ class Invalid extends Error {
   constructor(
     readonly reason: DeadLetterReason,
     detail: string,
+    readonly field?: string,
   ) {
     super(detail);
   }
@@ -97,7 +104,7 @@ class Invalid extends Error {
 
 /**
  * Parses one MQTT message of the wire contract (DESIGN.md) into rows to store, or a dead-letter reason.
- * Never throws: every malformed input becomes `{ ok: false, reason, detail }`.
+ * Never throws: every malformed input becomes `{ ok: false, reason, detail, field? }`.
  */
 export function parseMessage(
   topic: string,
@@ -107,7 +114,10 @@ export function parseMessage(
   try {
     return parseOrThrow(topic, payload, opts);
   } catch (e) {
-    if (e instanceof Invalid) return { ok: false, reason: e.reason, detail: e.message };
+    if (e instanceof Invalid)
+      return e.field === undefined
+        ? { ok: false, reason: e.reason, detail: e.message }
+        : { ok: false, reason: e.reason, detail: e.message, field: e.field };
     // a bug here must not become a message that is redelivered forever
     return {
       ok: false,
@@ -179,9 +189,9 @@ function parseReading(deviceId: string, metric: string, text: string, window: Ti
   if (text.startsWith('{') || text.startsWith('[') || text.startsWith('"')) {
     const json = parseJson(text);
     if (!isPlainObject(json)) throw new Invalid(R.invalidPayload, 'expected a number or {"value", "ts"}');
-    if (!('value' in json)) throw new Invalid(R.invalidPayload, 'object has no "value"');
+    if (!('value' in json)) throw new Invalid(R.invalidPayload, 'object has no "value"', 'value');
     const extra = Object.keys(json).filter((k) => k !== 'value' && k !== 'ts');
-    if (extra.length) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra[0])}"`);
+    if (extra.length) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra[0])}"`, extra[0]);
     value = json.value;
     ts = json.ts;
   } else {
@@ -192,7 +202,7 @@ function parseReading(deviceId: string, metric: string, text: string, window: Ti
     deviceId,
     metric,
     ts: toTimestamp(ts, window, 'ts'),
-    value: withinBounds(metric, toValue(value, 'value'), window),
+    value: withinBounds(metric, toValue(value, 'value'), window, 'value'),
   };
   return { ok: true, kind: 'reading', deviceId, readings: [reading], ...stampedIf(ts) };
 }
@@ -216,39 +226,46 @@ function parseTelemetry(
   const json = parseJson(text);
   if (!isPlainObject(json)) throw new Invalid(R.invalidPayload, 'telemetry must be a JSON object');
   const extra = Object.keys(json).filter((k) => !TELEMETRY_FIELDS.has(k));
-  if (extra.length) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra[0])}"`);
+  if (extra.length) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra[0])}"`, extra[0]);
   if (json.battery !== undefined && json.battery_level !== undefined) {
-    throw new Invalid(R.invalidPayload, 'battery and battery_level are the same field: send one');
+    throw new Invalid(R.invalidPayload, 'battery and battery_level are the same field: send one', 'battery');
   }
   if (json.device_id !== undefined) {
-    if (typeof json.device_id !== 'string') throw new Invalid(R.invalidPayload, 'device_id must be a string');
+    if (typeof json.device_id !== 'string')
+      throw new Invalid(R.invalidPayload, 'device_id must be a string', 'device_id');
     if (json.device_id !== deviceId) {
       throw new Invalid(
         R.deviceIdMismatch,
         `device_id "${clip(json.device_id)}" differs from topic id "${deviceId}"`,
+        'device_id',
       );
     }
   }
   const ts = toTimestamp(json.timestamp, window, 'timestamp');
   if (!isPlainObject(json.measurements))
-    throw new Invalid(R.invalidPayload, 'measurements must be an object');
+    throw new Invalid(R.invalidPayload, 'measurements must be an object', 'measurements');
   const entries = Object.entries(json.measurements);
   if (entries.length > maxMeasurements) {
     throw new Invalid(
       R.invalidPayload,
       `packet holds ${entries.length} measurements, the limit is ${maxMeasurements}`,
+      'measurements',
     );
   }
   const readings: ReadingRow[] = [];
   for (const [metric, value] of entries) {
     if (!METRIC_PATTERN.test(metric)) {
-      throw new Invalid(R.invalidMetric, `measurement "${clip(metric)}" must be 1-64 of [a-z0-9_]`);
+      throw new Invalid(
+        R.invalidMetric,
+        `measurement "${clip(metric)}" must be 1-64 of [a-z0-9_]`,
+        `measurements.${metric}`,
+      );
     }
     readings.push({
       deviceId,
       metric,
       ts,
-      value: withinBounds(metric, toValue(value, `measurements.${metric}`), window),
+      value: withinBounds(metric, toValue(value, `measurements.${metric}`), window, `measurements.${metric}`),
     });
   }
   const device: DeviceState = {};
@@ -261,6 +278,7 @@ function parseTelemetry(
       throw new Invalid(
         R.invalidPayload,
         `status must be a string of at most ${MAX_STATUS_LENGTH} characters without control characters`,
+        'status',
       );
     }
     device.status = json.status;
@@ -268,12 +286,12 @@ function parseTelemetry(
   const b = json.battery !== undefined ? json.battery : json.battery_level;
   if (b !== undefined) {
     if (typeof b !== 'number' || !Number.isFinite(b) || b < 0 || b > 100) {
-      throw new Invalid(R.invalidBattery, 'battery must be a number from 0 to 100');
+      throw new Invalid(R.invalidBattery, 'battery must be a number from 0 to 100', 'battery');
     }
     device.battery = b;
   }
   if (readings.length === 0 && device.status === undefined && device.battery === undefined) {
-    throw new Invalid(R.invalidPayload, 'packet holds no measurement, status or battery');
+    throw new Invalid(R.invalidPayload, 'packet holds no measurement, status or battery', 'measurements');
   }
   return { ok: true, kind: 'telemetry', deviceId, readings, device, ...stampedIf(json.timestamp) };
 }
@@ -295,20 +313,20 @@ function parseJson(text: string): unknown {
 
 function toValue(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new Invalid(R.invalidValue, `${field} must be a finite number`);
+    throw new Invalid(R.invalidValue, `${field} must be a finite number`, field);
   }
   if (Math.abs(v) > MAX_ABS_VALUE) {
-    throw new Invalid(R.outOfRange, `${field} ${v} is beyond ±${MAX_ABS_VALUE}`);
+    throw new Invalid(R.outOfRange, `${field} ${v} is beyond ±${MAX_ABS_VALUE}`, field);
   }
   return v;
 }
 
 /** The metric catalog's verdict: a known metric's value within its physical bounds. */
-function withinBounds(metric: string, v: number, window: TimeWindow): number {
+function withinBounds(metric: string, v: number, window: TimeWindow, field: string): number {
   const info = window.catalog?.get(metric);
   if (!info) {
     if (window.requireKnownMetrics)
-      throw new Invalid(R.unknownMetric, `metric "${metric}" is not in the metric catalog`);
+      throw new Invalid(R.unknownMetric, `metric "${metric}" is not in the metric catalog`, field);
     return v;
   }
   if ((info.min !== undefined && v < info.min) || (info.max !== undefined && v > info.max)) {
@@ -316,6 +334,7 @@ function withinBounds(metric: string, v: number, window: TimeWindow): number {
     throw new Invalid(
       R.outOfRange,
       `${metric} ${v}${unit} is outside its bounds [${info.min ?? '-∞'}, ${info.max ?? '∞'}]${unit}`,
+      field,
     );
   }
   return v;
@@ -336,12 +355,14 @@ function toTimestamp(v: unknown, window: TimeWindow, field: string): Date {
       throw new Invalid(
         R.invalidTimestamp,
         `${field} "${clip(v)}" must be ISO 8601 (UTC when it has no zone) or epoch seconds or milliseconds`,
+        field,
       );
     ms = parsed;
   } else {
     throw new Invalid(
       R.invalidTimestamp,
       `${field} must be ISO 8601 (UTC when it has no zone) or epoch seconds or milliseconds`,
+      field,
     );
   }
   const now = window.now.getTime();
@@ -350,6 +371,7 @@ function toTimestamp(v: unknown, window: TimeWindow, field: string): Date {
       R.timestampOutOfRange,
       `${field} ${typeof v === 'string' ? `"${clip(v)}"` : v} is outside the accepted window ` +
         `[${new Date(now - window.maxAgeMs).toISOString()}, ${new Date(now + window.maxSkewMs).toISOString()}]`,
+      field,
     );
   }
   return new Date(ms);

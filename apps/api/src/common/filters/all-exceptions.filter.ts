@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { Request, Response } from 'express';
 
-import { requestId } from '../interceptors/request-log.middleware';
+import { requestId } from '../middleware/request-log.middleware';
 import { JsonLogger } from '../logging/json-logger';
 import { ApiError, CODE_BY_STATUS, ErrorCode } from '../errors';
 
