@@ -1,4 +1,4 @@
-import { AlertSeverity, AlertState, Role } from '@sensorhub/contracts';
+import { AlertCondition, AlertScope, AlertSeverity, AlertState, Role } from '@sensorhub/contracts';
 
 /**
  * The app's view of the API's data (times as epoch ms). The wire shapes are @sensorhub/contracts; api-client.ts
@@ -211,6 +211,51 @@ export interface AlertsQuery {
   state?: AlertState;
   severity?: AlertSeverity;
   deviceId?: string;
+  /** alerts started before (epoch ms) */
+  to?: number;
   limit: number;
   offset: number;
+}
+
+export type AlertAction =
+  | { type: 'mqtt'; topic?: string; payload?: string }
+  | { type: 'webhook'; url: string }
+  | { type: 'script'; path: string };
+
+/** A rule as the editor sends it (POST /alert-rules, PATCH, preview). */
+export interface AlertRuleDraft {
+  name: string;
+  scope: AlertScope;
+  scopeDeviceId?: string;
+  scopeKey?: string;
+  scopeValue?: string;
+  metric: string;
+  condition: AlertCondition;
+  threshold?: number;
+  thresholdHigh?: number;
+  clearThreshold?: number;
+  clearThresholdHigh?: number;
+  noDataSeconds?: number;
+  durationSeconds: number;
+  severity: AlertSeverity;
+  enabled: boolean;
+  actions: AlertAction[];
+}
+
+export interface AlertRule extends AlertRuleDraft {
+  id: string;
+  /** epoch ms */
+  updatedAt: number;
+}
+
+/** When a draft rule would have fired and resolved over a past range (POST /alert-rules/preview). */
+export interface RulePreview {
+  from: number;
+  to: number;
+  readings: number;
+  truncated: boolean;
+  devices: {
+    deviceId: string;
+    transitions: { kind: 'firing' | 'resolved'; at: number; value: number | null }[];
+  }[];
 }

@@ -43,6 +43,11 @@ export class MetricCatalog {
     return this.info(metric).unit;
   }
 
+  /** every metric the catalog knows, by name */
+  names(): string[] {
+    return [...this.byName().keys()].sort();
+  }
+
   /** `label (unit)`, or the label alone. */
   labelWithUnit(metric: string): string {
     const unit = this.unit(metric);

@@ -1,6 +1,7 @@
 import type { EChartsCoreOption } from 'echarts/core';
 
 import { SeriesPoint } from '../../core/api.types';
+import { ChartAlertSpan, ChartThreshold, metricMarks } from './chart-marks';
 
 export interface ChartSeriesInput {
   metric: string;
@@ -24,8 +25,10 @@ export interface ChartOptionInput {
   timeZone?: string;
   /** smaller paddings, no slider (phone width) */
   compact?: boolean;
-  /** horizontal lines (alert thresholds) drawn on a metric's line */
-  thresholds?: { metric: string; value: number; label: string }[];
+  /** horizontal lines (alert thresholds, clear thresholds) drawn on a metric's line */
+  thresholds?: ChartThreshold[];
+  /** when alerts fired and resolved: shaded spans with pins on the metric's line */
+  alerts?: ChartAlertSpan[];
 }
 
 export const PALETTE = [
@@ -79,23 +82,6 @@ export function seriesName(s: Pick<ChartSeriesInput, 'metric' | 'label' | 'unit'
  * min–max band when the points are downsampled buckets; time axis over [from, to] in the browser's time zone;
  * dataZoom (inside + slider) set to `zoom`. Pure: same input, same option.
  */
-function thresholdLines(
-  thresholds: ChartOptionInput['thresholds'],
-  metric: string,
-): { markLine?: Record<string, unknown> } {
-  const mine = (thresholds ?? []).filter((t) => t.metric === metric);
-  if (!mine.length) return {};
-  return {
-    markLine: {
-      silent: true,
-      symbol: 'none',
-      lineStyle: { color: '#d92d20', type: 'dashed', width: 1.2 },
-      label: { formatter: '{b}', position: 'insideEndTop', color: '#b42318', fontSize: 11 },
-      data: mine.map((t) => ({ name: t.label, yAxis: t.value })),
-    },
-  };
-}
-
 export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
   const { series, from, to, zoom, timeZone, compact } = input;
   const lastPoint = Math.max(...series.map((s) => s.points.at(-1)?.t ?? -Infinity));
@@ -146,7 +132,7 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       symbolSize: 4,
       sampling: s.points.length > 2000 ? 'lttb' : undefined,
       z: 3,
-      ...thresholdLines(input.thresholds, s.metric),
+      ...metricMarks(s.metric, s.points, xMax, input.thresholds, input.alerts),
     });
   });
 

@@ -5,6 +5,9 @@ import {
   DataZoomSliderComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  MarkPointComponent,
   TooltipComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -15,6 +18,9 @@ echarts.use([
   GridComponent,
   TooltipComponent,
   LegendComponent,
+  MarkLineComponent,
+  MarkAreaComponent,
+  MarkPointComponent,
   DataZoomInsideComponent,
   DataZoomSliderComponent,
   CanvasRenderer,

@@ -1,0 +1,196 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  output,
+  resource,
+  signal,
+} from '@angular/core';
+import { DatePipe } from '@angular/common';
+
+import { ApiClient } from '../../../core/api-client';
+import { AlertRuleDraft, RulePreview } from '../../../core/api.types';
+import { MetricCatalog } from '../../../core/metric-catalog';
+import { ChartThreshold, spansOf } from '../../../shared/chart/chart-marks';
+import { buildChartOption } from '../../../shared/chart/chart-option';
+import { ChartComponent } from '../../../shared/chart/chart.component';
+
+const RANGES = [
+  { label: '1 h', ms: 3_600_000 },
+  { label: '24 h', ms: 86_400_000 },
+  { label: '7 d', ms: 7 * 86_400_000 },
+];
+
+/**
+ * Replays a draft rule over a past range (POST /alert-rules/preview) and draws one device's series with the
+ * thresholds, the clear thresholds and the spans the rule would have fired, pinned where it fired and resolved.
+ */
+@Component({
+  selector: 'sh-rule-preview',
+  imports: [ChartComponent, DatePipe],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="preview" data-testid="preview">
+      <div class="bar">
+        <strong>Preview</strong>
+        <div class="segmented" role="group" aria-label="Replay range">
+          @for (r of ranges; track r.ms) {
+            <button type="button" [attr.aria-pressed]="span() === r.ms" (click)="span.set(r.ms)">
+              {{ r.label }}
+            </button>
+          }
+        </div>
+        @if (result.hasValue() && result.value().preview.devices.length > 1) {
+          <select aria-label="Device" (change)="device.set($any($event.target).value)">
+            @for (d of result.value().preview.devices; track d.deviceId) {
+              <option [value]="d.deviceId" [selected]="d.deviceId === shown()">{{ d.deviceId }}</option>
+            }
+          </select>
+        }
+      </div>
+      @if (result.isLoading()) {
+        <p class="muted">Replaying…</p>
+      } @else if (result.hasValue()) {
+        <p class="summary" data-testid="preview-summary">{{ summary() }}</p>
+        @if (option(); as o) {
+          <sh-chart [options]="o" [height]="260" [attr.data-chart]="draft().metric" />
+          <ul class="moments">
+            @for (t of transitions(); track $index) {
+              <li [class]="t.kind">
+                {{ t.kind }} {{ t.at | date: 'MMM d, HH:mm:ss' }} at {{ t.value ?? '—' }}
+              </li>
+            }
+          </ul>
+        }
+      }
+    </section>
+  `,
+  styles: `
+    .preview {
+      padding: 12px 16px;
+      border-top: 1px solid var(--border-subtle);
+    }
+    .bar {
+      display: flex;
+      gap: 12px;
+      align-items: center;
+      flex-wrap: wrap;
+    }
+    .summary {
+      font-size: 14px;
+    }
+    .moments {
+      font-size: 13px;
+      color: var(--muted);
+      columns: 2;
+      padding-left: 18px;
+    }
+    .moments .firing {
+      color: var(--critical);
+    }
+    .moments .resolved {
+      color: var(--ok-text);
+    }
+  `,
+})
+export class RulePreviewComponent {
+  private readonly api = inject(ApiClient);
+  private readonly catalog = inject(MetricCatalog);
+  readonly draft = input.required<AlertRuleDraft>();
+  readonly devices = input<string[]>([]);
+  /** the preview's failure (a 400 names the fields the editor marks) */
+  readonly failed = output<unknown>();
+
+  protected readonly ranges = RANGES;
+  protected readonly span = signal(RANGES[1].ms);
+  protected readonly device = signal<string | null>(null);
+
+  protected readonly result = resource({
+    params: () => ({ draft: this.draft(), span: this.span() }),
+    loader: async ({ params: { draft, span } }) => {
+      const to = Date.now();
+      try {
+        return { preview: await this.api.previewAlertRule(draft, to - span, to) };
+      } catch (e) {
+        this.failed.emit(e);
+        throw e;
+      }
+    },
+  });
+
+  /** the device drawn: the chosen one, else the first that would have fired, else the first replayed */
+  protected readonly shown = computed(() => {
+    if (!this.result.hasValue()) return null;
+    const ds = this.result.value().preview.devices;
+    const pick = this.device();
+    return (
+      ds.find((d) => d.deviceId === pick)?.deviceId ??
+      ds.find((d) => d.transitions.length)?.deviceId ??
+      ds[0]?.deviceId ??
+      null
+    );
+  });
+
+  private readonly series = resource({
+    params: () => {
+      const id = this.shown();
+      if (!id || !this.result.hasValue()) return undefined;
+      const p = this.result.value().preview;
+      return { id, metric: this.draft().metric, from: p.from, to: p.to };
+    },
+    loader: ({ params: p }) =>
+      this.api.readings(p.id, { metric: p.metric, from: p.from, to: p.to, maxPoints: 800 }),
+  });
+
+  protected readonly transitions = computed(() => {
+    const id = this.shown();
+    return this.result.hasValue()
+      ? (this.result.value().preview.devices.find((d) => d.deviceId === id)?.transitions ?? [])
+      : [];
+  });
+
+  protected readonly summary = computed(() => {
+    const p: RulePreview = this.result.value()!.preview;
+    const fired = p.devices.reduce((n, d) => n + d.transitions.filter((t) => t.kind === 'firing').length, 0);
+    const devs = p.devices.filter((d) => d.transitions.length).length;
+    const base = `${p.readings.toLocaleString()} readings replayed: `;
+    const what = fired
+      ? `would have fired ${fired} time${fired === 1 ? '' : 's'} on ${devs} device${devs === 1 ? '' : 's'}`
+      : 'would not have fired';
+    return base + what + (p.truncated ? ' (range truncated: choose a shorter one)' : '') + '.';
+  });
+
+  protected readonly option = computed(() => {
+    if (!this.series.hasValue() || !this.result.hasValue()) return null;
+    const s = this.series.value();
+    const d = this.draft();
+    const p = this.result.value().preview;
+    const info = this.catalog.info(d.metric);
+    return buildChartOption({
+      series: [{ ...s, label: info.displayName, unit: info.unit, decimals: info.decimals }],
+      from: p.from,
+      to: p.to,
+      thresholds: thresholdsOf(d),
+      alerts: spansOf(this.transitions(), {
+        metric: d.metric,
+        label: d.name || 'draft',
+        severity: d.severity,
+      }),
+    });
+  });
+}
+
+/** The draft's thresholds and clear thresholds as chart lines. */
+export function thresholdsOf(d: AlertRuleDraft): ChartThreshold[] {
+  const line = (value: number | undefined, label: string, clear = false) =>
+    typeof value === 'number' ? [{ metric: d.metric, value, label: `${label} ${value}`, clear }] : [];
+  if (d.condition === 'rate' || d.condition === 'no_data') return [];
+  return [
+    ...line(d.threshold, d.condition === 'outside' ? 'low' : 'threshold'),
+    ...line(d.thresholdHigh, 'high'),
+    ...line(d.clearThreshold ?? d.threshold, 'clears', true),
+    ...line(d.clearThresholdHigh ?? d.thresholdHigh, 'clears', true),
+  ].filter((t, i, all) => !t.clear || !all.some((o) => !o.clear && o.value === t.value));
+}
