@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, resource, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 
+import { AlertRulesClient } from '../../../core/alert-rules-client';
 import { ApiClient, errorMessage } from '../../../core/api-client';
 import { AlertRule } from '../../../core/api.types';
 import { AuthService } from '../../../core/auth.service';
@@ -17,6 +18,7 @@ import { RuleEditorComponent } from './rule-editor.component';
 })
 export class AlertRulesPage {
   private readonly api = inject(ApiClient);
+  private readonly rulesApi = inject(AlertRulesClient);
   private readonly auth = inject(AuthService);
 
   protected readonly canEdit = computed(() => this.auth.can('operator'));
@@ -25,7 +27,7 @@ export class AlertRulesPage {
   protected readonly message = signal<{ kind: 'error' | 'success'; text: string } | null>(null);
   protected readonly busy = signal<string | null>(null);
 
-  protected readonly rules = resource({ loader: () => this.api.alertRules() });
+  protected readonly rules = resource({ loader: () => this.rulesApi.alertRules() });
   protected readonly deviceIds = resource({
     loader: async () => (await this.api.devices()).map((d) => d.id),
     defaultValue: [],
@@ -67,7 +69,7 @@ export class AlertRulesPage {
 
   protected async toggle(r: AlertRule): Promise<void> {
     await this.run(r, async () => {
-      await this.api.updateAlertRule(r.id, { enabled: !r.enabled });
+      await this.rulesApi.updateAlertRule(r.id, { enabled: !r.enabled });
       return `${r.enabled ? 'Disabled' : 'Enabled'} rule “${r.name}”.`;
     });
   }
@@ -75,7 +77,7 @@ export class AlertRulesPage {
   protected async remove(r: AlertRule): Promise<void> {
     if (!confirm(`Delete rule “${r.name}” and its alerts?`)) return;
     await this.run(r, async () => {
-      await this.api.deleteAlertRule(r.id);
+      await this.rulesApi.deleteAlertRule(r.id);
       if (this.editing() !== 'new' && (this.editing() as AlertRule | null)?.id === r.id)
         this.editing.set(null);
       return `Deleted rule “${r.name}”.`;

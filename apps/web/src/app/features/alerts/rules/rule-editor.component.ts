@@ -10,7 +10,8 @@ import {
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiClient, errorMessage } from '../../../core/api-client';
+import { AlertRulesClient } from '../../../core/alert-rules-client';
+import { errorMessage } from '../../../core/api-client';
 import { AlertRule, AlertRuleDraft } from '../../../core/api.types';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { RulePreviewComponent } from './rule-preview.component';
@@ -25,7 +26,7 @@ import { RuleFields, draftOf, fieldErrors, fieldsOf } from './rule-form';
   styleUrl: './rule-editor.component.css',
 })
 export class RuleEditorComponent implements OnInit {
-  private readonly api = inject(ApiClient);
+  private readonly rulesApi = inject(AlertRulesClient);
   protected readonly catalog = inject(MetricCatalog);
 
   /** the rule to edit; null for a new one */
@@ -75,7 +76,7 @@ export class RuleEditorComponent implements OnInit {
       const draft = draftOf(this.f);
       const cur = this.rule();
       this.saved.emit(
-        cur ? await this.api.updateAlertRule(cur.id, draft) : await this.api.createAlertRule(draft),
+        cur ? await this.rulesApi.updateAlertRule(cur.id, draft) : await this.rulesApi.createAlertRule(draft),
       );
     } catch (e) {
       this.showError(e);

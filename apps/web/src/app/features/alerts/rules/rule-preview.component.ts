@@ -10,6 +10,7 @@ import {
 } from '@angular/core';
 import { DatePipe } from '@angular/common';
 
+import { AlertRulesClient } from '../../../core/alert-rules-client';
 import { ApiClient } from '../../../core/api-client';
 import { AlertRuleDraft, RulePreview } from '../../../core/api.types';
 import { MetricCatalog } from '../../../core/metric-catalog';
@@ -97,6 +98,7 @@ const RANGES = [
 })
 export class RulePreviewComponent {
   private readonly api = inject(ApiClient);
+  private readonly rulesApi = inject(AlertRulesClient);
   private readonly catalog = inject(MetricCatalog);
   readonly draft = input.required<AlertRuleDraft>();
   readonly devices = input<string[]>([]);
@@ -112,7 +114,7 @@ export class RulePreviewComponent {
     loader: async ({ params: { draft, span } }) => {
       const to = Date.now();
       try {
-        return { preview: await this.api.previewAlertRule(draft, to - span, to) };
+        return { preview: await this.rulesApi.previewAlertRule(draft, to - span, to) };
       } catch (e) {
         this.failed.emit(e);
         throw e;
