@@ -211,8 +211,6 @@ export interface AlertsQuery {
   state?: AlertState;
   severity?: AlertSeverity;
   deviceId?: string;
-  /** alerts started before (epoch ms) */
-  to?: number;
   limit: number;
   offset: number;
 }

@@ -22,6 +22,7 @@ import { Clock, relativeTime } from '../../core/clock';
 import { applyLiveReadings, liveReadingTime } from '../../core/live-readings';
 import { LiveStream } from '../../core/live-stream';
 import { MetricCatalog } from '../../core/metric-catalog';
+import { alertSpans } from '../../shared/chart/chart-marks';
 import { ChartComponent, ZoomWindow } from '../../shared/chart/chart.component';
 import {
   ChartSeriesInput,
@@ -484,6 +485,12 @@ export class DeviceDetailPage {
       ),
   );
 
+  /** this device's alerts (newest 500), drawn as firing spans with pins on their metric's chart */
+  private readonly alertHistory = resource({
+    params: () => ({ id: this.id(), changes: this.alertsState.changes() }),
+    loader: ({ params: p }) => this.api.alerts({ deviceId: p.id, limit: 500, offset: 0 }),
+  });
+
   // URL state (route param + query params, bound by withComponentInputBinding)
   readonly id = input.required<string>();
   readonly range = input<string>();
@@ -595,6 +602,9 @@ export class DeviceDetailPage {
         timeZone: this.timeZone,
         compact: this.compact(),
         thresholds: this.thresholds(),
+        alerts: this.alertHistory.hasValue()
+          ? alertSpans(this.alertHistory.value().items, r.from, Infinity)
+          : [],
       });
     const fine = this.zoom() && this.fine.hasValue() ? this.fine.value() : null;
     const note = (ss: Series[]) => {

@@ -24,6 +24,7 @@ export class AlertRulesPage {
   protected readonly canEdit = computed(() => this.auth.can('operator'));
   /** the rule open in the editor: 'new', a rule, or none */
   protected readonly editing = signal<AlertRule | 'new' | null>(null);
+  protected readonly editingList = computed(() => (this.editing() ? [this.editing()!] : []));
   protected readonly message = signal<{ kind: 'error' | 'success'; text: string } | null>(null);
   protected readonly busy = signal<string | null>(null);
 
