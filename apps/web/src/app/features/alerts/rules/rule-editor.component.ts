@@ -65,6 +65,7 @@ export class RuleEditorComponent implements OnInit {
 
   protected preview(): void {
     this.errors.set({});
+    this.message.set(null);
     this.previewDraft.set(draftOf(this.f));
   }
 
