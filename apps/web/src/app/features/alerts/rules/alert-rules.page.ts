@@ -30,7 +30,7 @@ export class AlertRulesPage {
 
   protected readonly rules = resource({ loader: () => this.rulesApi.alertRules() });
   protected readonly deviceIds = resource({
-    loader: async () => (await this.api.devices()).map((d) => d.id),
+    loader: async () => (await this.api.devicesPage({ limit: 200, offset: 0 })).items.map((d) => d.id),
     defaultValue: [],
   });
 
