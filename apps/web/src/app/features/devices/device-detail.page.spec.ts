@@ -117,6 +117,9 @@ describe(DeviceDetailPage.name, () => {
       // the metric catalog is fetched once by every devices page; these tests run without one
       for (const r of http.match('/api/v1/metrics/catalog'))
         r.flush({}, { status: 404, statusText: 'Not Found' });
+      // the device's alert history (for the chart markers); these tests run without alerts
+      for (const r of http.match((q) => q.url === '/api/v1/alerts'))
+        r.flush({ items: [], total: 0, firing: {} });
       http.verify();
     } finally {
       localStorage.clear();
@@ -150,6 +153,33 @@ describe(DeviceDetailPage.name, () => {
     // a viewer may not edit or send commands
     expect(el().querySelector('[data-testid=edit-device]')).toBeNull();
     expect(el().querySelector('sh-device-command')).toBeNull();
+  });
+
+  it("shades the device's alerts on their metric's chart from firing to resolve", async () => {
+    setup('viewer');
+    await loadDevice();
+    await answerReadings();
+    const req = http.expectOne((r) => r.url === '/api/v1/alerts');
+    expect(req.request.params.get('deviceId')).toBe('gh-1');
+    const alert = { id: 'a1', ruleId: 'r1', ruleName: 'Hot', deviceId: 'gh-1', metric: 'temperature' };
+    req.flush({
+      items: [
+        { ...alert, severity: 'critical', state: 'resolved', value: 41, threshold: 40, thresholdHigh: null },
+      ].map((a) => ({
+        ...a,
+        startedAt: new Date(now - 2 * HOUR).toISOString(),
+        firedAt: new Date(now - 2 * HOUR).toISOString(),
+        resolvedAt: new Date(now - HOUR).toISOString(),
+      })),
+      total: 1,
+      firing: {},
+    });
+    await stable();
+    const s = drawn(1).find((x) => x.id === 'temperature') as unknown as {
+      markArea: { data: [{ xAxis: number }, { xAxis: number }][] };
+    };
+    expect(s.markArea.data.map(([a, b]) => [a.xAxis, b.xAxis])).toEqual([[now - 2 * HOUR, now - HOUR]]);
+    expect(drawn(0).find((x) => x.id === 'humidity')).not.toHaveProperty('markArea');
   });
 
   it('names charts, metric choices and the latest value by the metric catalog, with units', async () => {
