@@ -155,10 +155,12 @@ export async function importReadings(
   try {
     let lineNo = 0;
     let rest = '';
-    const handle = async (line: string) => {
+    /** Takes one line; true when the COPY buffer or the chunk is full (the caller awaits `drain`). No promise per line. */
+    const handle = (line: string): boolean => {
       lineNo++;
       if (line.endsWith('\r')) line = line.slice(0, -1);
-      if (line.trim() === '' || (lineNo === 1 && opts.format === 'csv' && line.trim() === CSV_HEADER)) return;
+      if (line.trim() === '' || (lineNo === 1 && opts.format === 'csv' && line.trim() === CSV_HEADER))
+        return false;
       report.lines++;
       let row: string;
       try {
@@ -168,21 +170,24 @@ export async function importReadings(
         report.rejected++;
         if (report.errors.length < maxErrors)
           report.errors.push({ line: lineNo, reason: e.reason, detail: e.message });
-        return;
+        return false;
       }
       copy ??= client.query(copyFrom('COPY readings_import FROM STDIN'));
       buf += `${row}\t${lineNo}\n`;
       rows++;
-      if (buf.length >= FLUSH_BYTES) await flush();
+      return buf.length >= FLUSH_BYTES || rows >= chunkRows;
+    };
+    const drain = async () => {
       if (rows >= chunkRows) await finishChunk();
+      else await flush();
     };
     input.setEncoding('utf8');
     for await (const piece of input as AsyncIterable<string>) {
       const parts = (rest + piece).split('\n');
       rest = parts.pop()!;
-      for (const line of parts) await handle(line);
+      for (const line of parts) if (handle(line)) await drain();
     }
-    if (rest !== '') await handle(rest);
+    if (rest !== '' && handle(rest)) await drain();
     await finishChunk();
   } finally {
     if (copy) copy.destroy();
