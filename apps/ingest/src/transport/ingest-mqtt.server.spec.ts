@@ -156,9 +156,9 @@ describe(IngestMqttServer.name, () => {
     let acks!: Acks;
     t.server.addHandler(
       'devices/+/+',
-      (payload: Buffer, ctx: IngestMqttContext) => {
+      async (payload: Buffer, ctx: IngestMqttContext) => {
         t.received.push(payload.toString());
-        batch.push(ctx.claimAck()); // returns at once: the handler's outcome no longer decides
+        batch.push(ctx.claimAck()); // resolves at once: the handler's outcome no longer decides
         acks = ctx.acks;
       },
       true,
