@@ -1,4 +1,11 @@
-import { AlertCondition, AlertScope, AlertSeverity, AlertState, Role } from '@sensorhub/contracts';
+import {
+  AlertCondition,
+  AlertResponse,
+  AlertScope,
+  AlertSeverity,
+  AlertState,
+  Role,
+} from '@sensorhub/contracts';
 
 /**
  * The app's view of the API's data (times as epoch ms). The wire shapes are @sensorhub/contracts; api-client.ts
@@ -182,23 +189,15 @@ export interface Replayed {
   replayCount: number;
 }
 
-export interface AlertItem {
-  id: string;
-  ruleId: string;
-  ruleName: string;
-  deviceId: string;
-  metric: string;
-  severity: AlertSeverity;
-  state: AlertState;
-  value: number | null;
-  threshold: number | null;
-  thresholdHigh: number | null;
+/** An alert as GET /alerts lists it, times as epoch ms. */
+export interface AlertItem extends Omit<
+  AlertResponse,
+  'startedAt' | 'firedAt' | 'resolvedAt' | 'acknowledgedAt' | 'acknowledgedBy'
+> {
   startedAt: number;
   firedAt: number | null;
   resolvedAt: number | null;
-  acknowledgedByEmail: string | null;
   acknowledgedAt: number | null;
-  ackNote: string | null;
 }
 
 export interface AlertPage {
