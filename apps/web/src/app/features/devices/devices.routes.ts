@@ -1,7 +1,7 @@
 import { Routes } from '@angular/router';
 
-import { DeviceDetailPage } from './device-detail.page';
-import { DevicesOverviewPage } from './devices-overview.page';
+import { DeviceDetailPage } from './detail/device-detail.page';
+import { DevicesOverviewPage } from './overview/devices-overview.page';
 
 export const DEVICES_ROUTES: Routes = [
   { path: '', component: DevicesOverviewPage, title: 'Devices · SensorHub' },

@@ -4,7 +4,7 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 
-import { LiveListener, LiveStream } from '../../core/live-stream';
+import { LiveListener, LiveStream } from '../../../core/live-stream';
 import { DevicesOverviewPage } from './devices-overview.page';
 
 describe(`${DevicesOverviewPage.name} (filters, states, live updates)`, () => {

@@ -4,7 +4,7 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 
-import { LiveStream } from '../../core/live-stream';
+import { LiveStream } from '../../../core/live-stream';
 import { DevicesOverviewPage, PAGE_SIZE } from './devices-overview.page';
 
 const ids = Array.from({ length: 450 }, (_, i) => `dev-${String(i).padStart(3, '0')}`);

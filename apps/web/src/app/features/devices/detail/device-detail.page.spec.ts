@@ -6,12 +6,12 @@ import { By } from '@angular/platform-browser';
 import { Router, provideRouter } from '@angular/router';
 import type { MockInstance } from 'vitest';
 
-import { LiveReading } from '../../core/api.types';
-import { SESSION_KEY } from '../../core/auth.service';
-import { AlertsState } from '../../core/alerts-state';
-import { LiveListener, LiveStream } from '../../core/live-stream';
-import { ChartComponent } from '../../shared/chart/chart.component';
-import { FakeEChart, provideFakeECharts } from '../../../testing/fake-echarts';
+import { LiveReading } from '../../../core/api.types';
+import { SESSION_KEY } from '../../../core/auth.service';
+import { AlertsState } from '../../../core/alerts-state';
+import { LiveListener, LiveStream } from '../../../core/live-stream';
+import { ChartComponent } from '../../../shared/chart/chart.component';
+import { FakeEChart, provideFakeECharts } from '../../../../testing/fake-echarts';
 import { DeviceDetailPage } from './device-detail.page';
 
 const HOUR = 3_600_000;

@@ -1,0 +1,300 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  input,
+  linkedSignal,
+  resource,
+  signal,
+  untracked,
+} from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+
+import { AlertsState } from '../../../core/alerts-state';
+import { ApiClient, errorMessage } from '../../../core/api-client';
+import { LiveReading, Series } from '../../../core/api.types';
+import { AuthService } from '../../../core/auth.service';
+import { applyLiveReadings, liveReadingTime } from '../../../core/live-readings';
+import { LiveStream } from '../../../core/live-stream';
+import { MetricCatalog } from '../../../core/metric-catalog';
+import { alertSpans } from '../../../shared/chart/chart-marks';
+import { ZoomWindow } from '../../../shared/chart/chart.component';
+import { formatTime } from '../../../shared/chart/chart-option';
+import { StateComponent } from '../../../shared/state.component';
+import { PRESETS, PresetKey, maxPointsFor, resolveRange } from '../range';
+import { ChartGridComponent } from './chart-grid.component';
+import { LiveTail, alertThresholds, buildChartPanels, downloadCsv, mergeSeries } from './device-charts';
+import { DeviceCommandComponent } from './device-command.component';
+import { DeviceHeaderComponent } from './device-header.component';
+import { DeviceEdit, DeviceEditFormComponent } from './device-edit-form.component';
+import { metadataEntries } from './device-forms';
+import { ChartLayout, RangeToolbarComponent } from './range-toolbar.component';
+
+@Component({
+  selector: 'sh-device-detail',
+  imports: [
+    RouterLink,
+    StateComponent,
+    ChartGridComponent,
+    DeviceCommandComponent,
+    DeviceEditFormComponent,
+    DeviceHeaderComponent,
+    RangeToolbarComponent,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './device-detail.page.html',
+  styleUrl: './device-detail.page.css',
+})
+export class DeviceDetailPage {
+  private readonly api = inject(ApiClient);
+  private readonly router = inject(Router);
+  private readonly auth = inject(AuthService);
+  private readonly liveStream = inject(LiveStream);
+  protected readonly catalog = inject(MetricCatalog);
+  private readonly alertsState = inject(AlertsState);
+  /** the thresholds of this device's firing alerts, as lines on their metric's chart */
+  private readonly thresholds = computed(() => alertThresholds(this.alertsState.firing(), this.id()));
+
+  /** this device's alerts (newest 500), drawn as firing spans with pins on their metric's chart */
+  private readonly alertHistory = resource({
+    params: () => ({ id: this.id(), changes: this.alertsState.changes() }),
+    loader: ({ params: p }) => this.api.alerts({ deviceId: p.id, limit: 500, offset: 0 }),
+  });
+
+  // URL state (route param + query params, bound by withComponentInputBinding)
+  readonly id = input.required<string>();
+  readonly range = input<string>();
+  readonly from = input<string>();
+  readonly to = input<string>();
+  readonly metrics = input<string>();
+  readonly view = input<string>();
+
+  protected readonly timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  protected readonly canEdit = computed(() => this.auth.can('operator'));
+  protected readonly compact = signal(window.innerWidth < 640);
+  protected readonly chartHeight = computed(() => (this.compact() ? 220 : 300));
+
+  /** "now" for preset ranges: fixed when the range is chosen, so live points extend it rather than refetching */
+  private readonly anchor = signal(Date.now());
+  protected readonly rangeSel = computed(() =>
+    resolveRange({ range: this.range(), from: this.from(), to: this.to() }, this.anchor()),
+  );
+
+  protected readonly device = resource({
+    params: () => ({ id: this.id() }),
+    loader: ({ params }) => this.api.device(params.id),
+  });
+
+  // equal by content: live updates replace the device object, which must not refetch the readings
+  protected readonly metricNames = computed(
+    () => (this.device.hasValue() ? this.device.value().metrics.map((m) => m.metric) : []),
+    { equal: sameList },
+  );
+  protected readonly selected = computed(
+    () => {
+      const all = this.metricNames();
+      const wanted = this.metrics()?.split(',').filter(Boolean);
+      return wanted?.length ? all.filter((m) => wanted.includes(m)) : all;
+    },
+    { equal: sameList },
+  );
+  protected readonly layout = computed<ChartLayout>(() => (this.view() === 'overlay' ? 'overlay' : 'split'));
+
+  private readonly maxPoints = maxPointsFor(Math.min(window.innerWidth, 1400));
+
+  /** the whole range, downsampled to about one point per 2 px */
+  protected readonly readings = resource({
+    params: () => {
+      const metrics = this.selected();
+      if (!metrics.length) return undefined;
+      const r = this.rangeSel();
+      return { id: this.id(), metrics, from: r.from, to: r.to };
+    },
+    loader: ({ params: p }) => this.loadSeries(p.id, p.metrics, p.from, p.to),
+  });
+
+  /** the zoomed window at finer resolution */
+  protected readonly zoom = signal<ZoomWindow | null>(null);
+  protected readonly fine = resource({
+    params: () => {
+      const z = this.zoom();
+      const metrics = this.selected();
+      if (!z || !metrics.length) return undefined;
+      return { id: this.id(), metrics, from: z.start, to: z.end };
+    },
+    loader: ({ params: p }) => this.loadSeries(p.id, p.metrics, p.from, p.to),
+  });
+
+  /** live points received since the range was loaded */
+  private readonly tail = linkedSignal<unknown, LiveTail>({
+    source: () => [this.id(), this.rangeSel()],
+    computation: () => ({}),
+  });
+
+  private readonly merged = computed(() =>
+    mergeSeries(
+      this.readings.hasValue() ? this.readings.value() : [],
+      this.zoom(),
+      this.zoom() && this.fine.hasValue() ? this.fine.value() : [],
+      this.tail(),
+    ),
+  );
+
+  protected readonly charts = computed(() => {
+    const r = this.rangeSel();
+    return buildChartPanels({
+      series: this.merged(),
+      fine: this.zoom() && this.fine.hasValue() ? this.fine.value() : null,
+      layout: this.layout(),
+      catalog: this.catalog,
+      from: r.from,
+      to: r.to,
+      zoom: this.zoom(),
+      timeZone: this.timeZone,
+      compact: this.compact(),
+      thresholds: this.thresholds(),
+      alerts: this.alertHistory.hasValue()
+        ? alertSpans(this.alertHistory.value().items, r.from, Infinity)
+        : [],
+    });
+  });
+
+  protected readonly rangeLabel = computed(() => {
+    const r = this.rangeSel();
+    const p = PRESETS.find((x) => x.key === r.preset);
+    return p
+      ? `Last ${p.label}`
+      : `${formatTime(r.from, this.timeZone, false)} – ${formatTime(r.to, this.timeZone, false)}`;
+  });
+
+  protected readonly editing = signal(false);
+  protected readonly meta = computed(() =>
+    this.device.hasValue() ? metadataEntries(this.device.value().metadata) : [],
+  );
+
+  protected readonly exporting = signal(false);
+  protected readonly exportError = signal<string | null>(null);
+
+  constructor() {
+    void this.catalog.load();
+    // a new range or device starts unzoomed
+    effect(() => {
+      this.rangeSel();
+      this.id();
+      untracked(() => this.zoom.set(null));
+    });
+    const stop = this.liveStream.listen({ readings: (b) => this.onLive(b) });
+    const onResize = () => this.compact.set(window.innerWidth < 640);
+    window.addEventListener('resize', onResize);
+    inject(DestroyRef).onDestroy(() => {
+      stop();
+      window.removeEventListener('resize', onResize);
+    });
+  }
+
+  protected fmtTime = (t: number) => formatTime(t, this.timeZone, false);
+  protected errMsg(e: unknown): string {
+    return errorMessage(e);
+  }
+
+  protected setPreset(key: PresetKey): void {
+    this.anchor.set(Date.now());
+    void this.router.navigate([], {
+      queryParams: { range: key, from: null, to: null },
+      queryParamsHandling: 'merge',
+    });
+  }
+
+  protected setCustom({ from, to }: { from: number; to: number }): void {
+    void this.router.navigate([], {
+      queryParams: { range: null, from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+      queryParamsHandling: 'merge',
+    });
+  }
+
+  protected setView(v: ChartLayout): void {
+    void this.router.navigate([], {
+      queryParams: { view: v === 'split' ? null : v },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
+  }
+
+  protected toggleMetric(m: string): void {
+    const cur = this.selected();
+    const next = cur.includes(m) ? cur.filter((x) => x !== m) : [...cur, m];
+    const all = this.metricNames();
+    const value =
+      next.length === all.length
+        ? null
+        : next.length
+          ? this.metricNames()
+              .filter((x) => next.includes(x))
+              .join(',')
+          : '-';
+    void this.router.navigate([], { queryParams: { metrics: value }, queryParamsHandling: 'merge' });
+  }
+
+  protected onZoom(z: ZoomWindow | null): void {
+    this.zoom.set(z);
+  }
+
+  protected resetZoom(): void {
+    this.zoom.set(null);
+  }
+
+  protected onSaved(edit: DeviceEdit): void {
+    this.device.update((d) => (d ? { ...d, ...edit } : d));
+    this.editing.set(false);
+  }
+
+  protected async exportCsv(): Promise<void> {
+    const r = this.rangeSel();
+    const z = this.zoom();
+    const from = z?.start ?? r.from;
+    const to = z?.end ?? (r.live ? Date.now() : r.to);
+    this.exporting.set(true);
+    this.exportError.set(null);
+    try {
+      const all = this.selected().length === this.metricNames().length;
+      const blob = await this.api.exportCsv(this.id(), all ? null : this.selected(), from, to);
+      downloadCsv(blob, this.id(), from, to);
+    } catch (e) {
+      this.exportError.set(`Export failed: ${this.errMsg(e)}`);
+    } finally {
+      this.exporting.set(false);
+    }
+  }
+
+  private loadSeries(id: string, metrics: string[], from: number, to: number): Promise<Series[]> {
+    return Promise.all(
+      metrics.map((metric) =>
+        this.api.readings(id, { metric, from, to, maxPoints: this.maxPoints, tz: this.timeZone }),
+      ),
+    );
+  }
+
+  private onLive(batch: LiveReading[]): void {
+    const id = this.id();
+    const mine = batch.filter((r) => r.deviceId === id);
+    if (!mine.length) return;
+    this.device.update((d) => d && applyLiveReadings([d], mine)[0]);
+    if (!this.rangeSel().live) return;
+    this.tail.update((t) => {
+      const next = { ...t };
+      for (const r of mine)
+        next[r.metric] = [
+          ...(next[r.metric] ?? []),
+          { t: liveReadingTime(r), avg: r.value, min: r.value, max: r.value, count: 1 },
+        ];
+      return next;
+    });
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,83 @@
+import { signal } from '@angular/core';
+
+import { ApiClient } from '../../../core/api-client';
+import { LiveReading } from '../../../core/api.types';
+import { liveReadingTime } from '../../../core/live-readings';
+
+export type Spark = (readonly [number, number])[];
+
+export const SPARK_WINDOW_S = 3600;
+const SPARK_POINTS = 40;
+/** the most ids GET /sparklines takes */
+const SPARK_CHUNK = 200;
+/** a device fetched this recently is not fetched again when it comes back into view (live events keep it current) */
+const SPARK_FRESH_MS = 60_000;
+
+export function sparkKey(deviceId: string, metric: string): string {
+  return `${deviceId}\u0000${metric}`;
+}
+
+/** The overview's sparklines: the last hour per device and metric, fetched for the shown devices, extended live. */
+export class DeviceSparks {
+  private readonly sparks = signal<Record<string, Spark>>({});
+  readonly all = this.sparks.asReadonly();
+  /** when each device's sparklines were last requested (epoch ms) */
+  private readonly fetchedAt = new Map<string, number>();
+
+  constructor(private readonly api: ApiClient) {}
+
+  /** whether any device's sparklines were requested yet */
+  get started(): boolean {
+    return this.fetchedAt.size > 0;
+  }
+
+  /**
+   * Last hour of every metric of the given devices not fetched lately, in their order, one request per SPARK_CHUNK
+   * devices. Fetched buckets replace what a key held up to its last bucket; live points after it stay.
+   */
+  async load(ids: string[]): Promise<void> {
+    const now = Date.now();
+    const due = ids.filter((id) => now - (this.fetchedAt.get(id) ?? -Infinity) >= SPARK_FRESH_MS);
+    for (const id of due) this.fetchedAt.set(id, now);
+    for (let i = 0; i < due.length; i += SPARK_CHUNK) {
+      const chunk = due.slice(i, i + SPARK_CHUNK);
+      try {
+        const series = await this.api.sparklines(chunk, SPARK_WINDOW_S, SPARK_POINTS);
+        this.sparks.update((all) => {
+          const next = { ...all };
+          for (const s of series) {
+            const k = sparkKey(s.deviceId, s.metric);
+            const pts: Spark = s.points.map((p) => [p.t, p.avg] as const);
+            const last = pts.length ? pts[pts.length - 1][0] : -Infinity;
+            const live = (all[k] ?? []).filter(([t]) => t > last);
+            next[k] = merge(pts, live);
+          }
+          return next;
+        });
+      } catch {
+        // a missing sparkline is not worth an error state; the next change of the shown set tries again
+        for (const id of chunk) this.fetchedAt.delete(id);
+      }
+    }
+  }
+
+  /** live readings extend their lines; points older than the window drop off */
+  addLive(batch: LiveReading[]): void {
+    const cutoff = Date.now() - SPARK_WINDOW_S * 1000;
+    this.sparks.update((all) => {
+      const next = { ...all };
+      for (const r of batch) {
+        const k = sparkKey(r.deviceId, r.metric);
+        next[k] = merge(next[k] ?? [], [[liveReadingTime(r), r.value]]).filter(([t]) => t >= cutoff);
+      }
+      return next;
+    });
+  }
+}
+
+function merge(a: Spark, b: Spark): Spark {
+  const m = new Map<number, readonly [number, number]>();
+  for (const p of a) m.set(p[0], p);
+  for (const p of b) m.set(p[0], p);
+  return [...m.values()].sort((x, y) => x[0] - y[0]);
+}
