@@ -4,10 +4,19 @@ const path = require('node:path');
 // Jest loads reporters untransformed: this one is TypeScript (scripts/lib), built into dist/ by `npm test`
 const COVERAGE_REPORTER = path.join(__dirname, 'dist/scripts/lib/coverage-reporter.js');
 
-/** One Jest run for the whole repository: unit specs beside the code, e2e specs in apps/<app>/test. */
+/**
+ * One Jest run for the whole repository: unit specs beside the code, e2e specs in apps/<app>/test and test/e2e, the
+ * browser tests in apps/web/e2e (the web app's unit specs run in Vitest: ng test).
+ */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/apps/ingest', '<rootDir>/apps/api', '<rootDir>/test'],
+  roots: [
+    '<rootDir>/libs',
+    '<rootDir>/apps/ingest',
+    '<rootDir>/apps/api',
+    '<rootDir>/apps/web/e2e',
+    '<rootDir>/test',
+  ],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },

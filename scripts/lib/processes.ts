@@ -16,8 +16,8 @@ export interface NodeProcess {
 }
 
 /**
- * Runs `node <script> [...args]` with PATH, NODE_V8_COVERAGE (so `npm test` measures it) and `env` only: a built app
- * is configured by its environment alone, as in production. `ready` matches its output (default: resolves at once).
+ * Runs `node <script> [...args]` with PATH, NODE_V8_COVERAGE (so `npm test` measures it) and `env` only (a key given
+ * as undefined is left out): a built app is configured by its environment alone, as in production. `ready` matches its output (default: resolves at once).
  */
 export function startNode(
   script: string,
@@ -44,7 +44,14 @@ export function startNode(
   let out = '';
   const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE, ...env },
+    // a key given as undefined is left out
+    env: Object.fromEntries(
+      Object.entries({
+        PATH: process.env.PATH ?? '',
+        NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
+        ...env,
+      }).filter(([, v]) => v !== undefined),
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const listeners = new Set<() => void>();

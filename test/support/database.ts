@@ -1,15 +1,12 @@
 import { Client } from 'pg';
 
-import { runMigrations } from '@sensorhub/domain';
-
+import { databaseUrl, OwnDatabase, ownDatabase } from '../../scripts/lib/databases';
 import { built } from '../../scripts/lib/paths';
+import { NodeProcess, startNode, waitFor } from '../../scripts/lib/processes';
 
-export interface TestDatabase {
-  url: string;
-  /** a connection to it, for assertions */
-  client: Client;
-  drop(): Promise<void>;
-}
+export { databaseUrl, waitFor };
+
+export type TestDatabase = OwnDatabase;
 
 let counter = 0;
 
@@ -20,55 +17,15 @@ export function adminUrl(): string {
   return url;
 }
 
-export function databaseUrl(base: string, name: string): string {
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+/** The start of the name of every database of this run: the global teardown drops what a failed file left. */
+export const testDatabasePrefix = (): string => `sensorhub_test_${process.env.SENSORHUB_TEST_RUN ?? 'x'}_`;
 
 /** A fresh, migrated (unless `migrate: false`) database for one test file; `drop()` removes it. */
 export async function createTestDatabase(
   base = adminUrl(),
   { migrate = true }: { migrate?: boolean } = {},
 ): Promise<TestDatabase> {
-  const name = `sensorhub_test_${process.env.SENSORHUB_TEST_RUN ?? 'x'}_${process.pid}_${++counter}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = databaseUrl(base, name);
-  if (migrate) await runMigrations(url);
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  return {
-    url,
-    client,
-    async drop() {
-      await client.end().catch(() => undefined);
-      const a = new Client({ connectionString: base });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await a.end();
-    },
-  };
-}
-
-type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
-
-/** Polls `fn` until it returns a truthy value or `timeoutMs` passes (then throws with the last value). */
-export async function waitFor<T>(
-  fn: () => Promise<T>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<Truthy<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last as Truthy<T>;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+  return ownDatabase(base, `${testDatabasePrefix()}${process.pid}_${++counter}`, { migrate });
 }
 
 export async function count(client: Client, sql: string, params: unknown[] = []): Promise<number> {
@@ -78,7 +35,7 @@ export async function count(client: Client, sql: string, params: unknown[] = [])
 
 /** A PostgreSQL server of the test's own, in its own process, which the test may stop and start again. */
 export class OwnPostgres {
-  private proc?: import('node:child_process').ChildProcess;
+  private proc?: NodeProcess;
   url = '';
 
   constructor(
@@ -87,30 +44,16 @@ export class OwnPostgres {
   ) {}
 
   async start(): Promise<string> {
-    const { spawn } = await import('node:child_process');
-    const proc = spawn(process.execPath, [built('lib/postgres-process'), this.dir, String(this.port)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    this.proc = startNode(built('lib/postgres-process'), {
+      name: 'postgres',
+      args: [this.dir, String(this.port)],
+      ready: /ready (\S+)/,
     });
-    this.proc = proc;
-    let out = '';
-    this.url = await new Promise<string>((resolve, reject) => {
-      proc.stdout!.on('data', (b: Buffer) => {
-        out += b.toString();
-        const m = /ready (\S+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-      proc.once('exit', (code) => reject(new Error(`postgres exited with ${code}: ${out}`)));
-    });
+    this.url = (await this.proc.ready)[1];
     return this.url;
   }
 
   async stop(): Promise<void> {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
-    });
+    await this.proc?.stop();
   }
 }

@@ -6,12 +6,13 @@ import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 
-import { LIVE_CHANNEL, runMigrations } from '@sensorhub/domain';
+import { LIVE_CHANNEL } from '@sensorhub/domain';
 
 import { createUsers, login, startApi } from '../../../test/support/api';
-import { databaseUrl, OwnPostgres, waitFor } from '../../../test/support/database';
+import { OwnPostgres, waitFor } from '../../../test/support/database';
 import { openSse } from '../../../test/support/sse';
 
+import { createDatabase } from '../../../scripts/lib/databases';
 import { freePort } from '../../../scripts/lib/embedded';
 
 jest.setTimeout(120_000);
@@ -26,12 +27,7 @@ describe('API through a PostgreSQL outage (a server the test stops and starts)',
 
   beforeAll(async () => {
     pg = new OwnPostgres(path.join(dir, 'data'), await freePort());
-    const admin = new Client({ connectionString: await pg.start() });
-    await admin.connect();
-    await admin.query('CREATE DATABASE outage');
-    await admin.end();
-    url = databaseUrl(pg.url, 'outage');
-    await runMigrations(url);
+    url = await createDatabase(await pg.start(), 'outage');
     const client = new Client({ connectionString: url });
     await client.connect();
     await createUsers(client, ['viewer']);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { MqttClient } from 'mqtt';
 import { Client } from 'pg';
 
-import { DEAD_LETTER_REASONS as R, runMigrations } from '@sensorhub/domain';
+import { DEAD_LETTER_REASONS as R } from '@sensorhub/domain';
 
 import {
   connectClient,
@@ -18,13 +18,13 @@ import {
 import {
   count,
   createTestDatabase,
-  databaseUrl,
   OwnPostgres,
   TestDatabase,
   waitFor,
 } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
+import { createDatabase } from '../../../scripts/lib/databases';
 import * as embedded from '../../../scripts/lib/embedded';
 
 // One bad message must never stop ingestion, and nothing may vanish silently: poison pills, bursts without ts,
@@ -258,12 +258,7 @@ describe('ingest memory with large payloads during a database outage', () => {
     let pub: MqttClient | undefined;
     const clientId = `rss-${process.pid}`;
     try {
-      const admin = new Client({ connectionString: await pg.start() });
-      await admin.connect();
-      await admin.query('CREATE DATABASE rss');
-      await admin.end();
-      const url = databaseUrl(pg.url, 'rss');
-      await runMigrations(url);
+      const url = await createDatabase(await pg.start(), 'rss');
       ingest = startIngest({
         DATABASE_URL: url,
         MQTT_URL: broker.url,

@@ -5,19 +5,17 @@ import * as path from 'node:path';
 import { MqttClient } from 'mqtt';
 import { Client } from 'pg';
 
-import { runMigrations } from '@sensorhub/domain';
-
 import { connectClient, OwnBroker, startOwnBroker } from '../../../test/support/broker';
 import {
   count,
   createTestDatabase,
-  databaseUrl,
   OwnPostgres,
   TestDatabase,
   waitFor,
 } from '../../../test/support/database';
 import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
 
+import { createDatabase } from '../../../scripts/lib/databases';
 import * as embedded from '../../../scripts/lib/embedded';
 
 // Delivery guarantees (DESIGN.md): nothing lost, nothing duplicated, whatever happens to ingest or the database.
@@ -188,12 +186,7 @@ describe('ingest through a database restart', () => {
     const pg = new OwnPostgres(path.join(dir, 'data'), await embedded.freePort());
     let ingestProc: IngestProcess | undefined;
     try {
-      const admin = new Client({ connectionString: await pg.start() });
-      await admin.connect();
-      await admin.query('CREATE DATABASE restart');
-      await admin.end();
-      const url = databaseUrl(pg.url, 'restart');
-      await runMigrations(url);
+      const url = await createDatabase(await pg.start(), 'restart');
       ingestProc = startIngest({
         DATABASE_URL: url,
         MQTT_URL: broker.url,

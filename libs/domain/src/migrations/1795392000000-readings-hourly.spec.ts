@@ -1,22 +1,19 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
-import { adminUrl, databaseUrl } from '../../../../test/support/database';
+import { createDatabase, dropDatabase } from '../../../../scripts/lib/databases';
+import { adminUrl } from '../../../../test/support/database';
 import { dataSourceOptions, runMigrations } from '../data-source';
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 
 describe('ReadingsHourly1795392000000', () => {
   const name = `sensorhub_test_${process.env.SENSORHUB_TEST_RUN ?? 'x'}_${process.pid}_rollup_migration`;
-  const url = databaseUrl(adminUrl(), name);
-  let admin: Client;
+  let url: string;
   let db: Client;
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
     // a half-hour session zone would shift date_trunc('hour', timestamptz) buckets; the rollup must stay in UTC hours
-    await admin.query(`ALTER DATABASE "${name}" SET timezone = 'Asia/Kolkata'`);
+    url = await createDatabase(adminUrl(), name, { migrate: false, timezone: 'Asia/Kolkata' });
     const before = new DataSource(
       dataSourceOptions(url, { migrations: [InitialSchema1767225600000], logging: false }),
     );
@@ -29,8 +26,7 @@ describe('ReadingsHourly1795392000000', () => {
 
   afterAll(async () => {
     await db?.end();
-    await admin?.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin?.end();
+    await dropDatabase(adminUrl(), name);
   });
 
   it('back-fills readings_hourly in UTC hours from the readings stored before it', async () => {

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
-import { adminUrl, databaseUrl } from '../../../../test/support/database';
+import { createDatabase, dropDatabase } from '../../../../scripts/lib/databases';
+import { adminUrl } from '../../../../test/support/database';
 import { dataSourceOptions, runMigrations } from '../data-source';
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 import { ReadingsHourly1795392000000 } from './1795392000000-readings-hourly';
@@ -23,8 +24,7 @@ const ROLLUP_DIFF_SQL = ['hourly', 'daily']
 
 describe('PartitionsAndRollupTriggers1795919781075', () => {
   const name = `sensorhub_test_${process.env.SENSORHUB_TEST_RUN ?? 'x'}_${process.pid}_partitions`;
-  const url = databaseUrl(adminUrl(), name);
-  let admin: Client;
+  let url: string;
   let db: Client;
   const diff = async () => Number((await db.query(`SELECT ${ROLLUP_DIFF_SQL} AS n`)).rows[0].n);
   const partitionOf = async (device: string, ts: string) =>
@@ -36,10 +36,7 @@ describe('PartitionsAndRollupTriggers1795919781075', () => {
     ).rows[0]?.p;
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.query(`ALTER DATABASE "${name}" SET timezone = 'Asia/Kolkata'`);
+    url = await createDatabase(adminUrl(), name, { migrate: false, timezone: 'Asia/Kolkata' });
     const before = new DataSource(
       dataSourceOptions(url, {
         migrations: [InitialSchema1767225600000, ReadingsHourly1795392000000],
@@ -55,8 +52,7 @@ describe('PartitionsAndRollupTriggers1795919781075', () => {
 
   afterAll(async () => {
     await db?.end();
-    await admin?.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin?.end();
+    await dropDatabase(adminUrl(), name);
   });
 
   it('moves the stored readings into week partitions and rebuilds both rollups from them', async () => {

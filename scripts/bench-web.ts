@@ -1,36 +1,42 @@
-#!/usr/bin/env node
-'use strict';
-/* global localStorage, document -- these run inside the page */
 /**
  * Dashboard figures: the production bundle's initial JavaScript (gzipped), and the time to first chart of a 30-day
  * range in Chromium against the real stack (api + ingest + PostgreSQL + broker, 30 days of 5-minute readings).
- * Prints figures only. BENCH_RUNS (default 5) cold page loads; WEB_SKIP_BUILD=1 reuses an existing build.
+ * Prints figures only. BENCH_RUNS (default 5) cold page loads. The dashboard is built first if its sources changed.
+ * TEST_DATABASE_URL / TEST_MQTT_URL: the PostgreSQL server and broker to use (as for the tests).
  */
-const fs = require('node:fs');
-const path = require('node:path');
-const zlib = require('node:zlib');
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
-const { build, launchBrowser, startStack, WEB_DIST } = require('../apps/web/e2e/stack');
+import { buildDashboardIfStale } from './lib/dashboard';
+import { WEB_DIST } from './lib/paths';
+import { apiLogin } from './lib/sessions';
+import { launchBrowser, startStack } from './lib/web-stack';
+
+/** what the chart component exposes to tests and this benchmark (the ECharts instance) */
+interface ChartHandle {
+  getOption(): { series: { data: unknown[] }[] };
+}
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 /** The scripts index.html loads at start-up: <script src> and <link rel=modulepreload>. */
-function initialScripts() {
+function initialScripts(): string[] {
   const html = fs.readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
-  const files = new Set();
+  const files = new Set<string>();
   for (const m of html.matchAll(/<script[^>]*\ssrc="([^"]+\.js)"/g)) files.add(m[1]);
   for (const m of html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+\.js)"/g)) files.add(m[1]);
   for (const m of html.matchAll(/<link[^>]*href="([^"]+\.js)"[^>]*rel="modulepreload"/g)) files.add(m[1]);
   return [...files];
 }
 
-function gzipSize(file) {
+function gzipSize(file: string): number {
   return zlib.gzipSync(fs.readFileSync(path.join(WEB_DIST, file)), { level: 9 }).length;
 }
 
 async function main() {
-  build();
+  buildDashboardIfStale((line) => console.log(line));
   const files = initialScripts();
   const sizes = files.map((f) => ({ f, raw: fs.statSync(path.join(WEB_DIST, f)).size, gz: gzipSize(f) }));
   const lazy = fs.readdirSync(WEB_DIST).filter((f) => f.endsWith('.js') && !files.includes(f));
@@ -45,16 +51,16 @@ async function main() {
     `lazy chunks: ${lazy.length} files, ${kb(lazyGz)} gzip (ECharts among them, loaded by the first chart)`,
   );
 
-  const stack = await startStack({ build: false, seedDays: 30 });
+  const stack = await startStack({ seedDays: 30, databasePrefix: 'sensorhub_bench_web_' });
   const browser = await launchBrowser();
   try {
     const id = stack.devices[0].id;
-    const res = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: stack.users.viewer.email, password: stack.users.viewer.password }),
-    });
-    const token = await res.json();
+    const { body: token } = await apiLogin(
+      stack.baseUrl,
+      stack.users.viewer.email,
+      stack.users.viewer.password,
+    );
+    if (!token) throw new Error('the viewer could not sign in');
     const session = {
       token: token.accessToken,
       expiresAt: Date.now() + token.expiresIn * 1000,
@@ -64,7 +70,7 @@ async function main() {
       id,
     ]);
 
-    const times = [];
+    const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       // a fresh context: empty HTTP cache, so every run loads the app and ECharts from the server
       const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -80,9 +86,10 @@ async function main() {
           const els = document.querySelectorAll('sh-chart');
           return (
             els.length > 0 &&
-            [...els].every(
-              (el) => el.__shChart && el.__shChart.getOption().series.some((s) => s.data.length > 0),
-            )
+            [...els].every((el) => {
+              const chart = (el as HTMLElement & { __shChart?: ChartHandle }).__shChart;
+              return chart && chart.getOption().series.some((s) => s.data.length > 0);
+            })
           );
         },
         undefined,
@@ -104,7 +111,7 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
+main().catch((e: Error) => {
+  console.error(`bench:web: ${e.message}`);
   process.exit(1);
 });

@@ -4,19 +4,27 @@
 // of a ranged read (partitions pruned), the routes' latency, and the same aggregations run directly in PostgreSQL.
 //   npm run bench:api -- --rows 100000000 [--connections 50] [--duration 8] [--route devices] [--keep]
 //   (DATABASE_URL: server to create the bench database on; MQTT_URL: broker, optional)
-const { execFileSync, spawn } = require('node:child_process');
-const http = require('node:http');
-const os = require('node:os');
-const path = require('node:path');
-const { parseArgs } = require('node:util');
-const autocannon = require('autocannon');
-const { Client } = require('pg');
+import { execFileSync } from 'node:child_process';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import { parseArgs } from 'node:util';
 
-const root = path.resolve(__dirname, '..');
-const { runMigrations, hashPassword } = require(path.join(root, 'libs/domain/dist'));
-const { DAILY_BUCKET_SQL, ROLLUP_BUCKET_SQL, ROLLUP_COUNT_SQL, wholeDays, wholeHours } = require(
-  path.join(root, 'apps/api/dist/readings/readings.sql'),
-);
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+
+// what the api runs, from its source (scripts/tsconfig.json compiles it along)
+import {
+  DAILY_BUCKET_SQL,
+  ROLLUP_BUCKET_SQL,
+  ROLLUP_COUNT_SQL,
+  wholeDays,
+  wholeHours,
+} from '../apps/api/src/readings/readings.sql';
+import { ApiProcess, startApiProcess } from './lib/apps';
+import { ownDatabase } from './lib/databases';
+import { freePort } from './lib/embedded';
+import { insertUsers } from './lib/seed';
+import { accessToken } from './lib/sessions';
 
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const MQTT_URL = process.env.MQTT_URL || 'mqtt://127.0.0.1:1883';
@@ -42,27 +50,28 @@ const WARMUP = 20;
 const DEVICE = 'bench-0001';
 const PASSWORD = 'bench-password-123';
 
-const withDb = (name) => {
-  const u = new URL(BASE_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
-
-function pct(sorted, p) {
+function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function summary(samples) {
+function summary(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
   return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99) };
 }
 
 /** `connections` keep-alive clients request `pathname` for `seconds` after a 2 s warm-up; latency of every response. */
-async function cannon(base, pathname, token, connections, seconds) {
+async function cannon(
+  base: string,
+  pathname: string | string[],
+  token: string,
+  connections: number,
+  seconds: number,
+) {
   // several paths: requested in turn, so the api's 1-second response cache answers none of them twice
   const paths = Array.isArray(pathname) ? pathname : [pathname];
-  const run = (duration, onResponse) =>
-    new Promise((resolve, reject) => {
+  type OnResponse = (client: unknown, status: number, bytes: number, ms: number) => void;
+  const run = (duration: number, onResponse?: OnResponse) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
       const inst = autocannon(
         {
           url: base,
@@ -77,7 +86,7 @@ async function cannon(base, pathname, token, connections, seconds) {
       if (onResponse) inst.on('response', onResponse);
     });
   await run(2);
-  const samples = [];
+  const samples: number[] = [];
   let bad = 0;
   const res = await run(seconds, (_c, status, _bytes, ms) => {
     samples.push(ms);
@@ -94,36 +103,9 @@ async function cannon(base, pathname, token, connections, seconds) {
 /** CPU load of the machine over the last minute, per core. */
 const load = () => (os.loadavg()[0] / os.cpus().length).toFixed(2);
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-function post(base, pathname, body) {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request(
-      `${base}${pathname}`,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(JSON.parse(text))
-            : reject(new Error(`${pathname}: HTTP ${res.statusCode} ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-async function timeIt(fn) {
+async function timeIt(fn: () => Promise<unknown>) {
   for (let i = 0; i < WARMUP; i++) await fn();
-  const samples = [];
+  const samples: number[] = [];
   for (let i = 0; i < N; i++) {
     const start = process.hrtime.bigint();
     await fn();
@@ -132,54 +114,26 @@ async function timeIt(fn) {
   return summary(samples);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = require('node:net').createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** The built api as its own process (as in production), ready once it answers HTTP. */
-async function startApi(databaseUrl) {
-  const port = await freePort();
-  const nodeArgs = (process.env.BENCH_API_NODE_ARGS || '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps/api/dist/main.js')], {
-    env: {
-      PATH: process.env.PATH,
+async function startApi(databaseUrl: string): Promise<ApiProcess> {
+  const api = startApiProcess(
+    {
       DATABASE_URL: databaseUrl,
       MQTT_URL,
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1234',
-      PORT: String(port),
+      PORT: String(await freePort()),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       MAINTENANCE_INTERVAL_SECONDS: '0',
-      THROTTLE_LIMIT: '1000000',
-      ENV_FILE: '/nonexistent',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`api exited with ${proc.exitCode}`);
-    const up = await new Promise((resolve) => {
-      const req = http.get(`${url}/api/v1/ping`, (res) => {
-        res.resume();
-        resolve(true);
-      });
-      req.on('error', () => resolve(false));
-    });
-    if (up) return { proc, url };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('api did not start');
+    { nodeArgs: (process.env.BENCH_API_NODE_ARGS || '').split(' ').filter(Boolean), echo: true },
+  );
+  await api.url;
+  return api;
 }
 
 /** Lower the seeding backend's CPU and I/O priority when the server runs on this machine (it is shared). */
-function niceBackend(pid) {
+function niceBackend(pid: number): boolean {
   try {
     execFileSync('renice', ['-n', '10', '-p', String(pid)], { stdio: 'ignore' });
     execFileSync('ionice', ['-c', '2', '-n', '7', '-p', String(pid)], { stdio: 'ignore' });
@@ -195,10 +149,10 @@ function niceBackend(pid) {
  * it, then indexed and attached as a partition (with the rollup triggers every partition has). The dense device then
  * goes through the triggers.
  */
-async function seed(db, start, end) {
+async function seed(db: Client, start: Date, end: Date) {
   const series = DEVICES * METRICS.length;
   const perSeries = Math.ceil(ROWS / series);
-  const stepMs = (end - start) / perSeries;
+  const stepMs = (end.getTime() - start.getTime()) / perSeries;
   const [{ pid }] = (await db.query('SELECT pg_backend_pid() AS pid')).rows;
   const niced = niceBackend(pid);
   await db.query(`SET work_mem = '256MB'`);
@@ -218,7 +172,11 @@ async function seed(db, start, end) {
   let done = 0;
   const week = 7 * 86_400_000;
   const origin = Date.UTC(2000, 0, 3);
-  for (let lo = origin + Math.floor((start - origin) / week) * week; lo < end.getTime(); lo += week) {
+  for (
+    let lo = origin + Math.floor((start.getTime() - origin) / week) * week;
+    lo < end.getTime();
+    lo += week
+  ) {
     const hi = lo + week;
     const k0 = Math.max(0, Math.ceil((lo - start.getTime()) / stepMs));
     const k1 = Math.min(perSeries, Math.ceil((hi - start.getTime()) / stepMs)); // exclusive
@@ -232,7 +190,7 @@ async function seed(db, start, end) {
          FROM generate_series($2::int, $6::int) k, unnest($5::text[]) WITH ORDINALITY AS dd(dn, d), unnest($4::text[]) m`,
         [start, k0, stepMs, METRICS, names, k1 - 1],
       );
-      done += res.rowCount;
+      done += res.rowCount ?? 0;
       await db.query(
         `INSERT INTO readings_hourly (device_id, metric, bucket, min, max, sum, count)
          SELECT device_id, metric, date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-03 00:00:00+00'),
@@ -272,18 +230,18 @@ async function seed(db, start, end) {
   return { seedMs, vacuumMs: Date.now() - v, stepMs, niced };
 }
 
-async function sizes(db, total) {
+async function sizes(db: Client, total: number) {
   const { rows } = await db.query(
     `SELECT sum(pg_relation_size(c.oid))::float8 AS heap, sum(pg_indexes_size(c.oid))::float8 AS idx, count(*)::int AS n
      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'readings'::regclass`,
   );
-  const r = (t) =>
+  const r = (t: string) =>
     db
       .query(`SELECT pg_relation_size($1)::float8 AS heap, pg_indexes_size($1)::float8 AS idx`, [t])
-      .then((x) => x.rows[0]);
+      .then((x) => x.rows[0] as { heap: number; idx: number });
   const [hourly, daily] = await Promise.all([r('readings_hourly'), r('readings_daily')]);
-  const gb = (b) => `${(b / 1024 ** 3).toFixed(2)} GB`;
-  const per = (b) => (b / total).toFixed(1);
+  const gb = (b: number) => `${(b / 1024 ** 3).toFixed(2)} GB`;
+  const per = (b: number) => (b / total).toFixed(1);
   console.log(
     `readings: ${rows[0].n} partitions, table ${gb(rows[0].heap)} + index ${gb(rows[0].idx)} = ` +
       `${per(rows[0].heap)} + ${per(rows[0].idx)} = ${per(rows[0].heap + rows[0].idx)} bytes per reading`,
@@ -295,23 +253,14 @@ async function sizes(db, total) {
 }
 
 async function main() {
-  const name = `sensorhub_bench_api_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = withDb(name);
-  let api;
-  const db = new Client({ connectionString: url });
+  const database = await ownDatabase(BASE_URL, `sensorhub_bench_api_${Date.now().toString(36)}`);
+  const db = database.client;
+  let api: ApiProcess | undefined;
   try {
-    await runMigrations(url);
-    await db.connect();
     const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const start = new Date(end.getTime() - 365 * 86_400_000);
     const { seedMs, vacuumMs, stepMs, niced } = await seed(db, start, end);
-    await db.query(
-      `INSERT INTO users (email, password_hash, role) VALUES ('bench@example.com', $1, 'admin')`,
-      [await hashPassword(PASSWORD)],
-    );
+    await insertUsers(db, [{ email: 'bench@example.com', password: PASSWORD, role: 'admin' }]);
     const { rows } = await db.query('SELECT count(*)::float8 AS n FROM readings');
     const total = rows[0].n;
     console.log(
@@ -336,19 +285,17 @@ async function main() {
     console.log(`\nEXPLAIN of a 30-day read: ${scanned} of ${parts} partitions scanned`);
     for (const l of lines) console.log(`  ${l.length > 150 ? `${l.slice(0, 150)}…` : l}`);
 
-    api = await startApi(url);
-    const { accessToken: token } = await post(api.url, '/api/v1/auth/login', {
-      email: 'bench@example.com',
-      password: PASSWORD,
-    });
+    api = await startApi(database.url);
+    const apiUrl = await api.url;
+    const token = await accessToken(apiUrl, 'bench@example.com', PASSWORD);
     const DAY = 86_400_000;
-    const q = (device, ms, maxPoints = 1000) =>
-      `/api/v1/devices/${device}/readings?metric=temperature&from=${new Date(end - ms).toISOString()}&to=${end.toISOString()}&maxPoints=${maxPoints}`;
-    const f = (x) => x.toFixed(1).padStart(7);
+    const q = (device: string, ms: number, maxPoints = 1000) =>
+      `/api/v1/devices/${device}/readings?metric=temperature&from=${new Date(end.getTime() - ms).toISOString()}&to=${end.toISOString()}&maxPoints=${maxPoints}`;
+    const f = (x: number) => x.toFixed(1).padStart(7);
     const names = Array.from({ length: DEVICES }, (_, i) => `bench-${String(i + 1).padStart(4, '0')}`);
     // every device in turn (or, for the dense one, every maxPoints): the timing is the query's, not the cache's
-    const fleet = (ms, maxPoints) => names.map((d) => q(d, ms, maxPoints));
-    const routes = [
+    const fleet = (ms: number, maxPoints?: number) => names.map((d) => q(d, ms, maxPoints));
+    const allRoutes: [key: string, label: string, paths: string | string[]][] = [
       ['readings1h', 'GET readings 1 h', fleet(3_600_000)],
       ['readings30d', 'GET readings 30 d, maxPoints 1000', fleet(30 * DAY)],
       ['readings1y', 'GET readings 1 y, maxPoints 1000', fleet(365 * DAY)],
@@ -377,13 +324,14 @@ async function main() {
       ],
       ['device', 'GET device', names.map((d) => `/api/v1/devices/${d}`)],
       ['ping', 'GET ping', '/api/v1/ping'],
-    ].filter(([key]) => !args.route || args.route.split(',').includes(key));
+    ];
+    const routes = allRoutes.filter(([key]) => !args.route || args.route.split(',').includes(key));
     for (const [, label, paths] of routes.filter(([key]) => /^(readings|dense)/.test(key))) {
       const p = paths[0];
-      const body = await new Promise((resolve) =>
-        http.get(`${api.url}${p}`, { headers: { Authorization: `Bearer ${token}` } }, (r) => {
+      const body = await new Promise<{ points: unknown[]; bucketSeconds?: number }>((resolve) =>
+        http.get(`${apiUrl}${p}`, { headers: { Authorization: `Bearer ${token}` } }, (r) => {
           let s = '';
-          r.on('data', (c) => (s += c));
+          r.on('data', (c: string) => (s += c));
           r.on('end', () => resolve(JSON.parse(s)));
         }),
       );
@@ -397,10 +345,8 @@ async function main() {
         `load per core before: ${load()}`,
     );
     console.log(`${'route'.padEnd(44)}    p50     p95     p99    req/s   bytes`);
-    const results = [];
     for (const [, label, p] of routes) {
-      const r = await cannon(api.url, p, token, CONNECTIONS, DURATION);
-      results.push([label, r]);
+      const r = await cannon(apiUrl, p, token, CONNECTIONS, DURATION);
       console.log(
         `${label.padEnd(44)}${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${r.rps.toFixed(0).padStart(8)} ${r.bytes.toFixed(0).padStart(7)}`,
       );
@@ -413,7 +359,7 @@ async function main() {
       await db.query(ROLLUP_COUNT_SQL, [DENSE, 'temperature', a, b]);
       await db.query(ROLLUP_BUCKET_SQL, [DENSE, 'temperature', from30, end, '3600 seconds', a, b]);
     });
-    const from1y = new Date(end - 365 * DAY);
+    const from1y = new Date(end.getTime() - 365 * DAY);
     const [a1, b1] = wholeHours(from1y, end);
     const dbYear = await timeIt(async () => {
       await db.query(ROLLUP_COUNT_SQL, [DEVICE, 'temperature', a1, b1]);
@@ -435,20 +381,15 @@ async function main() {
     console.log(
       `${'PostgreSQL: 1 y in 2 d (count + daily rollup)'.padEnd(44)}${f(dbYear.p50)} ${f(dbYear.p95)}`,
     );
-    if (args.keep) console.log(`kept database ${name}`);
+    if (args.keep) console.log(`kept database ${database.name}`);
   } finally {
-    agent.destroy();
-    if (api) {
-      api.proc.kill('SIGTERM');
-      await new Promise((r) => (api.proc.exitCode !== null ? r() : api.proc.once('exit', r)));
-    }
-    await db.end().catch(() => undefined);
-    if (!args.keep) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await api?.stop();
+    if (args.keep) await db.end().catch(() => undefined);
+    else await database.drop();
   }
 }
 
-main().catch((e) => {
-  console.error(e);
+main().catch((e: Error) => {
+  console.error(`bench:api: ${e.message}`);
   process.exit(1);
 });
