@@ -96,6 +96,10 @@ export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
+// an Error of another realm (Jest's sandbox, a fetch from outside it) is no instanceof Error here
+const isError = (e: unknown): e is Error =>
+  typeof e === 'object' && e !== null && 'message' in e && 'stack' in e;
+
 type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
 
 /**
@@ -121,6 +125,6 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+    `timed out after ${timeoutMs} ms waiting for ${what} (last: ${isError(last) ? last.message : JSON.stringify(last)})`,
   );
 }

@@ -150,7 +150,7 @@ export async function startStack({
     });
     await waitFor(
       async () => (await fetch(`${baseUrl}/api/v1/health`)).ok,
-      30_000,
+      90_000, // on a busy machine (2 cores, several test runs) the api can take this long
       `api health at ${baseUrl}`,
       { everyMs: 100, retryErrors: true },
     ).catch((e: Error) => {

@@ -1,4 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,35 +10,14 @@ import { brokerUrl, connectClient, dropSession, testClientId } from '../support/
 import { createTestDatabase, databaseUrl, OwnPostgres, TestDatabase, waitFor } from '../support/database';
 import { startIngest } from '../support/ingest-process';
 
+import { startApiProcess as startApp } from '../../scripts/lib/apps';
 import { freePort } from '../../scripts/lib/embedded';
 
 jest.setTimeout(120_000);
 
-const API_MAIN = path.resolve(__dirname, '../../apps/api/dist/main.js');
-
 /** The built api as a real process (`npm run start:api`), configured only by its environment. */
-function startApiProcess(env: Record<string, string>) {
-  let out = '';
-  const proc: ChildProcess = spawn(process.execPath, [API_MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE,
-      MQTT_URL: brokerUrl(),
-      JWT_SECRET: 'startup-test-secret-startup-test-secret-0123',
-      LOG_LEVEL: 'log',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-    await exited;
-  };
-  return { proc, output: () => out, stop };
-}
+const startApiProcess = (env: Record<string, string>) =>
+  startApp({ MQTT_URL: brokerUrl(), JWT_SECRET: 'startup-test-secret-startup-test-secret-0123', ...env });
 
 interface HealthBody {
   info?: Record<string, unknown>;

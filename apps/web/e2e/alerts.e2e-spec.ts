@@ -2,19 +2,10 @@
 // Against a real stack in Chromium (apps/web/e2e/support.ts); screenshots in apps/web/e2e/screenshots/.
 import assert from 'node:assert/strict';
 
-import {
-  apiLogin as apiLoginTo,
-  DESKTOP,
-  login,
-  newPage as openPage,
-  shot,
-  useStack,
-  waitFor,
-} from './support';
+import { login, shot, useStack, waitFor } from './support';
 
 const env = useStack();
-const newPage = (viewport = DESKTOP) => openPage(env.browser, viewport);
-const apiLogin = (email: string, password: string) => apiLoginTo(env.stack, email, password);
+const { newPage, apiLogin } = env;
 
 describe('alerts', () => {
   it('fires an alert from an MQTT reading, counts it in the top bar, takes an acknowledgement and resolves', async () => {

@@ -2,10 +2,10 @@
 // Against a real stack in Chromium (apps/web/e2e/support.ts); screenshots in apps/web/e2e/screenshots/.
 import assert from 'node:assert/strict';
 
-import { DESKTOP, login, newPage as openPage, PHONE, shot, useStack, waitForChart } from './support';
+import { login, PHONE, shot, useStack, waitForChart } from './support';
 
 const env = useStack();
-const newPage = (viewport = DESKTOP) => openPage(env.browser, viewport);
+const { newPage } = env;
 
 describe('app shell', () => {
   it('is usable at phone width', async () => {

@@ -3,21 +3,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 
-import {
-  chartSeries,
-  DESKTOP,
-  login,
-  navigation,
-  newPage as openPage,
-  shot,
-  useStack,
-  waitFor,
-  waitForChart,
-  zoomChart,
-} from './support';
+import { chartSeries, login, navigation, shot, useStack, waitFor, waitForChart, zoomChart } from './support';
 
 const env = useStack();
-const newPage = (viewport = DESKTOP) => openPage(env.browser, viewport);
+const { newPage } = env;
 
 describe('device detail', () => {
   it('draws the seeded series on the detail chart, with a min–max band when downsampled', async () => {

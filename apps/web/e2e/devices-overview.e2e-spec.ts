@@ -2,10 +2,10 @@
 // Against a real stack in Chromium (apps/web/e2e/support.ts); screenshots in apps/web/e2e/screenshots/.
 import assert from 'node:assert/strict';
 
-import { DESKTOP, login, newPage as openPage, shot, useStack, waitFor } from './support';
+import { login, shot, useStack, waitFor } from './support';
 
 const env = useStack();
-const newPage = (viewport = DESKTOP) => openPage(env.browser, viewport);
+const { newPage } = env;
 
 describe('devices overview', () => {
   it('shows a reading published over MQTT on the overview without a reload', async () => {

@@ -2,19 +2,10 @@
 // Against a real stack in Chromium (apps/web/e2e/support.ts); screenshots in apps/web/e2e/screenshots/.
 import assert from 'node:assert/strict';
 
-import {
-  DESKTOP,
-  login,
-  navigation,
-  newPage as openPage,
-  shot,
-  useStack,
-  waitFor,
-  waitForChart,
-} from './support';
+import { login, navigation, shot, useStack, waitFor, waitForChart } from './support';
 
 const env = useStack();
-const newPage = (viewport = DESKTOP) => openPage(env.browser, viewport);
+const { newPage } = env;
 
 describe('login', () => {
   it('sends a signed-out visitor to the login page and a viewer to the overview with viewer navigation', async () => {

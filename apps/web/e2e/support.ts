@@ -16,10 +16,24 @@ export const SHOTS = path.join(__dirname, 'screenshots');
 export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 390, height: 844 };
 
+export interface StackUnderTest {
+  stack: Stack;
+  browser: Browser;
+  /** a page in a context of its own (Berlin time, British English), browser errors logged */
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /** signs in through the API; the answer (status and body) tells whether the password is accepted */
+  apiLogin(email: string, password: string): Promise<LoginAnswer>;
+}
+
 /** A stack and a browser for this file: started before its tests, stopped after them. */
-export function useStack(): { stack: Stack; browser: Browser } {
+export function useStack(): StackUnderTest {
   jest.setTimeout(120_000);
-  const ctx = {} as { stack: Stack; browser: Browser };
+  const ctx: StackUnderTest = {
+    stack: undefined as unknown as Stack,
+    browser: undefined as unknown as Browser,
+    newPage: (viewport) => newPage(ctx.browser, viewport),
+    apiLogin: (email, password) => login(ctx.stack.baseUrl, email, password),
+  };
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     ctx.stack = await startStack({ databasePrefix: testDatabasePrefix() });
@@ -32,17 +46,12 @@ export function useStack(): { stack: Stack; browser: Browser } {
   return ctx;
 }
 
-/** A page in a context of its own (Berlin time, British English), browser errors logged. */
-export async function newPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
+async function newPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
   const context = await browser.newContext({ viewport, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('[browser error]', e.message));
   return page;
 }
-
-/** Signs in through the API; the answer (status and body) tells whether the password is accepted. */
-export const apiLogin = (stack: Stack, email: string, password: string): Promise<LoginAnswer> =>
-  login(stack.baseUrl, email, password);
 
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });

@@ -1,5 +1,5 @@
 /**
- * The readings queries, shared with scripts/bench-api.js so the benchmark times exactly what the API runs. Every
+ * The readings queries, shared with scripts/bench-api.ts so the benchmark times exactly what the API runs. Every
  * one filters on the primary key prefix (device_id, metric) and a ts range.
  */
 export const RAW_SQL = `SELECT ts, value FROM readings
