@@ -1,32 +1,89 @@
-// Alerts: a rule fires from an MQTT reading, is acknowledged and resolves.
+// Alerts: a rule made in the editor (field errors, preview), fired from an MQTT reading, acknowledged, resolved.
 // Against a real stack in Chromium (apps/web/e2e/support.ts); screenshots in apps/web/e2e/screenshots/.
 import assert from 'node:assert/strict';
 
-import { login, shot, useStack, waitFor } from './support';
+import { ChartElement, login, shot, useStack, waitFor } from './support';
 
 const env = useStack();
-const { newPage, apiLogin } = env;
+const { newPage } = env;
 
 describe('alerts', () => {
+  it('lets an operator create a rule in the editor, with field errors and a preview drawn on the chart', async () => {
+    const { stack } = env;
+    const id = stack.devices[0].id;
+    const page = await newPage();
+    await login(page, stack.baseUrl, stack.users.operator, '/alerts');
+    await page.locator('[data-testid=rules-link]').click();
+    await page.locator('[data-testid=new-rule]').click();
+    const editor = page.locator('[data-testid=rule-editor]');
+    const field = (name: string) => editor.locator(`[data-field=${name}]`);
+    await field('name').fill('Greenhouse too hot');
+    await field('scopeDeviceId').fill(id);
+    await field('metric').fill('temperature');
+    await field('threshold').fill('24');
+    await field('clearThreshold').fill('30');
+    await field('severity').selectOption('critical');
+    // clearing above the threshold could never settle: the API's 400 is shown at the field
+    await editor.locator('[data-testid=rule-save]').click();
+    const clearError = editor.locator('label:has([data-field=clearThreshold]) .field-error');
+    await clearError.waitFor();
+    assert.match((await clearError.textContent())!, /must be at most threshold/);
+    await shot(page, '29-rule-field-error');
+
+    // the seeded day of temperature (21 ± 5) crosses 24: the preview draws the lines and where it would have fired
+    await field('clearThreshold').fill('22');
+    await editor.locator('[data-testid=rule-preview]').click();
+    const summary = editor.locator('[data-testid=preview-summary]');
+    await summary.waitFor({ timeout: 15_000 });
+    assert.match(
+      (await summary.textContent())!,
+      /readings replayed: would have fired [1-9]\d* times? on 1 device/,
+    );
+    const marks = await waitFor(
+      () =>
+        page.evaluate(() => {
+          const chart = (document.querySelector('[data-testid=preview] sh-chart') as ChartElement | null)
+            ?.__shChart;
+          const s = chart?.getOption().series.find((x) => x.id === 'temperature');
+          return s && s.data.length && s.markArea ? s : null;
+        }),
+      15_000,
+      'the preview chart',
+    );
+    assert.deepEqual(
+      marks.markLine!.data.map((d) => d.yAxis),
+      [24, 22],
+    );
+    assert.ok(marks.markArea!.data.length >= 1, 'shaded where it would have fired');
+    assert.ok(
+      marks.markPoint!.data.some((p) => p.name.startsWith('fired')),
+      'pinned where it would have fired',
+    );
+    await shot(page, '29-rule-preview');
+
+    await field('metric').fill('e2e_temp');
+    await field('threshold').fill('40');
+    await field('clearThreshold').fill('35');
+    await editor.locator('[data-testid=rule-save]').click();
+    await editor.waitFor({ state: 'detached' });
+    const rule = page.locator('tr[data-rule="Greenhouse too hot"]');
+    assert.match((await rule.textContent())!, /e2e_temp above 40, clears past 35.*critical.*yes/s);
+
+    // a viewer reads the rule but cannot change it
+    const viewer = await newPage();
+    await login(viewer, stack.baseUrl, stack.users.viewer, '/alerts/rules');
+    await viewer.locator('tr[data-rule="Greenhouse too hot"] [data-testid=edit-rule]').click();
+    assert.equal(await viewer.locator('[data-testid=new-rule]').count(), 0);
+    assert.equal(await viewer.locator('[data-testid=rule-save]').count(), 0);
+    assert.ok(await viewer.locator('[data-field=threshold]').isDisabled());
+    await viewer.context().close();
+    await page.context().close();
+  });
+
+  // after the editor's test: it fires the rule that test created
   it('fires an alert from an MQTT reading, counts it in the top bar, takes an acknowledgement and resolves', async () => {
     const { stack } = env;
     const id = stack.devices[0].id;
-    const { body } = await apiLogin(stack.users.operator.email, stack.users.operator.password);
-    const res = await fetch(`${stack.baseUrl}/api/v1/alert-rules`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${body!.accessToken}` },
-      body: JSON.stringify({
-        name: 'Greenhouse too hot',
-        scope: 'device',
-        scopeDeviceId: id,
-        metric: 'e2e_temp',
-        condition: 'above',
-        threshold: 40,
-        clearThreshold: 35,
-        severity: 'critical',
-      }),
-    });
-    assert.equal(res.status, 201);
     const page = await newPage();
     await login(page, stack.baseUrl, stack.users.operator, '/alerts');
     await waitFor(
@@ -53,6 +110,26 @@ describe('alerts', () => {
     await row.and(page.locator('[data-state=resolved]')).waitFor({ timeout: 15_000 });
     await page.locator('[data-testid=alert-badge]').waitFor({ state: 'detached' });
     await shot(page, '31-alerts-resolved');
+
+    // the device's chart marks when it fired and resolved
+    await page.goto(`${stack.baseUrl}/devices/${id}?range=1h&metrics=e2e_temp`);
+    const series = await waitFor(
+      () =>
+        page.evaluate(() => {
+          const chart = (document.querySelector('[data-chart="e2e_temp"] sh-chart') as ChartElement | null)
+            ?.__shChart;
+          const s = chart?.getOption().series.find((x) => x.id === 'e2e_temp');
+          return s && s.markArea && s.markPoint ? s : null;
+        }),
+      15_000,
+      'alert markers on the e2e_temp chart',
+    );
+    assert.equal(series.markArea!.data.length, 1);
+    assert.deepEqual(
+      series.markPoint!.data.map((p) => p.name),
+      ['fired: Greenhouse too hot (critical)', 'resolved: Greenhouse too hot (critical)'],
+    );
+    await shot(page, '32-alert-markers');
     await page.context().close();
   });
 });

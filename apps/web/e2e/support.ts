@@ -65,9 +65,12 @@ export type Point = [number, number];
 export interface Series {
   id: string;
   data: Point[];
+  markLine?: { data: { yAxis: number }[] };
+  markArea?: { data: unknown[] };
+  markPoint?: { data: { name: string }[] };
 }
 /** The element the chart component renders into, with the ECharts instance it exposes to tests. */
-type ChartElement = Element & {
+export type ChartElement = Element & {
   __shChart?: { getOption(): { series: Series[] }; dispatchAction(action: object): void };
 };
 
