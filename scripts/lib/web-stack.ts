@@ -3,6 +3,7 @@
 // their own processes, and Chromium from the OS.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import mqtt, { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
@@ -14,8 +15,8 @@ import { refreshHourlyRollup } from '@sensorhub/domain';
 import { startApiProcess, startIngestProcess } from './apps';
 import { buildDashboardIfStale } from './dashboard';
 import { ownDatabase } from './databases';
-import { freePort } from './embedded';
-import { WEB_DIST } from './paths';
+import { freePort, startEmbeddedBroker, startEmbeddedPostgres } from './embedded';
+import { ROOT, WEB_DIST } from './paths';
 import { waitFor } from './processes';
 import { insertSeries, insertUsers, SeedUser } from './seed';
 
@@ -66,7 +67,8 @@ export interface Stack {
 }
 
 /**
- * Starts the stack on TEST_DATABASE_URL's server and TEST_MQTT_URL's broker (the Jest run's, or this machine's).
+ * Starts the stack on TEST_DATABASE_URL's server and TEST_MQTT_URL's broker (the Jest run's, or this machine's), else
+ * on an embedded PostgreSQL (data in .data/web-stack-postgres) and an embedded broker of its own.
  * `databasePrefix`: the database's name starts with it (the Jest run's global teardown drops what a failed file left).
  * Builds the dashboard first when it is missing or older than its sources.
  */
@@ -74,18 +76,28 @@ export async function startStack({
   seedDays = 30,
   databasePrefix = 'sensorhub_web_',
 }: { seedDays?: number; databasePrefix?: string } = {}): Promise<Stack> {
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  const mqttUrl = process.env.TEST_MQTT_URL;
-  if (!adminUrl || !mqttUrl)
-    throw new Error(
-      'TEST_DATABASE_URL and TEST_MQTT_URL must be set (README, "Running on your own services")',
-    );
   buildDashboardIfStale((line) => process.stderr.write(`${line}\n`));
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: Error) => console.error('stop:', e.message));
   };
   try {
+    let adminUrl = process.env.TEST_DATABASE_URL;
+    if (!adminUrl) {
+      const pg = await startEmbeddedPostgres({
+        dir: path.join(ROOT, '.data/web-stack-postgres'),
+        port: await freePort(),
+        portVariable: 'TEST_DATABASE_URL',
+      });
+      stops.push(pg.stop);
+      adminUrl = pg.url('postgres');
+    }
+    let mqttUrl = process.env.TEST_MQTT_URL;
+    if (!mqttUrl) {
+      const broker = await startEmbeddedBroker({ port: await freePort(), portVariable: 'TEST_MQTT_URL' });
+      stops.push(broker.stop);
+      mqttUrl = broker.url;
+    }
     // unique ids: the broker may be shared with other runs
     const run = `${Date.now().toString(36)}${process.pid}`;
     const database = await ownDatabase(adminUrl, `${databasePrefix}${run}`);
