@@ -158,7 +158,12 @@ describe('api in production shape', () => {
     const token = await loginAdmin();
     for (let round = 0; round < 10; round++)
       await Promise.all(Array.from({ length: 40 }, () => call('GET', '/api/v1/ping', { token })));
-    await waitFor(async () => fs.existsSync(path.join(logs(), 'server.log.1')), 5000, 'a rotation');
+    // a rotation renames server.log, then opens a new one: wait until both are there
+    await waitFor(
+      async () => ['server.log', 'server.log.1'].every((f) => fs.existsSync(path.join(logs(), f))),
+      5000,
+      'a finished rotation',
+    );
     const files = fs.readdirSync(logs()).sort();
     expect(files.length).toBeLessThanOrEqual(3);
     expect(files).toEqual(expect.arrayContaining(['server.log', 'server.log.1']));
