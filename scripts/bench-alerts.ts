@@ -47,6 +47,7 @@ async function latency() {
   const db = database.client;
   const broker = await startOwnBroker();
   const apps = [];
+  let live: http.ClientRequest | undefined;
   try {
     await insertUsers(db, [{ email: 'bench@example.com', password: 'bench password 123', role: 'viewer' }]);
     await db.query(`INSERT INTO alert_rules (name, scope, metric, condition, threshold, clear_threshold, severity)
@@ -67,7 +68,7 @@ async function latency() {
     const committedAt = new Map<string, number>();
     const alertAt = new Map<string, number>();
     await new Promise<void>((resolve) => {
-      http.get(`${base}/api/v1/live?ticket=${encodeURIComponent(ticket)}`, (res) => {
+      live = http.get(`${base}/api/v1/live?ticket=${encodeURIComponent(ticket)}`, (res) => {
         let buf = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -138,6 +139,7 @@ async function latency() {
     if (fromPublish.length)
       console.log(`MQTT publish → alert SSE event:                    ${f(fromPublish)}`);
   } finally {
+    live?.destroy(); // an open stream would hold the api's graceful stop (and this process) open
     for (const a of apps) await a.stop();
     await broker.stop();
     await database.drop();
