@@ -50,6 +50,7 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/api/v1/devices/nope/readings?metric=temperature', need: 'viewer' },
   { method: 'get', path: '/api/v1/devices/nope/readings/export', need: 'viewer' },
   { method: 'get', path: '/api/v1/sparklines?devices=nope', need: 'viewer' },
+  { method: 'get', path: '/api/v1/series?series=nope:temperature', need: 'viewer' },
   // a JSON body is refused (400) after the guards: nothing imported
   { method: 'post', path: '/api/v1/readings/import', need: 'operator', body: {} },
   {

@@ -117,6 +117,14 @@ export interface ReadingsResponse {
   points: ReadingPoint[];
 }
 
+/** GET /series?series=device:metric,…: each series as GET /devices/{id}/readings answers it, in the order asked */
+export interface SeriesResponse {
+  from: IsoDateTime;
+  to: IsoDateTime;
+  tz: string | null;
+  series: ReadingsResponse[];
+}
+
 export interface SparklineSeries {
   deviceId: string;
   metric: string;

@@ -117,6 +117,13 @@ export class ApiConfig extends ConnectionConfig {
   @Max(100_000)
   MAX_METRICS_PER_DEVICE = 256;
 
+  /** the most series one GET /series may ask for (400 VALIDATION_FAILED beyond) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SERIES_MAX = 50;
+
   /** Strict-Transport-Security max-age in seconds on HTTPS requests (req.secure); 0 sends none */
   @Transform(toInt)
   @IsInt()

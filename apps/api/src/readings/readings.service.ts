@@ -1,13 +1,16 @@
 import { PassThrough, Readable, Transform } from 'node:stream';
 
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { badRequest } from '../common/errors';
+import { ApiError, badRequest, notFound } from '../common/errors';
+import { ApiConfig } from '../config/api.config';
+import { API_CONFIG } from '../config/config.tokens';
 import { DevicesService } from '../devices/devices.service';
 import { chooseBucketSeconds, DAY_SECONDS } from './bucket';
 import { ExportQueryDto, PointDto, RangeQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
+import { SeriesDto, SeriesQueryDto } from './dto/series.dto';
 import { SparklineSeriesDto, SparklinesDto, SparklinesQueryDto } from './dto/sparklines.dto';
 import {
   BUCKET_SQL,
@@ -33,7 +36,32 @@ export class ReadingsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly devices: DevicesService,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
+
+  /**
+   * Several series over one range in one answer (a device page's every metric, the compare chart's devices): each
+   * exactly as query() answers it alone, so the same buckets line up across series; computed side by side.
+   */
+  async many(q: SeriesQueryDto): Promise<SeriesDto> {
+    const max = this.config.SERIES_MAX;
+    if (q.series.length > max) {
+      throw badRequest(`series must name at most ${max} device:metric pairs`, [
+        { field: 'series', errors: [`at most ${max} (SERIES_MAX)`] },
+      ]);
+    }
+    const { from, to } = range(q);
+    const series = await Promise.all(
+      q.series.map((s) => {
+        const [deviceId, metric] = s.split(':');
+        return this.query(deviceId, { ...q, metric, from, to }).catch((e: unknown) => {
+          // among several devices, say which one is unknown
+          throw e instanceof ApiError && e.getStatus() === 404 ? notFound(`device ${deviceId}`) : e;
+        });
+      }),
+    );
+    return { from, to, tz: q.tz ?? null, series };
+  }
 
   /**
    * Raw points when the range holds at most maxPoints readings, else at most maxPoints min/avg/max/count buckets.

@@ -12,7 +12,7 @@ type Source = 'params' | 'query' | 'body';
 
 /**
  * Where a route names the device(s) it touches, for API keys bound to devices: `params.id`, `body.device_id`,
- * `query.devices` (comma-separated). Routes that list many devices filter by the key's scopes themselves.
+ * `query.devices` (comma-separated), `query.series` (comma-separated `device:metric`). Routes that list many devices filter by the key's scopes themselves.
  */
 export const DeviceScoped = (from: Source, field: string) => SetMetadata(DEVICE_SCOPE_KEY, { from, field });
 
@@ -32,7 +32,8 @@ export class DeviceScopeGuard implements CanActivate {
     const raw: unknown = (req[where.from] as Record<string, unknown> | undefined)?.[where.field];
     const ids = (Array.isArray(raw) ? raw : [raw])
       .filter((v): v is string => typeof v === 'string')
-      .flatMap((v) => v.split(','));
+      .flatMap((v) => v.split(','))
+      .map((v) => v.split(':')[0]); // series name device:metric; ids never hold a colon
     const denied = ids.find((id) => !mayAccessDevice(req.user, id));
     if (denied !== undefined) throw forbidden(`this API key may not access device ${denied}`);
     return true;

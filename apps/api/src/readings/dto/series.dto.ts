@@ -1,0 +1,48 @@
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, IsArray, Matches } from 'class-validator';
+
+import { DEVICE_ID_PATTERN, METRIC_PATTERN } from '@sensorhub/domain';
+
+import { ReadingsDto, ReadingsQueryDto } from './readings.dto';
+
+/** `device:metric`: device ids never hold a colon, metrics neither */
+export const SERIES_PATTERN = new RegExp(
+  `^${DEVICE_ID_PATTERN.source.slice(1, -1)}:${METRIC_PATTERN.source.slice(1, -1)}$`,
+);
+
+/** `a:x,b:y` (or repeated `series=`) → distinct entries in the order given; anything else is left for the validators. */
+const toList = ({ value }: { value: unknown }) => {
+  const parts = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(parts) || !parts.every((p) => typeof p === 'string')) return value;
+  return [...new Set((parts as string[]).flatMap((p) => p.split(',')))];
+};
+
+export class SeriesQueryDto extends OmitType(ReadingsQueryDto, ['metric'] as const) {
+  @ApiProperty({
+    description:
+      'comma-separated `device:metric` pairs, in the order the answer lists them; at most SERIES_MAX (default 50)',
+    type: String,
+    example: 'greenhouse-1:temperature,greenhouse-1:humidity,cold-room-2:temperature',
+  })
+  @Transform(toList)
+  @IsArray({ message: 'series must be a comma-separated list of device:metric' })
+  @ArrayMinSize(1, { message: 'series must name at least one device:metric' })
+  @Matches(SERIES_PATTERN, {
+    each: true,
+    message: 'each series must be device:metric (device 1-64 of [A-Za-z0-9_-], metric 1-64 of [a-z0-9_])',
+  })
+  series: string[];
+}
+
+export class SeriesDto {
+  @ApiProperty() from: Date;
+  @ApiProperty() to: Date;
+  @ApiProperty({ type: String, nullable: true }) tz: string | null;
+  @ApiProperty({
+    type: [ReadingsDto],
+    description:
+      'one entry per requested series, in the order asked, each as GET /devices/{id}/readings answers it',
+  })
+  series: ReadingsDto[];
+}

@@ -1,0 +1,128 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+
+import { createUsers, login, startApi } from '../../../test/support/api';
+import { createTestDatabase, TestDatabase } from '../../../test/support/database';
+
+const DAY = 86_400_000;
+
+// GET /series: a device page's every metric, or the compare chart's devices, in one request.
+describe('several series in one request', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let viewer: string;
+  let roomKey: string;
+  const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+  const start = new Date(end.getTime() - 30 * DAY);
+  const http = () => request(app.getHttpServer());
+  const range = `from=${start.toISOString()}&to=${end.toISOString()}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await createUsers(db.client, ['viewer', 'admin']);
+    ({ app } = await startApi(db.url, { SERIES_MAX: '4' }));
+    viewer = await login(app, 'viewer@example.com');
+    const admin = await login(app, 'admin@example.com');
+    await db.client.query(
+      `INSERT INTO devices (id, first_seen, last_seen) VALUES ('freezer', $1, now()), ('room', $1, now())`,
+      [start],
+    );
+    // 30 days each minute: a freezer around −19 °C, a room's temperature and humidity
+    await db.client.query(
+      `INSERT INTO readings (device_id, metric, ts, value)
+       SELECT d, m, t, CASE m WHEN 'humidity' THEN 45 + 5 * sin(extract(epoch FROM t) / 9000.0)
+                             ELSE (CASE d WHEN 'freezer' THEN -19 ELSE 21 END) + 2 * sin(extract(epoch FROM t) / 4000.0) END
+       FROM (VALUES ('freezer', 'temperature'), ('room', 'temperature'), ('room', 'humidity')) s(d, m),
+            generate_series($1::timestamptz, $2::timestamptz - interval '1 minute', interval '1 minute') t`,
+      [start, end],
+    );
+    await db.client.query('ANALYZE readings');
+    const key = await http()
+      .post('/api/v1/api-keys')
+      .auth(admin, { type: 'bearer' })
+      .send({ name: 'room only', scopes: ['read'], devices: ['room'] })
+      .expect(201);
+    roomKey = key.body.key as string;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('answers every series of 30 days in the order asked, each exactly as the readings route does', async () => {
+    const res = await http()
+      .get(`/api/v1/series?series=room:humidity,freezer:temperature,room:temperature&${range}`)
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    expect(res.body.from).toBe(start.toISOString());
+    expect(res.body.to).toBe(end.toISOString());
+    const got = res.body.series as { deviceId: string; metric: string; bucketSeconds: number }[];
+    expect(got.map((s) => `${s.deviceId}:${s.metric}`)).toEqual([
+      'room:humidity',
+      'freezer:temperature',
+      'room:temperature',
+    ]);
+    for (const s of got) {
+      const one = await http()
+        .get(`/api/v1/devices/${s.deviceId}/readings?metric=${s.metric}&${range}`)
+        .auth(viewer, { type: 'bearer' })
+        .expect(200);
+      expect(s).toEqual(one.body);
+    }
+    // one bucket width for all: the compare chart's lines share their x positions
+    expect(new Set(got.map((s) => s.bucketSeconds)).size).toBe(1);
+    const freezer = res.body.series[1].points as { min: number; max: number }[];
+    expect(freezer.length).toBeLessThanOrEqual(1000);
+    expect(Math.max(...freezer.map((p) => p.max))).toBeLessThan(-16);
+  });
+
+  it('lists a series once when asked twice, and takes repeated series= parameters', async () => {
+    const res = await http()
+      .get(
+        `/api/v1/series?series=room:humidity,room:humidity&series=freezer:temperature&${range}&maxPoints=10`,
+      )
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    expect(res.body.series.map((s: { deviceId: string }) => s.deviceId)).toEqual(['room', 'freezer']);
+    expect(res.body.series[0].points.length).toBeLessThanOrEqual(10);
+  });
+
+  it('rejects a missing or malformed list and more than SERIES_MAX series with VALIDATION_FAILED naming series', async () => {
+    for (const query of ['', 'series=room', 'series=room:Temp', 'series=a:b,c:d,e:f,g:h,i:j']) {
+      const res = await http().get(`/api/v1/series?${query}`).auth(viewer, { type: 'bearer' }).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+      expect(res.body.details.map((d: { field: string }) => d.field)).toContain('series');
+    }
+    const tooMany = await http()
+      .get('/api/v1/series?series=a:b,c:d,e:f,g:h,i:j')
+      .auth(viewer, { type: 'bearer' });
+    expect(tooMany.body.message).toBe('series must name at most 4 device:metric pairs');
+    const reversed = await http()
+      .get(`/api/v1/series?series=room:humidity&from=${end.toISOString()}&to=${start.toISOString()}`)
+      .auth(viewer, { type: 'bearer' })
+      .expect(400);
+    expect(reversed.body.message).toBe('from must be before to');
+  });
+
+  it('answers 404 naming an unknown device', async () => {
+    const res = await http()
+      .get(`/api/v1/series?series=room:humidity,ghost:temperature&${range}`)
+      .auth(viewer, { type: 'bearer' })
+      .expect(404);
+    expect(res.body.code).toBe('NOT_FOUND');
+    expect(res.body.message).toContain('ghost');
+  });
+
+  it("lets an API key bound to devices read only its own devices' series", async () => {
+    await http()
+      .get(`/api/v1/series?series=room:humidity,room:temperature&${range}`)
+      .set('X-API-Key', roomKey)
+      .expect(200);
+    const res = await http()
+      .get(`/api/v1/series?series=room:humidity,freezer:temperature&${range}`)
+      .set('X-API-Key', roomKey)
+      .expect(403);
+    expect(res.body.message).toBe('this API key may not access device freezer');
+  });
+});
