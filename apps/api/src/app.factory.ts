@@ -6,7 +6,6 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import express, { NextFunction, Request, Response } from 'express';
 
 import { AppModule } from './app.module';
 import { REFRESH_COOKIE } from './auth/auth.service';
@@ -17,7 +16,9 @@ import { API_PREFIX } from './common/paths';
 import { AllExceptionsFilter, AllowedMethods } from './common/filters/all-exceptions.filter';
 import { finishDocument } from './common/openapi/finish-document';
 import { SafeInputPipe } from './common/pipes/safe-input.pipe';
+import { compressResponses } from './common/middleware/compression.middleware';
 import { requestLog } from './common/middleware/request-log.middleware';
+import { serveSpa } from './common/middleware/web-dist.middleware';
 import { jsonBodiesOnly, securityHeaders } from './common/middleware/security.middleware';
 import { JsonLogger } from './common/logging/json-logger';
 import { ApiConfig, trustProxySetting } from './config/api.config';
@@ -43,6 +44,7 @@ export async function createApp(
   app.disable('x-powered-by');
   // behind nginx: the client's address for the throttlers, https for the refresh cookie's Secure flag
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+  app.use(compressResponses());
   app.use(...securityHeaders(config.HSTS_MAX_AGE));
   app.use(jsonBodiesOnly(isApi));
   // registered before Nest's default parser, which then stays off; the filter answers 413 for larger bodies
@@ -60,7 +62,7 @@ export async function createApp(
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter(logger, routeMethods(app)));
-  if (config.WEB_DIST) serveSpa(app, path.resolve(config.WEB_DIST), logger);
+  if (config.WEB_DIST) serveSpa(app, path.resolve(config.WEB_DIST), isApi, logger);
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }
@@ -142,21 +144,4 @@ function routeMethods(app: NestExpressApplication): AllowedMethods {
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods].sort();
   };
-}
-
-/** The built SPA at / with index.html for client-side routes; /api and /metrics stay the API's. */
-function serveSpa(app: NestExpressApplication, dir: string, logger: JsonLogger): void {
-  const index = path.join(dir, 'index.html');
-  if (!fs.existsSync(index)) {
-    logger.warn({ msg: 'WEB_DIST has no index.html; not serving the dashboard', dir }, 'bootstrap');
-    return;
-  }
-  const assets = express.static(dir, { index: false, maxAge: '1h' });
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    isApi(req.path) ? next() : assets(req, res, next),
-  );
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || isApi(req.path) || !req.accepts('html')) return next();
-    res.sendFile(index);
-  });
 }

@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { NestExpressApplication } from '@nestjs/platform-express';
+import express, { NextFunction, Request, Response } from 'express';
+
+import { JsonLogger } from '../logging/json-logger';
+
+/** Angular's output names carry a content hash (`main-5WQFEXTB.js`, `chunk-…`, `styles-…`, `media/…`). */
+const HASHED = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * The built SPA at / with index.html for client-side routes; `isApi` paths stay the API's. Hashed files are cached
+ * for a year (a new build has new names); index.html and the unhashed files (favicon, robots.txt) are revalidated on
+ * every use (no-cache: ETag/Last-Modified make that a 304), so a deployment shows at the next load.
+ */
+export function serveSpa(
+  app: NestExpressApplication,
+  dir: string,
+  isApi: (p: string) => boolean,
+  logger: JsonLogger,
+): void {
+  const index = path.join(dir, 'index.html');
+  if (!fs.existsSync(index)) {
+    logger.warn({ msg: 'WEB_DIST has no index.html; not serving the dashboard', dir }, 'bootstrap');
+    return;
+  }
+  const assets = express.static(dir, {
+    index: false,
+    setHeaders: (res, file) => res.setHeader('Cache-Control', HASHED.test(file) ? IMMUTABLE : 'no-cache'),
+  });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    isApi(req.path) ? next() : assets(req, res, next),
+  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || isApi(req.path) || !req.accepts('html')) return next();
+    res.sendFile(index, { cacheControl: false, headers: { 'Cache-Control': 'no-cache' } });
+  });
+}
