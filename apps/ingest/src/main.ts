@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './transport/quiet-debug';
 import * as fs from 'node:fs';
 import type { Server } from 'node:http';
 import * as v8 from 'node:v8';

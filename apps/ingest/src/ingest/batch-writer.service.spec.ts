@@ -13,6 +13,12 @@ const reading = (deviceId: string, s = 0): Accepted => ({
   readings: [{ deviceId, metric: 't', ts: at(s), value: s }],
 });
 
+/** the elements of an array parameter: the readings columns are array literals (readingColumns) */
+const elements = (p: unknown): string[] => {
+  const s = p as string;
+  return s === '{}' ? [] : s.slice(1, -1).split(',');
+};
+
 /** A DataSource whose transactions record their statements and fail while `down` is set. */
 function fakeDb() {
   const batches: unknown[][][] = [];
@@ -27,7 +33,7 @@ function fakeDb() {
       await work({
         query: async (sql, params) => (
           statements.push([sql, params]),
-          sql.includes('INSERT INTO readings ') ? [{ inserted: (params[0] as unknown[]).length }] : []
+          sql.includes('INSERT INTO readings ') ? [{ inserted: elements(params[0]).length }] : []
         ),
       });
       batches.push(statements);
@@ -121,7 +127,7 @@ function refusingDb() {
             log.splice(at + 1);
           }
           if (sql.includes('INSERT INTO readings ')) {
-            const values = params[3] as number[];
+            const values = elements(params[3]).map(Number);
             if (values.includes(666))
               throw Object.assign(new Error('value 666 violates check'), { code: '23514' });
             log.push({ values });

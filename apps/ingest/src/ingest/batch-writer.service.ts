@@ -349,13 +349,7 @@ export class BatchWriter implements OnApplicationShutdown {
     }
     let refusedReadings = new Set<ReadingRow>();
     if (readings.length) {
-      const columns = [
-        readings.map((r) => r.deviceId),
-        readings.map((r) => r.metric),
-        // epoch microseconds: exact in a float8 until the year 2255, and no date formatting per reading
-        readings.map((r) => r.ts.getTime() * 1000 + (r.us ?? 0)),
-        readings.map((r) => r.value),
-      ];
+      const columns = readingColumns(readings);
       const [{ inserted }]: Array<{ inserted: number }> = await tx.query(READINGS_INSERT_SQL, columns);
       // every key new (the usual case): nothing to compare. Otherwise some were stored already (a redelivery, or
       // a conflicting duplicate): look those up.
@@ -409,7 +403,12 @@ export class BatchWriter implements OnApplicationShutdown {
       })),
     );
     if (live.length)
-      await tx.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [LIVE_CHANNEL, live]);
+      // one text parameter split by the record separator, which JSON never holds raw: as a text[] every quote of
+      // every payload went through pg's array escaping
+      await tx.query(`SELECT pg_notify($1, p) FROM unnest(string_to_array($2, chr(30))) AS p`, [
+        LIVE_CHANNEL,
+        live.join('\u001e'),
+      ]);
     this.stats.batches++;
     this.stats.rows += readings.length - refusedReadings.size;
   }
@@ -430,6 +429,31 @@ export class BatchWriter implements OnApplicationShutdown {
     this.logger.debug(`${dead.length} dead letters`);
   }
 }
+
+/**
+ * The readings as four array literals (`{"a","b"}`, `{1,2}`) for the unnest parameters, built in one pass: pg's
+ * generic array encoder escapes every element through a regular expression, which was a tenth of ingest's CPU.
+ * Timestamps are epoch microseconds: exact in a double until the year 2255, no date formatting per reading.
+ */
+export function readingColumns(readings: readonly ReadingRow[]): [string, string, string, string] {
+  let ids = '{';
+  let metrics = '{';
+  let micros = '{';
+  let values = '{';
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i];
+    const sep = i ? ',' : '';
+    ids += sep + arrayText(r.deviceId);
+    metrics += sep + arrayText(r.metric);
+    micros += sep + (r.ts.getTime() * 1000 + (r.us ?? 0));
+    values += sep + r.value;
+  }
+  return [ids + '}', metrics + '}', micros + '}', values + '}'];
+}
+
+/** one element of a text array literal: always quoted (an id may be NULL), backslash and quote escaped */
+const arrayText = (s: string): string =>
+  s.includes('"') || s.includes('\\') ? `"${s.replace(/["\\]/g, '\\$&')}"` : `"${s}"`;
 
 /** epoch microseconds (int8) → timestamptz, exactly */
 const FROM_MICROS = (us: string) => `'epoch'::timestamptz + ${us} * interval '1 microsecond'`;

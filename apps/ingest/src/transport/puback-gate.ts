@@ -44,7 +44,7 @@ export class PubackGate implements Acks {
     private readonly limits: { maxUnacked: number; maxUnackedBytes?: number },
     /** writes the PUBACK for `messageId` on the current connection */
     private readonly sendPuback: (messageId: number) => void,
-    /** around the PUBACKs of one settlement (e.g. cork and uncork the socket) */
+    /** around the PUBACKs of one settlement (e.g. to gather them into one write) */
     private readonly writes?: { start(): void; end(): void },
   ) {}
 
