@@ -1,0 +1,22 @@
+/** an alert rule as GET /alert-rules sends it (unused optional fields are null) */
+export const ruleJson = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `rule ${id}`,
+  scope: 'device',
+  scopeDeviceId: 'gh-1',
+  scopeKey: null,
+  scopeValue: null,
+  metric: 'temperature',
+  condition: 'above',
+  threshold: 30,
+  thresholdHigh: null,
+  clearThreshold: null,
+  clearThresholdHigh: null,
+  noDataSeconds: null,
+  durationSeconds: 0,
+  severity: 'warning',
+  enabled: true,
+  actions: [],
+  updatedAt: '2026-01-15T10:00:00.000Z',
+  ...extra,
+});
