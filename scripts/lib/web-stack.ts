@@ -12,7 +12,7 @@ import { Client } from 'pg';
 
 import { refreshHourlyRollup } from '@sensorhub/domain';
 
-import { startApiProcess, startIngestProcess } from './apps';
+import { ApiProcess, startApiProcess, startIngestProcess } from './apps';
 import { buildDashboardIfStale } from './dashboard';
 import { ownDatabase } from './databases';
 import { freePort, startEmbeddedBroker, startEmbeddedPostgres } from './embedded';
@@ -63,6 +63,9 @@ export interface Stack {
     messages: { topic: string; payload: string }[];
     unsubscribe(): Promise<void>;
   }>;
+  /** stops the api (SIGTERM), as an outage does; `startApi()` brings it back on the same address */
+  stopApi(): Promise<void>;
+  startApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,7 +78,13 @@ export interface Stack {
 export async function startStack({
   seedDays = 30,
   databasePrefix = 'sensorhub_web_',
-}: { seedDays?: number; databasePrefix?: string } = {}): Promise<Stack> {
+  apiEnv = {},
+}: {
+  seedDays?: number;
+  databasePrefix?: string;
+  /** the api's settings over the stack's (e.g. JWT_TTL, REFRESH_TTL, THROTTLE_LIMIT) */
+  apiEnv?: Record<string, string>;
+} = {}): Promise<Stack> {
   buildDashboardIfStale((line) => process.stderr.write(`${line}\n`));
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -138,20 +147,37 @@ export async function startStack({
 
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const api = startApiProcess(
-      {
-        DATABASE_URL: database.url,
-        MQTT_URL: mqttUrl,
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        JWT_TTL: process.env.E2E_JWT_TTL ?? '15m',
-        WEB_DIST,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-      },
-      { echo: !!process.env.E2E_VERBOSE },
-    );
-    stops.push(() => api.stop('SIGTERM', 5000));
+    const apiSettings = {
+      DATABASE_URL: database.url,
+      MQTT_URL: mqttUrl,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      JWT_TTL: process.env.E2E_JWT_TTL ?? '15m',
+      WEB_DIST,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...apiEnv,
+    };
+    let api: ApiProcess | null = null;
+    const startApi = async () => {
+      const p = startApiProcess(apiSettings, { echo: !!process.env.E2E_VERBOSE });
+      api = p;
+      await waitFor(
+        async () => (await fetch(`${baseUrl}/api/v1/health`)).ok,
+        90_000, // on a busy machine (2 cores, several test runs) the api can take this long
+        `api health at ${baseUrl}`,
+        { everyMs: 100, retryErrors: true },
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\napi output:\n${p.output()}`);
+      });
+    };
+    const stopApi = async () => {
+      const p = api;
+      api = null;
+      await p?.stop('SIGTERM', 5000);
+    };
+    stops.push(stopApi);
+    const apiUp = startApi();
     const clientId = `web-e2e-${run}`;
     const ingest = startIngestProcess(
       { DATABASE_URL: database.url, MQTT_URL: mqttUrl, INGEST_CLIENT_ID: clientId },
@@ -163,14 +189,7 @@ export async function startStack({
       const c = await mqtt.connectAsync(mqttUrl, { clientId, clean: true, reconnectPeriod: 0 });
       await c.endAsync();
     });
-    await waitFor(
-      async () => (await fetch(`${baseUrl}/api/v1/health`)).ok,
-      90_000, // on a busy machine (2 cores, several test runs) the api can take this long
-      `api health at ${baseUrl}`,
-      { everyMs: 100, retryErrors: true },
-    ).catch((e: Error) => {
-      throw new Error(`${e.message}\napi output:\n${api.output()}`);
-    });
+    await apiUp;
     await ingest.ready;
 
     const publisher: MqttClient = await mqtt.connectAsync(mqttUrl, {
@@ -203,6 +222,8 @@ export async function startStack({
           },
         };
       },
+      stopApi,
+      startApi,
       stop,
     };
   } catch (e) {

@@ -25,8 +25,8 @@ export interface StackUnderTest {
   apiLogin(email: string, password: string): Promise<LoginAnswer>;
 }
 
-/** A stack and a browser for this file: started before its tests, stopped after them. */
-export function useStack(): StackUnderTest {
+/** A stack and a browser for this file: started before its tests, stopped after them; `apiEnv`: the api's settings. */
+export function useStack({ apiEnv }: { apiEnv?: Record<string, string> } = {}): StackUnderTest {
   jest.setTimeout(120_000);
   const ctx: StackUnderTest = {
     stack: undefined as unknown as Stack,
@@ -36,7 +36,7 @@ export function useStack(): StackUnderTest {
   };
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
-    ctx.stack = await startStack({ databasePrefix: testDatabasePrefix() });
+    ctx.stack = await startStack({ databasePrefix: testDatabasePrefix(), apiEnv });
     ctx.browser = await launchBrowser();
   }, 600_000); // the first file of a run may build the dashboard (ng build)
   afterAll(async () => {

@@ -37,8 +37,9 @@ export class AuthController {
     summary: 'Log in with e-mail and password',
     description:
       'Returns a short-lived bearer token (JWT_TTL) and sets an httpOnly, SameSite=Strict `sensorhub_refresh` cookie ' +
-      '(path /api/v1/auth, REFRESH_TTL, default 12 h) that POST /auth/refresh trades for new access tokens: a working ' +
-      'day without re-entering the password. Repeated failures answer 429 (LOGIN_THROTTLE_LIMIT per LOGIN_THROTTLE_TTL_MS).',
+      '(path /api/v1/auth, REFRESH_TTL, default 12 h) that POST /auth/refresh trades for new access tokens. Each ' +
+      'refresh issues a cookie for another REFRESH_TTL, up to REFRESH_MAX_AGE (default 30 d) after the login. ' +
+      'Repeated failures answer 429 (LOGIN_THROTTLE_LIMIT per LOGIN_THROTTLE_TTL_MS).',
   })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenDto })
@@ -59,7 +60,8 @@ export class AuthController {
   @ApiOperation({
     summary: 'Trade the refresh cookie for a new access token and a new refresh cookie',
     description:
-      'The cookie rotates on every refresh. Presenting a cookie that was already traded (a copy being replayed) ' +
+      'The cookie rotates on every refresh, and slides: the new one lasts another REFRESH_TTL (at most REFRESH_MAX_AGE ' +
+      'after the login). Presenting a cookie that was already traded (a copy being replayed) ' +
       'revokes the whole session: 401, and the next refresh with the newest cookie is 401 too. The cookie replaced ' +
       'within REFRESH_REUSE_GRACE_SECONDS is still accepted, for two tabs refreshing at once.',
   })

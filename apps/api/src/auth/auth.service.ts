@@ -33,6 +33,7 @@ export class AuthService {
   private dummyHash?: Promise<string>;
   readonly accessTtl: number;
   readonly refreshTtl: number;
+  readonly refreshMaxAge: number;
   private readonly reuseGraceMs: number;
 
   constructor(
@@ -44,6 +45,7 @@ export class AuthService {
   ) {
     this.accessTtl = durationSeconds(config.JWT_TTL);
     this.refreshTtl = durationSeconds(config.REFRESH_TTL);
+    this.refreshMaxAge = durationSeconds(config.REFRESH_MAX_AGE);
     this.reuseGraceMs = config.REFRESH_REUSE_GRACE_SECONDS * 1000;
   }
 
@@ -69,15 +71,17 @@ export class AuthService {
    * Rotates the refresh cookie: the family moves to the next generation and the caller gets a cookie for it. A cookie
    * of an older generation is a replayed copy: the whole family is revoked (both the thief and the victim must log in
    * again), except the one just replaced within REFRESH_REUSE_GRACE_SECONDS (two tabs refreshing at once).
+   * The session slides: it now ends REFRESH_TTL after this refresh, but never later than REFRESH_MAX_AGE after login.
    */
   async refresh(refreshToken: string | undefined): Promise<Session> {
     const p = this.verifyRefresh(refreshToken, false);
     // TypeORM answers an UPDATE with [rows, affected]
     const [rotated] = await this.db.query<[{ generation: number; expires_at: Date }[], number]>(
-      `UPDATE refresh_token_families SET generation = generation + 1, rotated_at = now()
+      `UPDATE refresh_token_families SET generation = generation + 1, rotated_at = now(),
+         expires_at = least(now() + make_interval(secs => $4), created_at + make_interval(secs => $5))
        WHERE id = $1 AND user_id = $2 AND generation = $3 AND revoked_at IS NULL AND expires_at > now()
        RETURNING generation, expires_at`,
-      [p.fam, p.sub, p.gen],
+      [p.fam, p.sub, p.gen, this.refreshTtl, this.refreshMaxAge],
     );
     let family: { generation: number; expires_at: Date } | undefined = rotated[0];
     if (!family) {

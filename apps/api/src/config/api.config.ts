@@ -57,9 +57,16 @@ export class ApiConfig extends ConnectionConfig {
   @Matches(/^\d+[smhd]?$/, { message: 'JWT_TTL must be seconds or a duration like 15m' })
   JWT_TTL = '15m';
 
-  /** lifetime of the httpOnly refresh cookie set at login: how long one can stay logged in without the password */
+  /**
+   * lifetime of the httpOnly refresh cookie: each refresh issues one for another REFRESH_TTL (it slides while a page
+   * is open and renewing), so this is how long a session may sit unused
+   */
   @Matches(/^\d+[smhd]?$/, { message: 'REFRESH_TTL must be seconds or a duration like 12h' })
   REFRESH_TTL = '12h';
+
+  /** the most a session lasts after its login however often it is refreshed (then the password again); >= REFRESH_TTL */
+  @Matches(/^\d+[smhd]?$/, { message: 'REFRESH_MAX_AGE must be seconds or a duration like 30d' })
+  REFRESH_MAX_AGE = '30d';
 
   /** requests per THROTTLE_TTL_MS per client address, on every route (changeable by /rereadenv) */
   @Transform(toInt)
@@ -331,6 +338,12 @@ export function validateApiConfig(env: Record<string, unknown>): ApiConfig {
     throw new ConfigError(
       `invalid configuration:\n  ${missing}: TLS_CERT_FILE and TLS_KEY_FILE go together (HTTPS needs both)`,
       [missing],
+    );
+  }
+  if (durationSeconds(config.REFRESH_MAX_AGE) < durationSeconds(config.REFRESH_TTL)) {
+    throw new ConfigError(
+      'invalid configuration:\n  REFRESH_MAX_AGE: must be at least REFRESH_TTL (the absolute limit of a session)',
+      ['REFRESH_MAX_AGE'],
     );
   }
   // charts read whole hours from the rollups: they must outlive the raw rows they summarise

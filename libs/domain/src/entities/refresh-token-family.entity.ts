@@ -24,7 +24,7 @@ export class RefreshTokenFamily {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  /** REFRESH_TTL after the login: rotation does not extend it */
+  /** REFRESH_TTL after the login or the last refresh, at most REFRESH_MAX_AGE after the login */
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 

@@ -156,12 +156,16 @@ describe(ApiClient.name, () => {
     expect(toApiError(new Error('boom'))).toEqual({ statusCode: 0, code: 'UNKNOWN', message: 'boom' });
   });
 
-  it('treats a failed renewal as no session, and a failed logout as logged out', async () => {
+  it('treats a refused renewal as no session, an unreachable server as a failure, a failed logout as logged out', async () => {
     const r = api.refresh();
     http
       .expectOne('/api/v1/auth/refresh')
       .flush({ message: 'no' }, { status: 401, statusText: 'Unauthorized' });
     await expect(r).resolves.toBeNull();
+
+    const down = api.refresh();
+    http.expectOne('/api/v1/auth/refresh').error(new ProgressEvent('error'), { status: 0 });
+    await expect(down).rejects.toMatchObject({ code: 'NETWORK' });
 
     const l = api.logout();
     http.expectOne('/api/v1/auth/logout').error(new ProgressEvent('error'), { status: 0 });

@@ -65,12 +65,16 @@ export class ApiClient {
     return toLoginResult(await this.post<TokenResponse>('/auth/login', { email, password }));
   }
 
-  /** Exchanges the refresh cookie for a new access token; null if the session cannot be renewed. */
+  /**
+   * Exchanges the refresh cookie for a new access token; null when the session is over (401). Rejects with the
+   * ApiError when the server cannot answer now (unreachable, 429, 5xx): the session may still be good.
+   */
   async refresh(): Promise<LoginResult | null> {
     try {
       return toLoginResult(await this.post<TokenResponse>('/auth/refresh', {}));
-    } catch {
-      return null;
+    } catch (e) {
+      if ((e as ApiError).statusCode === 401) return null;
+      throw e;
     }
   }
 

@@ -9,7 +9,7 @@ export const authGuard: CanActivateFn = async (_route, state) => {
   const auth = inject(AuthService);
   const router = inject(Router);
   // no live access token (e.g. a reload after it expired): the refresh cookie may still hold a session
-  if (auth.isLoggedIn() || (await auth.refresh())) return true;
+  if (auth.isLoggedIn() || (await auth.refresh()) === 'renewed') return true;
   const returnUrl = state.url;
   return router.createUrlTree(['/login'], {
     queryParams: returnUrl && returnUrl !== '/' ? { returnUrl } : {},

@@ -8,7 +8,7 @@ import { AuthService } from './auth.service';
 const withToken = (req: HttpRequest<unknown>, token: string | null) =>
   token ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : req;
 
-/** Adds the bearer token to API calls; on 401 renews once and retries, else ends the session. */
+/** Adds the bearer token to API calls; on 401 renews once and retries; ends the session when renewal is refused. */
 export const authInterceptor: HttpInterceptorFn = (req, next) => {
   if (!req.url.startsWith(API_BASE)) return next(req);
   const auth = inject(AuthService);
@@ -19,9 +19,10 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
     catchError((err: unknown) => {
       if (!(err instanceof HttpErrorResponse) || err.status !== 401) return throwError(() => err);
       return from(auth.refresh()).pipe(
-        switchMap((ok) => {
-          if (ok) return next(withToken(req, auth.token()));
-          auth.expire();
+        switchMap((outcome) => {
+          if (outcome === 'renewed') return next(withToken(req, auth.token()));
+          // the server could not renew now (unreachable, 429): keep the session, fail this request only
+          if (outcome === 'ended') auth.expire();
           return throwError(() => err);
         }),
       );

@@ -128,9 +128,11 @@ describe(AuthService.name, () => {
 
   it('renews the token shortly before it expires, and ends the session at expiry if it cannot', async () => {
     const auth = setup();
-    await login(auth, 120);
+    await login(auth, 300);
     vi.spyOn(router, 'url', 'get').mockReturnValue('/devices');
-    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(239_000);
+    http.expectNone('/api/v1/auth/refresh');
+    await vi.advanceTimersByTimeAsync(1000);
     http
       .expectOne('/api/v1/auth/refresh')
       .flush({ message: 'no' }, { status: 401, statusText: 'Unauthorized' });
@@ -141,6 +143,54 @@ describe(AuthService.name, () => {
     expect(router.navigate).toHaveBeenCalledWith(['/login'], {
       queryParams: { returnUrl: '/devices', reason: 'expired' },
     });
+  });
+
+  it('renews a 30 s token every 20 s: once per renewal, never in a loop', async () => {
+    const auth = setup();
+    await login(auth, 30);
+    for (let i = 2; i <= 4; i++) {
+      await vi.advanceTimersByTimeAsync(19_900);
+      http.expectNone('/api/v1/auth/refresh');
+      await vi.advanceTimersByTimeAsync(100);
+      http.expectOne('/api/v1/auth/refresh').flush({ accessToken: `tok-${i}`, expiresIn: 30, user });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(auth.token()).toBe(`tok-${i}`);
+    }
+  });
+
+  it('keeps the session while the server cannot answer a renewal, and renews once it can (backoff)', async () => {
+    const auth = setup();
+    await login(auth, 30);
+    await vi.advanceTimersByTimeAsync(20_000);
+    http.expectOne('/api/v1/auth/refresh').error(new ProgressEvent('error'), { status: 0 });
+    await vi.advanceTimersByTimeAsync(2000);
+    http
+      .expectOne('/api/v1/auth/refresh')
+      .flush({ message: 'slow down' }, { status: 429, statusText: 'Too Many Requests' });
+    await vi.advanceTimersByTimeAsync(3999);
+    http.expectNone('/api/v1/auth/refresh');
+    await vi.advanceTimersByTimeAsync(60_000 - 5999); // far past the token's expiry: still signed in
+    expect(auth.isLoggedIn()).toBe(true);
+    http.match('/api/v1/auth/refresh').forEach((r) => r.error(new ProgressEvent('error'), { status: 0 }));
+    await vi.advanceTimersByTimeAsync(30_000);
+    http.expectOne('/api/v1/auth/refresh').flush({ accessToken: 'tok-2', expiresIn: 30, user });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(auth.token()).toBe('tok-2');
+    expect(router.navigate).not.toHaveBeenCalled();
+  });
+
+  it('a 401 while the server cannot renew fails that request but keeps the session', async () => {
+    const auth = setup();
+    await login(auth);
+    const p = TestBed.inject(ApiClient).users();
+    http
+      .expectOne('/api/v1/users')
+      .flush({ message: 'expired' }, { status: 401, statusText: 'Unauthorized' });
+    await vi.waitFor(() =>
+      http.expectOne('/api/v1/auth/refresh').error(new ProgressEvent('error'), { status: 0 }),
+    );
+    await expect(p).rejects.toMatchObject({ statusCode: 401 });
+    expect(auth.isLoggedIn()).toBe(true);
   });
 
   it('logout clears the session and returns to the login page', async () => {

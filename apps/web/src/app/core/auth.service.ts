@@ -12,8 +12,14 @@ export interface Session {
 }
 
 export const SESSION_KEY = 'sensorhub.session';
-/** renew this long before the access token expires */
+/** renew this long before the access token expires, at most a third of its lifetime (30 s: every 20 s) */
 const REFRESH_MARGIN_MS = 60_000;
+/** while the server cannot answer a renewal, try again after this long, doubling up to the cap */
+const RETRY_MIN_MS = 2000;
+const RETRY_MAX_MS = 30_000;
+
+/** renewed; the session is over (the refresh cookie was refused); or the server could not answer now */
+export type RefreshOutcome = 'renewed' | 'ended' | 'unreachable';
 
 /**
  * Owns the token lifecycle: login, persistence across reloads, renewal before expiry, and the way back to the
@@ -26,7 +32,7 @@ export class AuthService {
 
   private readonly session = signal<Session | null>(null);
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private refreshing: Promise<boolean> | null = null;
+  private refreshing: Promise<RefreshOutcome> | null = null;
 
   readonly user = computed(() => this.session()?.user ?? null);
   readonly role = computed<Role | null>(() => this.session()?.user.role ?? null);
@@ -61,17 +67,18 @@ export class AuthService {
   }
 
   /**
-   * Tries to renew the access token (once at a time, however many requests fail together).
-   * Resolves false when the session is over.
+   * Tries to renew the access token (once at a time, however many requests fail together). An unreachable server
+   * (or a 429) leaves the session alone: it is renewed when the server answers again.
    */
-  refresh(): Promise<boolean> {
+  refresh(): Promise<RefreshOutcome> {
     this.refreshing ??= this.api
       .refresh()
-      .then((r) => {
-        if (!r) return false;
+      .then((r): RefreshOutcome => {
+        if (!r) return 'ended';
         this.start(r);
-        return true;
+        return 'renewed';
       })
+      .catch((): RefreshOutcome => 'unreachable')
       .finally(() => (this.refreshing = null));
     return this.refreshing;
   }
@@ -111,20 +118,31 @@ export class AuthService {
     }
   }
 
-  /** Renews shortly before expiry; if that fails, ends the session at expiry. */
+  /**
+   * Renews ahead of expiry (so a page in use keeps its session, and its refresh cookie slides); while the server cannot
+   * answer, retries with backoff; once the refresh cookie is refused, ends the session at expiry.
+   */
   private schedule(s: Session): void {
     clearTimeout(this.timer);
     const inMs = s.expiresAt - Date.now();
-    const renewIn = Math.max(0, inMs - REFRESH_MARGIN_MS);
-    this.timer = setTimeout(async () => {
-      if (this.session() !== s) return;
-      if (await this.refresh()) return;
-      if (this.session() !== s) return;
-      this.timer = setTimeout(
-        () => this.session() === s && this.expire(),
-        Math.max(0, s.expiresAt - Date.now()),
-      );
-    }, renewIn);
+    this.timer = setTimeout(
+      () => void this.renew(s, RETRY_MIN_MS),
+      inMs - Math.min(REFRESH_MARGIN_MS, inMs / 3),
+    );
+  }
+
+  private async renew(s: Session, retryMs: number): Promise<void> {
+    if (this.session() !== s) return;
+    const outcome = await this.refresh();
+    if (outcome === 'renewed' || this.session() !== s) return;
+    if (outcome === 'unreachable') {
+      this.timer = setTimeout(() => void this.renew(s, Math.min(RETRY_MAX_MS, retryMs * 2)), retryMs);
+      return;
+    }
+    this.timer = setTimeout(
+      () => this.session() === s && this.expire(),
+      Math.max(0, s.expiresAt - Date.now()),
+    );
   }
 
   private clear(): void {
