@@ -13,6 +13,7 @@ import { AuthGuard } from './common/guards/auth.guard';
 import { DeviceScopeGuard } from './common/guards/device-scope.guard';
 import { RolesGuard } from './common/guards/roles.guard';
 import { ResponseCacheInterceptor } from './common/interceptors/response-cache.interceptor';
+import { WindowThrottlerStorage } from './common/throttle/window-storage';
 import { JsonLogger } from './common/logging/json-logger';
 import { ApiConfig } from './config/api.config';
 import { ApiConfigModule } from './config/config.module';
@@ -49,6 +50,7 @@ export class AppModule {
             throttlers: [
               { name: 'default', ttl: () => s.get().THROTTLE_TTL_MS, limit: () => s.get().THROTTLE_LIMIT },
             ],
+            storage: new WindowThrottlerStorage(),
           }),
         }),
         MetricsModule,
