@@ -19,6 +19,12 @@ describe('login', () => {
     await page.fill('input[name=password]', 'wrong password!');
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=login-error]');
+    // the focus goes to the message (the fields were disabled while signing in), not back to <body>
+    await waitFor(
+      () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'login-error'),
+      5000,
+      'the focus on the error',
+    );
     await shot(page, '02-login-error');
 
     await login(page, stack.baseUrl, stack.users.viewer);

@@ -53,8 +53,13 @@ async function newPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
   return page;
 }
 
-export async function shot(page: Page, name: string): Promise<void> {
+/**
+ * A screenshot of a page state the test reached, which must also pass axe-core (expectAccessible) — unless `axe` is
+ * false, for pages that are not the dashboard's (Swagger UI's own markup is not ours to fix).
+ */
+export async function shot(page: Page, name: string, { axe = true } = {}): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  if (axe) await expectAccessible(page, name);
 }
 
 /** Polls every 100 ms, retrying what throws meanwhile (a page navigating). */
@@ -114,3 +119,46 @@ export function zoomChart(page: Page, metric: string, from: number, to: number):
 /** The labels of the main navigation. */
 export const navigation = (page: Page): Promise<string[]> =>
   page.$$eval('nav[aria-label=Main] a', (as) => as.map((a) => a.textContent!.trim()));
+
+// evaluated, not added as a <script>: the dashboard's CSP (script-src 'self') refuses inline scripts, rightly
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * axe-core over the page as it is now: fails with every serious or critical violation (rule, what it asks, the first
+ * offending elements) so the message says what to fix. `state` names the page state in that message.
+ */
+export async function expectAccessible(page: Page, state: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+  const grave = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (!grave.length) return;
+  const lines = grave.map(
+    (v) =>
+      `- ${v.impact} ${v.id} (${v.help}) on ${v.nodes.length} element(s): ` +
+      v.nodes
+        .slice(0, 4)
+        .map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 160)}`)
+        .join('; '),
+  );
+  throw new Error(
+    `axe-core: ${state} has serious or critical accessibility violations:\n${lines.join('\n')}`,
+  );
+}

@@ -79,6 +79,8 @@ describe(LoginPage.name, () => {
       { status: 401, statusText: '' },
     );
     expect(error()).toBe('Email or password is not correct, or the account is disabled.');
+    // the focus moves to the message, not back to <body>
+    expect(document.activeElement).toBe(el().querySelector('[data-testid=login-error]'));
 
     await signIn('ada@example.com', 'wrong');
     await answer(

@@ -1,4 +1,14 @@
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
 
@@ -15,6 +25,8 @@ import { AuthService } from '../../core/auth.service';
 export class LoginPage {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
+  private readonly injector = inject(Injector);
+  private readonly errorBox = viewChild<ElementRef<HTMLElement>>('errorBox');
 
   /** where to go after signing in (query param) */
   readonly returnUrl = input<string>();
@@ -27,7 +39,7 @@ export class LoginPage {
 
   async submit(): Promise<void> {
     if (!this.email || !this.password) {
-      this.error.set('Enter your email and password.');
+      this.showError('Enter your email and password.');
       return;
     }
     this.busy.set(true);
@@ -40,7 +52,7 @@ export class LoginPage {
         target && target.startsWith('/') && !target.startsWith('//') ? target : '/devices',
       );
     } catch (e) {
-      this.error.set(
+      this.showError(
         isApiError(e) && (e.statusCode === 401 || e.statusCode === 403)
           ? 'Email or password is not correct, or the account is disabled.'
           : isApiError(e) && e.statusCode === 429
@@ -52,5 +64,11 @@ export class LoginPage {
     } finally {
       this.busy.set(false);
     }
+  }
+
+  /** The error, focused: the disabled fields had dropped the focus to <body>; a screen reader reads it out. */
+  private showError(message: string): void {
+    this.error.set(message);
+    afterNextRender(() => this.errorBox()?.nativeElement.focus(), { injector: this.injector });
   }
 }
