@@ -82,3 +82,9 @@ export function setUpPage<T>(component: Type<T>, providers: Provider[] = []): Pa
     },
   };
 }
+
+/** A resource client on the real HttpClient, answered through HttpTestingController. */
+export function setUpClient<T>(client: Type<T>): { api: T; http: HttpTestingController } {
+  TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+  return { api: TestBed.inject(client), http: TestBed.inject(HttpTestingController) };
+}

@@ -1,34 +1,32 @@
-import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { firstValueFrom } from 'rxjs';
 
-import { API_BASE, toApiError } from './api-client';
+import { ApiHttp } from './api-http';
 import { AlertRule, AlertRuleDraft, RulePreview } from './api.types';
 
-/** Alert rules CRUD and preview (/alert-rules), beside ApiClient so that one stays a readable size. */
+/** Alert rules CRUD and preview (/alert-rules). */
 @Injectable({ providedIn: 'root' })
 export class AlertRulesClient {
-  private readonly http = inject(HttpClient);
+  private readonly http = inject(ApiHttp);
 
   async alertRules(): Promise<AlertRule[]> {
-    return (await this.get<Raw[]>('/alert-rules')).map(toRule);
+    return (await this.http.get<Raw[]>('/alert-rules')).map(toRule);
   }
 
   async createAlertRule(rule: AlertRuleDraft): Promise<AlertRule> {
-    return toRule(await this.post<Raw>('/alert-rules', rule));
+    return toRule(await this.http.post<Raw>('/alert-rules', rule));
   }
 
   async updateAlertRule(id: string, patch: Partial<AlertRuleDraft>): Promise<AlertRule> {
-    return toRule(await this.patch<Raw>(`/alert-rules/${encodeURIComponent(id)}`, patch));
+    return toRule(await this.http.patch<Raw>(`/alert-rules/${encodeURIComponent(id)}`, patch));
   }
 
   async deleteAlertRule(id: string): Promise<void> {
-    await this.delete(`/alert-rules/${encodeURIComponent(id)}`);
+    await this.http.delete(`/alert-rules/${encodeURIComponent(id)}`);
   }
 
   /** Replays a draft rule over the stored readings of [from, to]. */
   async previewAlertRule(rule: AlertRuleDraft, from: number, to: number): Promise<RulePreview> {
-    const raw = await this.post<Raw>('/alert-rules/preview', {
+    const raw = await this.http.post<Raw>('/alert-rules/preview', {
       ...rule,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
@@ -48,23 +46,6 @@ export class AlertRulesClient {
       })),
     };
   }
-
-  private get<T>(path: string): Promise<T> {
-    return firstValueFrom(this.http.get<T>(API_BASE + path)).catch(rethrow);
-  }
-  private post<T>(path: string, body: unknown): Promise<T> {
-    return firstValueFrom(this.http.post<T>(API_BASE + path, body)).catch(rethrow);
-  }
-  private patch<T>(path: string, body: unknown): Promise<T> {
-    return firstValueFrom(this.http.patch<T>(API_BASE + path, body)).catch(rethrow);
-  }
-  private delete(path: string): Promise<unknown> {
-    return firstValueFrom(this.http.delete(API_BASE + path)).catch(rethrow);
-  }
-}
-
-function rethrow(err: unknown): never {
-  throw toApiError(err);
 }
 
 function toRule(o: Raw): AlertRule {

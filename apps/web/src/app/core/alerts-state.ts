@@ -1,6 +1,6 @@
 import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 
-import { ApiClient } from './api-client';
+import { AlertsClient } from './alerts-client';
 import { AlertItem, LiveAlert } from './api.types';
 import { AuthService } from './auth.service';
 import { LiveStream } from './live-stream';
@@ -11,7 +11,7 @@ import { LiveStream } from './live-stream';
  */
 @Injectable({ providedIn: 'root' })
 export class AlertsState {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(AlertsClient);
   private readonly auth = inject(AuthService);
   private readonly live = inject(LiveStream);
   private stop?: () => void;

@@ -8,7 +8,7 @@ import {
 } from '@sensorhub/contracts';
 
 /**
- * The app's view of the API's data (times as epoch ms). The wire shapes are @sensorhub/contracts; api-client.ts
+ * The app's view of the API's data (times as epoch ms). The wire shapes are @sensorhub/contracts; the core/*-client.ts
  * maps them onto these types, and pages only see these and the contract's shared names re-exported here.
  */
 export { hasRole, ROLE_RANK } from '@sensorhub/contracts';

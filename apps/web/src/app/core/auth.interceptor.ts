@@ -2,7 +2,7 @@ import { HttpErrorResponse, HttpInterceptorFn, HttpRequest } from '@angular/comm
 import { inject } from '@angular/core';
 import { catchError, from, switchMap, throwError } from 'rxjs';
 
-import { API_BASE } from './api-client';
+import { API_BASE } from './api-http';
 import { AuthService } from './auth.service';
 
 const withToken = (req: HttpRequest<unknown>, token: string | null) =>

@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 
-import { ApiClient } from './api-client';
+import { AdminClient } from './admin-client';
 import { authInterceptor } from './auth.interceptor';
 import { AuthService, SESSION_KEY } from './auth.service';
 
@@ -70,7 +70,7 @@ describe(AuthService.name, () => {
   it('sends the bearer token on API requests through the interceptor', async () => {
     const auth = setup();
     await login(auth);
-    const api = TestBed.inject(ApiClient);
+    const api = TestBed.inject(AdminClient);
     const p = api.users();
     const req = http.expectOne('/api/v1/users');
     expect(req.request.headers.get('Authorization')).toBe('Bearer tok-1');
@@ -81,7 +81,7 @@ describe(AuthService.name, () => {
   it('on a 401 renews once, retries the request with the new token', async () => {
     const auth = setup();
     await login(auth);
-    const p = TestBed.inject(ApiClient).users();
+    const p = TestBed.inject(AdminClient).users();
     http
       .expectOne('/api/v1/users')
       .flush(
@@ -104,7 +104,7 @@ describe(AuthService.name, () => {
     const auth = setup();
     await login(auth);
     vi.spyOn(router, 'url', 'get').mockReturnValue('/devices/a1?range=7d');
-    const p = TestBed.inject(ApiClient).users();
+    const p = TestBed.inject(AdminClient).users();
     http
       .expectOne('/api/v1/users')
       .flush(
@@ -182,7 +182,7 @@ describe(AuthService.name, () => {
   it('a 401 while the server cannot renew fails that request but keeps the session', async () => {
     const auth = setup();
     await login(auth);
-    const p = TestBed.inject(ApiClient).users();
+    const p = TestBed.inject(AdminClient).users();
     http
       .expectOne('/api/v1/users')
       .flush({ message: 'expired' }, { status: 401, statusText: 'Unauthorized' });

@@ -1,7 +1,7 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 
-import { ApiClient } from './api-client';
+import { SessionClient } from './session-client';
 import { LoginResult, Role, User, hasRole } from './api.types';
 
 export interface Session {
@@ -27,7 +27,7 @@ export type RefreshOutcome = 'renewed' | 'ended' | 'unreachable';
  */
 @Injectable({ providedIn: 'root' })
 export class AuthService {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(SessionClient);
   private readonly router = inject(Router);
 
   private readonly session = signal<Session | null>(null);

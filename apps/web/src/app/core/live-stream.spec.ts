@@ -1,7 +1,7 @@
 import { provideZonelessChangeDetection, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
-import { ApiClient } from './api-client';
+import { LiveClient } from './live-client';
 import { AuthService } from './auth.service';
 import { LiveStream } from './live-stream';
 
@@ -60,14 +60,14 @@ describe(LiveStream.name, () => {
         provideZonelessChangeDetection(),
         { provide: AuthService, useValue: { isLoggedIn: loggedIn } },
         {
-          provide: ApiClient,
+          provide: LiveClient,
           useValue: {
             liveUrl: async () => {
               asked++;
               if (ticketFails) throw new Error('network');
               return `/api/v1/live?ticket=t${++tickets}`;
             },
-            parseLive: ApiClient.prototype.parseLive,
+            parseLive: LiveClient.prototype.parseLive,
           },
         },
       ],

@@ -1,6 +1,6 @@
 import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 
-import { ApiClient } from './api-client';
+import { LiveClient } from './live-client';
 import { LiveAlert, LiveDevice, LiveReading } from './api.types';
 import { AuthService } from './auth.service';
 
@@ -18,7 +18,7 @@ export interface LiveListener {
  */
 @Injectable({ providedIn: 'root' })
 export class LiveStream {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(LiveClient);
   private readonly auth = inject(AuthService);
   private readonly listeners = new Set<LiveListener>();
   private source: EventSource | null = null;

@@ -1,6 +1,6 @@
 import { Injectable, inject, signal } from '@angular/core';
 
-import { ApiClient } from './api-client';
+import { ReadingsClient } from './readings-client';
 import { MetricInfo } from './api.types';
 
 const RETRY_MS = 60_000;
@@ -11,7 +11,7 @@ const RETRY_MS = 60_000;
  */
 @Injectable({ providedIn: 'root' })
 export class MetricCatalog {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(ReadingsClient);
   private readonly byName = signal<ReadonlyMap<string, MetricInfo>>(new Map());
   private loading: Promise<void> | null = null;
   private failedAt = -Infinity;

@@ -4,7 +4,8 @@ import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 
 import { AlertsState } from '../../core/alerts-state';
-import { ApiClient, errorMessage } from '../../core/api-client';
+import { AlertsClient } from '../../core/alerts-client';
+import { errorMessage } from '../../core/errors';
 import { AlertItem, AlertSeverity, AlertState } from '../../core/api.types';
 import { AuthService } from '../../core/auth.service';
 import { StateComponent } from '../../shared/state.component';
@@ -19,7 +20,7 @@ const PAGE = 50;
   styleUrl: './alerts.page.css',
 })
 export class AlertsPage {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(AlertsClient);
   private readonly auth = inject(AuthService);
   private readonly alerts = inject(AlertsState);
 

@@ -8,7 +8,8 @@ import {
   untracked,
 } from '@angular/core';
 
-import { ApiClient, errorMessage } from '../../core/api-client';
+import { DeadLettersClient } from '../../core/dead-letters-client';
+import { errorMessage } from '../../core/errors';
 import { DeadLetter, DeadLetterFilter, DeadLetterPage, ReasonCount } from '../../core/api.types';
 import { StateComponent } from '../../shared/state.component';
 import { fromLocalInput } from '../devices/range';
@@ -26,7 +27,7 @@ const FILTER_DEBOUNCE_MS = 300;
   styleUrl: './dead-letters.page.css',
 })
 export class DeadLettersPage {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(DeadLettersClient);
 
   protected readonly pageSize = PAGE_SIZE;
   protected readonly reason = signal<string | null>(null);

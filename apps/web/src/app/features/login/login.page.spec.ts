@@ -98,7 +98,7 @@ describe(LoginPage.name, () => {
 
     await signIn('ada@example.com', 'wrong');
     await answer({ statusCode: 500, code: 'INTERNAL', message: 'boom' }, { status: 500, statusText: '' });
-    expect(error()).toBe('Sign-in failed. Try again.');
+    expect(error()).toBe('Sign-in failed: boom');
     expect(navigated).toEqual([]);
   });
 

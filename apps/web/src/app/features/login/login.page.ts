@@ -12,7 +12,7 @@ import {
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
 
-import { isApiError } from '../../core/api-client';
+import { errorMessage, isApiError } from '../../core/errors';
 import { AuthService } from '../../core/auth.service';
 
 @Component({
@@ -59,7 +59,7 @@ export class LoginPage {
             ? 'Too many attempts. Wait a minute and try again.'
             : isApiError(e) && e.statusCode === 0
               ? 'The server cannot be reached. Check your connection and try again.'
-              : 'Sign-in failed. Try again.',
+              : `Sign-in failed: ${errorMessage(e)}`,
       );
     } finally {
       this.busy.set(false);

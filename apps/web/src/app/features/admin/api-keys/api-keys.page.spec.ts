@@ -149,7 +149,7 @@ describe(ApiKeysPage.name, () => {
     http.expectOne('/api/v1/api-keys').error(new ProgressEvent('error'), { status: 0 });
     await stable();
     expect(text('sh-state')).toContain('Keys could not be loaded');
-    expect(text('sh-state')).toContain('The server cannot be reached.');
+    expect(text('sh-state')).toContain('The server cannot be reached — retrying');
     el().querySelector<HTMLButtonElement>('sh-state button')!.click();
     await stable();
     http.expectOne('/api/v1/api-keys').flush([billing]);

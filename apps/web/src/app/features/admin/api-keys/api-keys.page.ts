@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject, resource, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiClient, errorMessage } from '../../../core/api-client';
+import { AdminClient } from '../../../core/admin-client';
+import { errorMessage } from '../../../core/errors';
 import { ApiKey, CreatedApiKey } from '../../../core/api.types';
 import { StateComponent } from '../../../shared/state.component';
 import { ApiKeysTableComponent } from './api-keys-table.component';
@@ -15,7 +16,7 @@ import { NewApiKeyComponent } from './new-api-key.component';
   styleUrl: './api-keys.page.css',
 })
 export class ApiKeysPage {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(AdminClient);
   protected readonly errMsg = errorMessage;
 
   protected readonly keys = resource({ loader: () => this.api.apiKeys() });
@@ -51,7 +52,7 @@ export class ApiKeysPage {
       this.name = '';
       this.devices = '';
     } catch (e) {
-      this.error.set((e as Error).message);
+      this.error.set(errorMessage(e));
     } finally {
       this.busy.set(false);
     }
@@ -64,7 +65,7 @@ export class ApiKeysPage {
         (list ?? []).map((x) => (x.id === k.id ? { ...x, revokedAt: new Date().toISOString() } : x)),
       );
     } catch (e) {
-      this.error.set((e as Error).message);
+      this.error.set(errorMessage(e));
     }
   }
 }

@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject, input, output, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiClient } from '../../../core/api-client';
+import { AdminClient } from '../../../core/admin-client';
+import { errorMessage } from '../../../core/errors';
 import { Role, User } from '../../../core/api.types';
 
 export const ROLES: Role[] = ['viewer', 'operator', 'admin'];
@@ -15,7 +16,7 @@ export const ROLES: Role[] = ['viewer', 'operator', 'admin'];
   styleUrl: './users-table.component.css',
 })
 export class UsersTableComponent {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(AdminClient);
 
   readonly users = input.required<User[]>();
   /** the signed-in admin, who may not change their own role or disable themselves */
@@ -53,7 +54,7 @@ export class UsersTableComponent {
       this.resetFor.set(null);
       this.resetDone.set(u.id);
     } catch (e) {
-      this.resetError.set((e as Error).message);
+      this.resetError.set(errorMessage(e));
     } finally {
       this.resetBusy.set(false);
     }

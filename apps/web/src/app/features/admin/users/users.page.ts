@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, inject, resource, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiClient, errorMessage } from '../../../core/api-client';
+import { AdminClient } from '../../../core/admin-client';
+import { errorMessage } from '../../../core/errors';
 import { Role, User } from '../../../core/api.types';
 import { AuthService } from '../../../core/auth.service';
 import { StateComponent } from '../../../shared/state.component';
@@ -15,7 +16,7 @@ import { ROLES, UsersTableComponent } from './users-table.component';
   styleUrl: './users.page.css',
 })
 export class UsersPage {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(AdminClient);
   protected readonly errMsg = errorMessage;
   private readonly auth = inject(AuthService);
 
@@ -45,7 +46,7 @@ export class UsersPage {
       this.email = '';
       this.password = '';
     } catch (e) {
-      this.message.set({ kind: 'error', text: (e as Error).message });
+      this.message.set({ kind: 'error', text: errorMessage(e) });
     } finally {
       this.busy.set(false);
     }
@@ -65,7 +66,7 @@ export class UsersPage {
       this.users.update((list) => (list ?? []).map((x) => (x.id === u.id ? { ...x, ...updated } : x)));
       this.message.set(null);
     } catch (e) {
-      this.message.set({ kind: 'error', text: (e as Error).message });
+      this.message.set({ kind: 'error', text: errorMessage(e) });
       this.users.reload();
     }
   }

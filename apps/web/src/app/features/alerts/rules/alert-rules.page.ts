@@ -2,7 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, resource, signal 
 import { RouterLink } from '@angular/router';
 
 import { AlertRulesClient } from '../../../core/alert-rules-client';
-import { ApiClient, errorMessage } from '../../../core/api-client';
+import { DevicesClient } from '../../../core/devices-client';
+import { errorMessage } from '../../../core/errors';
 import { AlertRule } from '../../../core/api.types';
 import { AuthService } from '../../../core/auth.service';
 import { StateComponent } from '../../../shared/state.component';
@@ -17,7 +18,7 @@ import { RuleEditorComponent } from './rule-editor.component';
   styleUrl: './alert-rules.page.css',
 })
 export class AlertRulesPage {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(DevicesClient);
   private readonly rulesApi = inject(AlertRulesClient);
   private readonly auth = inject(AuthService);
 

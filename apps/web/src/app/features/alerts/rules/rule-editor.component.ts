@@ -11,7 +11,7 @@ import {
 import { FormsModule } from '@angular/forms';
 
 import { AlertRulesClient } from '../../../core/alert-rules-client';
-import { errorMessage } from '../../../core/api-client';
+import { errorMessage } from '../../../core/errors';
 import { AlertRule, AlertRuleDraft } from '../../../core/api.types';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { RulePreviewComponent } from './rule-preview.component';

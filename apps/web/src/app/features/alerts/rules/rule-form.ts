@@ -1,5 +1,5 @@
 import { AlertAction, AlertRule, AlertRuleDraft, ApiError } from '../../../core/api.types';
-import { isApiError } from '../../../core/api-client';
+import { isApiError } from '../../../core/errors';
 
 /** The editor's fields as strings and flags (numbers stay text until sent, so an empty field means "not set"). */
 export interface RuleFields {

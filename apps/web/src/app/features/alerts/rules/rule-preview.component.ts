@@ -11,7 +11,7 @@ import {
 import { DatePipe } from '@angular/common';
 
 import { AlertRulesClient } from '../../../core/alert-rules-client';
-import { ApiClient } from '../../../core/api-client';
+import { ReadingsClient } from '../../../core/readings-client';
 import { AlertRuleDraft, RulePreview } from '../../../core/api.types';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { ChartThreshold, spansOf } from '../../../shared/chart/chart-marks';
@@ -97,7 +97,7 @@ const RANGES = [
   `,
 })
 export class RulePreviewComponent {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(ReadingsClient);
   private readonly rulesApi = inject(AlertRulesClient);
   private readonly catalog = inject(MetricCatalog);
   readonly draft = input.required<AlertRuleDraft>();

@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiClient } from '../../../core/api-client';
+import { DevicesClient } from '../../../core/devices-client';
+import { errorMessage } from '../../../core/errors';
 import { COMMANDS, CommandName, INTERVAL_MAX_S, INTERVAL_MIN_S, commandBody } from './device-forms';
 
 /** "Send command" for operators: ping, reboot (after a confirm step) or a new reporting interval. */
@@ -13,7 +14,7 @@ import { COMMANDS, CommandName, INTERVAL_MAX_S, INTERVAL_MIN_S, commandBody } fr
   styleUrl: './device-command.component.css',
 })
 export class DeviceCommandComponent {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(DevicesClient);
 
   readonly deviceId = input.required<string>();
 
@@ -56,8 +57,7 @@ export class DeviceCommandComponent {
       const at = new Date().toLocaleTimeString();
       this.result.set({ kind: 'success', text: `Sent ${what} at ${at}` });
     } catch (e) {
-      const reason = (e as { message?: string }).message ?? 'unknown error';
-      this.result.set({ kind: 'error', text: `Not sent: ${reason}` });
+      this.result.set({ kind: 'error', text: `Not sent: ${errorMessage(e)}` });
     } finally {
       this.sending.set(false);
     }

@@ -71,7 +71,11 @@ describe(`${DeviceDetailPage.name} (zoom, CSV export, editing)`, () => {
     h.http
       .expectOne((r) => r.url === '/api/v1/devices/gh-1/readings/export')
       .flush('no', { status: 500, statusText: 'Server Error' });
-    await vi.waitFor(() => expect(text('.alert.error')).toBe('Export failed: Server Error'));
+    await vi.waitFor(() =>
+      expect(text('.alert.error')).toBe(
+        'Export failed: The server had a problem (HTTP 500) — try again in a moment.',
+      ),
+    );
     vi.unstubAllGlobals();
   });
 

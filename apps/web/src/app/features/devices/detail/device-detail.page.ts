@@ -14,7 +14,10 @@ import {
 import { Router, RouterLink } from '@angular/router';
 
 import { AlertsState } from '../../../core/alerts-state';
-import { ApiClient, errorMessage } from '../../../core/api-client';
+import { AlertsClient } from '../../../core/alerts-client';
+import { DevicesClient } from '../../../core/devices-client';
+import { ReadingsClient } from '../../../core/readings-client';
+import { errorMessage } from '../../../core/errors';
 import { LiveReading, Series } from '../../../core/api.types';
 import { AuthService } from '../../../core/auth.service';
 import { applyLiveReadings, liveReadingTime } from '../../../core/live-readings';
@@ -49,7 +52,9 @@ import { ChartLayout, RangeToolbarComponent } from './range-toolbar.component';
   styleUrl: './device-detail.page.css',
 })
 export class DeviceDetailPage {
-  private readonly api = inject(ApiClient);
+  private readonly alertsApi = inject(AlertsClient);
+  private readonly devicesApi = inject(DevicesClient);
+  private readonly readingsApi = inject(ReadingsClient);
   private readonly router = inject(Router);
   private readonly auth = inject(AuthService);
   private readonly liveStream = inject(LiveStream);
@@ -61,7 +66,7 @@ export class DeviceDetailPage {
   /** this device's alerts (newest 500), drawn as firing spans with pins on their metric's chart */
   private readonly alertHistory = resource({
     params: () => ({ id: this.id(), changes: this.alertsState.changes() }),
-    loader: ({ params: p }) => this.api.alerts({ deviceId: p.id, limit: 500, offset: 0 }),
+    loader: ({ params: p }) => this.alertsApi.alerts({ deviceId: p.id, limit: 500, offset: 0 }),
   });
 
   // URL state (route param + query params, bound by withComponentInputBinding)
@@ -85,7 +90,7 @@ export class DeviceDetailPage {
 
   protected readonly device = resource({
     params: () => ({ id: this.id() }),
-    loader: ({ params }) => this.api.device(params.id),
+    loader: ({ params }) => this.devicesApi.device(params.id),
   });
 
   // equal by content: live updates replace the device object, which must not refetch the readings
@@ -196,9 +201,7 @@ export class DeviceDetailPage {
   }
 
   protected fmtTime = (t: number) => formatTime(t, this.timeZone, false);
-  protected errMsg(e: unknown): string {
-    return errorMessage(e);
-  }
+  protected readonly errMsg = errorMessage;
 
   protected setPreset(key: PresetKey): void {
     this.anchor.set(Date.now());
@@ -260,7 +263,7 @@ export class DeviceDetailPage {
     this.exportError.set(null);
     try {
       const all = this.selected().length === this.metricNames().length;
-      const blob = await this.api.exportCsv(this.id(), all ? null : this.selected(), from, to);
+      const blob = await this.readingsApi.exportCsv(this.id(), all ? null : this.selected(), from, to);
       downloadCsv(blob, this.id(), from, to);
     } catch (e) {
       this.exportError.set(`Export failed: ${this.errMsg(e)}`);
@@ -270,11 +273,8 @@ export class DeviceDetailPage {
   }
 
   private loadSeries(id: string, metrics: string[], from: number, to: number): Promise<Series[]> {
-    return Promise.all(
-      metrics.map((metric) =>
-        this.api.readings(id, { metric, from, to, maxPoints: this.maxPoints, tz: this.timeZone }),
-      ),
-    );
+    const q = { from, to, maxPoints: this.maxPoints, tz: this.timeZone };
+    return Promise.all(metrics.map((metric) => this.readingsApi.readings(id, { ...q, metric })));
   }
 
   private onLive(batch: LiveReading[]): void {

@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, OnInit, inject, input, output, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { ApiClient, errorMessage } from '../../../core/api-client';
+import { DevicesClient } from '../../../core/devices-client';
+import { errorMessage } from '../../../core/errors';
 import { DeviceSummary } from '../../../core/api.types';
 import { MetadataRow, metadataFromRows, metadataRow, metadataRows } from './device-forms';
 
@@ -16,7 +17,7 @@ export type DeviceEdit = Pick<DeviceSummary, 'name' | 'location' | 'metadata'>;
   styleUrl: './device-edit-form.component.css',
 })
 export class DeviceEditFormComponent implements OnInit {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(DevicesClient);
 
   readonly device = input.required<DeviceSummary>();
   readonly saved = output<DeviceEdit>();

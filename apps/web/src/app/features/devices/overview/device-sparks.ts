@@ -1,6 +1,6 @@
 import { signal } from '@angular/core';
 
-import { ApiClient } from '../../../core/api-client';
+import { ReadingsClient } from '../../../core/readings-client';
 import { LiveReading } from '../../../core/api.types';
 import { liveReadingTime } from '../../../core/live-readings';
 
@@ -24,7 +24,7 @@ export class DeviceSparks {
   /** when each device's sparklines were last requested (epoch ms) */
   private readonly fetchedAt = new Map<string, number>();
 
-  constructor(private readonly api: ApiClient) {}
+  constructor(private readonly api: ReadingsClient) {}
 
   /** whether any device's sparklines were requested yet */
   get started(): boolean {

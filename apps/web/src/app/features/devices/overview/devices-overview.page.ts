@@ -10,7 +10,9 @@ import {
 } from '@angular/core';
 
 import { AlertsState } from '../../../core/alerts-state';
-import { ApiClient } from '../../../core/api-client';
+import { DevicesClient } from '../../../core/devices-client';
+import { errorMessage } from '../../../core/errors';
+import { ReadingsClient } from '../../../core/readings-client';
 import { DevicePage, DeviceSummary, LiveDevice, LiveReading } from '../../../core/api.types';
 import { Clock } from '../../../core/clock';
 import { applyLiveReadings } from '../../../core/live-readings';
@@ -36,7 +38,7 @@ const SEARCH_DEBOUNCE_MS = 300;
   styleUrl: './devices-overview.page.css',
 })
 export class DevicesOverviewPage {
-  private readonly api = inject(ApiClient);
+  private readonly api = inject(DevicesClient);
   private readonly alertsState = inject(AlertsState);
   /** firing alerts per device id */
   protected readonly alerting = computed(() => {
@@ -60,7 +62,7 @@ export class DevicesOverviewPage {
   protected readonly error = signal<string | null>(null);
   protected readonly query = signal('');
   protected readonly status = signal<StatusFilter>('all');
-  protected readonly sparks = new DeviceSparks(this.api);
+  protected readonly sparks = new DeviceSparks(inject(ReadingsClient));
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private loads = 0;
 
@@ -127,7 +129,7 @@ export class DevicesOverviewPage {
       this.page.set(page);
       this.devices.set(items);
     } catch (e) {
-      if (seq === this.loads) this.error.set((e as { message?: string }).message ?? 'Unknown error');
+      if (seq === this.loads) this.error.set(errorMessage(e));
     }
   }
 
