@@ -30,6 +30,19 @@ export default tseslint.config(
       'jest/expect-expect': 'off',
     },
   },
+  // the api's common/ is what every feature builds on: it imports no feature (a feature provides a token instead)
+  ...[
+    ['apps/api/src/common/*.ts', '../*'],
+    ['apps/api/src/common/*/**/*.ts', '../../*'],
+  ].map(([file, up]) => ({
+    files: [file],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: [up], message: 'apps/api/src/common must not import a feature folder.' }] },
+      ],
+    },
+  })),
   {
     files: ['scripts/**/*.js', '*.js', '.ci/**/*.js'],
     languageOptions: {

@@ -50,7 +50,7 @@ export async function createApp(
   // registered before Nest's default parser, which then stays off; the filter answers 413 for larger bodies
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
   app.use(cookieParser());
-  app.use(requestLog(app.get(MetricsService), logger));
+  app.use(requestLog(app.get(MetricsService).httpDuration, logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(
     new SafeInputPipe(),

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 
 import { ALERT_SEVERITIES, LiveAlert } from '@sensorhub/domain';
 
-import { deviceScopesAsLike, deviceScopesOf, mayAccessDevice } from '../api-keys/device-scope';
+import { deviceScopesAsLike, deviceScopesOf, mayAccessDevice } from '../common/device-scope';
 import { Principal } from '../common/decorators/principal.decorator';
 import { conflict, forbidden, notFound } from '../common/errors';
 import { MetricsService } from '../metrics/metrics.service';

@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { TICKET_REDEEMER } from '../common/guards/credentials';
 import { API_CONFIG } from '../config/config.tokens';
 import { ApiConfig, jwtKey } from '../config/api.config';
 import { UsersModule } from '../users/users.module';
@@ -29,7 +30,14 @@ import { TicketsService } from './tickets.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtStrategy, LoginThrottleService, TicketsService, PrincipalsService],
-  exports: [TicketsService, PrincipalsService, ApiKeysModule],
+  providers: [
+    AuthService,
+    JwtStrategy,
+    LoginThrottleService,
+    TicketsService,
+    PrincipalsService,
+    { provide: TICKET_REDEEMER, useExisting: TicketsService },
+  ],
+  exports: [TicketsService, PrincipalsService, ApiKeysModule, TICKET_REDEEMER],
 })
 export class AuthModule {}

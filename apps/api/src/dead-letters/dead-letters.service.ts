@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 
 import { DeadLetterReason, RESERVED_LEVELS } from '@sensorhub/domain';
 
-import { deviceScopesAsLike, deviceScopesOf, mayAccessDevice } from '../api-keys/device-scope';
+import { deviceScopesAsLike, deviceScopesOf, mayAccessDevice } from '../common/device-scope';
 import { Principal } from '../common/decorators/principal.decorator';
 import { ApiError, forbidden, notFound } from '../common/errors';
 import { MqttService } from '../mqtt/mqtt.service';

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { deviceScopesOf } from '../api-keys/device-scope';
+import { deviceScopesOf } from '../common/device-scope';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
 import { DeviceIdPipe } from '../common/pipes/device-id.pipe';

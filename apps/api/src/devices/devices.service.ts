@@ -4,7 +4,7 @@ import { DataSource, QueryDeepPartialEntity } from 'typeorm';
 
 import { commandTopic, Device } from '@sensorhub/domain';
 
-import { deviceScopesAsLike } from '../api-keys/device-scope';
+import { deviceScopesAsLike } from '../common/device-scope';
 import { notFound } from '../common/errors';
 import { RuntimeSettingsService } from '../config/runtime-settings.service';
 import { MqttService } from '../mqtt/mqtt.service';

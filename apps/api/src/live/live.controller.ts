@@ -10,7 +10,7 @@ import {
   toLiveReading,
 } from '@sensorhub/contracts';
 
-import { mayAccessDevice } from '../api-keys/device-scope';
+import { mayAccessDevice } from '../common/device-scope';
 import { TicketDto } from '../auth/dto/login.dto';
 import { PrincipalsService } from '../auth/principals.service';
 import { TicketsService } from '../auth/tickets.service';

@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Roles } from '../common/decorators/auth.decorators';
 import { CurrentPrincipal, Principal } from '../common/decorators/principal.decorator';
-import { deviceScopesOf } from '../api-keys/device-scope';
+import { deviceScopesOf } from '../common/device-scope';
 import { MessagesDto, MessagesQueryDto } from './dto/messages.dto';
 import { MessagesService } from './messages.service';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { deviceScopesAsLike } from '../api-keys/device-scope';
+import { deviceScopesAsLike } from '../common/device-scope';
 import { MessageDto, MessagesDto, MessagesQueryDto } from './dto/messages.dto';
 
 // Per device through the primary key (device_id, metric, ts), merged: no (metric, ts) index for ingest to maintain.

@@ -14,7 +14,7 @@ import {
 
 import { API_KEY_SCOPES, ApiKey, ApiKeyScope } from '@sensorhub/domain';
 
-import { DEVICE_SCOPE_PATTERN } from '../device-scope';
+import { DEVICE_SCOPE_PATTERN } from '../../common/device-scope';
 
 const DEVICES_DESCRIPTION =
   'only these devices: ids, or patterns where `*` stands for any run of id characters (`greenhouse-*`). ' +

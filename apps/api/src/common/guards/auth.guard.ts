@@ -1,12 +1,11 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { Request } from 'express';
 
-import { ApiKeysService } from '../../api-keys/api-keys.service';
-import { TicketsService } from '../../auth/tickets.service';
 import { API_KEY_HEADER, PUBLIC_KEY, TICKET_KEY } from '../decorators/auth.decorators';
 import { unauthorized } from '../errors';
+import { API_KEY_AUTHENTICATOR, ApiKeyAuthenticator, TICKET_REDEEMER, TicketRedeemer } from './credentials';
 
 /**
  * Authenticates every route not marked @Public(): `X-API-Key`, else a single-use `?ticket=` where @AllowTicket(),
@@ -16,8 +15,8 @@ import { unauthorized } from '../errors';
 export class AuthGuard extends PassportAuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
-    private readonly apiKeys: ApiKeysService,
-    private readonly tickets: TicketsService,
+    @Inject(API_KEY_AUTHENTICATOR) private readonly apiKeys: ApiKeyAuthenticator,
+    @Inject(TICKET_REDEEMER) private readonly tickets: TicketRedeemer,
   ) {
     super();
   }

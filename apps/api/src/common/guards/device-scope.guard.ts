@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 
-import { mayAccessDevice } from '../../api-keys/device-scope';
+import { mayAccessDevice } from '../device-scope';
 import { Principal } from '../decorators/principal.decorator';
 import { forbidden } from '../errors';
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import { NextFunction, Request, Response } from 'express';
 
-import { MetricsService } from '../../metrics/metrics.service';
 import { JsonLogger } from '../logging/json-logger';
 
 /** A request id a proxy or client may pass on (X-Request-Id); anything else is replaced by our own. */
@@ -11,11 +10,16 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The request's id (X-Request-Id), set by requestLog: in the access line, the response header and error details. */
 export const requestId = (req: Request): string | undefined => (req as Request & { id?: string }).id;
 
+/** Where request durations go: the metrics feature's histogram (`MetricsService.httpDuration`) fits. */
+export interface RequestDurations {
+  observe(labels: { method: string; route: string; status: string }, seconds: number): void;
+}
+
 /**
  * Times every request into the duration histogram (labelled by route template, not raw path) and writes one JSON
  * access-log line: request id, method, path without query string (tickets live there), status, duration, principal.
  */
-export function requestLog(metrics: MetricsService, logger: JsonLogger) {
+export function requestLog(durations: RequestDurations, logger: JsonLogger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
     const incoming = req.get('x-request-id');
@@ -25,7 +29,7 @@ export function requestLog(metrics: MetricsService, logger: JsonLogger) {
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      durations.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       const user = (req as Request & { user?: { kind: string; id: string } }).user;
       logger.log(
         {

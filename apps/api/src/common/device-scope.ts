@@ -1,4 +1,4 @@
-import { Principal } from '../common/decorators/principal.decorator';
+import { Principal } from './decorators/principal.decorator';
 
 /** A device id, or a pattern where `*` stands for any run of id characters. */
 export const DEVICE_SCOPE_PATTERN = /^[A-Za-z0-9_*-]{1,64}$/;

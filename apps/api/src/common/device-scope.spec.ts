@@ -1,4 +1,4 @@
-import { Principal } from '../common/decorators/principal.decorator';
+import { Principal } from './decorators/principal.decorator';
 import { deviceScopesAsLike, mayAccessDevice } from './device-scope';
 
 const key = (deviceScopes: string[] | null): Principal => ({
