@@ -84,4 +84,39 @@ describe(ReadingsClient.name, () => {
     expect(blob.type).toBe('text/csv');
     expect(await blob.text()).toBe('device_id,metric,ts,value\ngh-1,a,t,1\ngh-1,b,t,2\n');
   });
+
+  it('asks for several device:metric series in one request and reads each back with its device', async () => {
+    expect(await api.series([], { from: 0, to: 1, maxPoints: 100 })).toEqual([]);
+    const p = api.series(
+      [
+        { deviceId: 'gh-1', metric: 'temperature' },
+        { deviceId: 'cold', metric: 'temperature' },
+      ],
+      { from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 2), maxPoints: 500 },
+    );
+    const req = http.expectOne((r) => r.url === '/api/v1/series');
+    expect(req.request.params.get('series')).toBe('gh-1:temperature,cold:temperature');
+    expect(req.request.params.get('maxPoints')).toBe('500');
+    expect(req.request.params.has('tz')).toBe(false);
+    const one = (deviceId: string, v: number) => ({
+      deviceId,
+      metric: 'temperature',
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2026-01-02T00:00:00.000Z',
+      tz: null,
+      bucketSeconds: null,
+      points: [{ ts: '2026-01-01T10:00:00.000Z', min: v, avg: v, max: v, count: 1 }],
+    });
+    req.flush({
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2026-01-02T00:00:00.000Z',
+      tz: null,
+      series: [one('gh-1', 21), one('cold', -19)],
+    });
+    const got = await p;
+    expect(got.map((s) => [s.deviceId, s.downsampled, s.points[0].avg])).toEqual([
+      ['gh-1', false, 21],
+      ['cold', false, -19],
+    ]);
+  });
 });

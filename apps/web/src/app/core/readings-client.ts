@@ -1,9 +1,24 @@
 import { Injectable, inject } from '@angular/core';
 
-import { MetricCatalogResponse, ReadingsResponse, SparklinesResponse } from '@sensorhub/contracts';
+import {
+  MetricCatalogResponse,
+  ReadingsResponse,
+  SeriesResponse,
+  SparklinesResponse,
+} from '@sensorhub/contracts';
 
 import { ApiHttp, query } from './api-http';
 import { MetricInfo, ReadingsQuery, Series, Sparkline } from './api.types';
+
+/** One device's metric, as GET /series names it (`device:metric`). */
+export interface SeriesKey {
+  deviceId: string;
+  metric: string;
+}
+
+export interface DeviceSeries extends Series {
+  deviceId: string;
+}
 
 const iso = (t: number) => new Date(t).toISOString();
 const readingsPath = (id: string) => `/devices/${encodeURIComponent(id)}/readings`;
@@ -22,6 +37,23 @@ export class ReadingsClient {
       tz: q.tz,
     });
     return toSeries(await this.http.get<ReadingsResponse>(readingsPath(deviceId), params));
+  }
+
+  /**
+   * Several series over one range in ONE request (GET /series): a device page's metrics, the compare chart's devices.
+   * In the order asked, all downsampled alike (one bucket width for the range).
+   */
+  async series(keys: SeriesKey[], q: Omit<ReadingsQuery, 'metric'>): Promise<DeviceSeries[]> {
+    if (!keys.length) return [];
+    const params = query({
+      series: keys.map((k) => `${k.deviceId}:${k.metric}`).join(','),
+      from: iso(q.from),
+      to: iso(q.to),
+      maxPoints: q.maxPoints,
+      tz: q.tz,
+    });
+    const res = await this.http.get<SeriesResponse>('/series', params);
+    return res.series.map((r) => ({ ...toSeries(r), deviceId: r.deviceId }));
   }
 
   /** Every metric of up to 200 devices with readings in the last windowSeconds, in at most `points` bucket means. */

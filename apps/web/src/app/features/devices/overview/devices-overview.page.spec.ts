@@ -167,4 +167,31 @@ describe(DevicesOverviewPage.name, () => {
     expect(req.request.params.get('devices')!.split(',')).toEqual(ids.slice(20, 30));
     flushSparks(req);
   });
+
+  it('compares the devices ticked, across pages, once two are ticked', async () => {
+    await settle();
+    await flushAll();
+    const el: HTMLElement = fixture.nativeElement;
+    const tick = async (id: string, on = true) => {
+      const box = el.querySelector<HTMLInputElement>(`[data-pick="${id}"]`)!;
+      box.checked = on;
+      box.dispatchEvent(new Event('change'));
+      await render();
+    };
+    const link = () => el.querySelector<HTMLAnchorElement>('[data-testid=compare-link]');
+    await tick('dev-003');
+    expect(link()).toBeNull();
+    expect(el.textContent).toContain('Tick another device to compare');
+    (el.querySelector('[data-testid=next-page]') as HTMLButtonElement).click();
+    await render();
+    flushDevices(ids.slice(PAGE_SIZE, 2 * PAGE_SIZE));
+    await settle();
+    await flushAll();
+    await tick(ids[PAGE_SIZE + 1]);
+    await tick(ids[PAGE_SIZE + 2]);
+    await tick(ids[PAGE_SIZE + 1], false);
+    expect(link()!.textContent!.trim()).toBe('Compare 2');
+    expect(new URL(link()!.href).searchParams.get('devices')).toBe(`dev-003,${ids[PAGE_SIZE + 2]}`);
+    expect(new URL(link()!.href).pathname).toBe('/devices/compare');
+  });
 });

@@ -8,6 +8,7 @@ import {
   input,
   signal,
 } from '@angular/core';
+import { RouterLink } from '@angular/router';
 
 import { AlertsState } from '../../../core/alerts-state';
 import { DevicesClient } from '../../../core/devices-client';
@@ -19,6 +20,7 @@ import { applyLiveReadings } from '../../../core/live-readings';
 import { LiveStream } from '../../../core/live-stream';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { StateComponent } from '../../../shared/state.component';
+import { COMPARE_MAX } from '../compare/compare';
 import { isOnline } from '../device-status';
 import { DeviceCardComponent } from './device-card.component';
 import { DeviceSparks } from './device-sparks';
@@ -32,7 +34,7 @@ const SEARCH_DEBOUNCE_MS = 300;
 
 @Component({
   selector: 'sh-devices-overview',
-  imports: [DeviceCardComponent, StateComponent],
+  imports: [RouterLink, DeviceCardComponent, StateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './devices-overview.page.html',
   styleUrl: './devices-overview.page.css',
@@ -63,6 +65,8 @@ export class DevicesOverviewPage {
   protected readonly query = signal('');
   protected readonly status = signal<StatusFilter>('all');
   protected readonly sparks = new DeviceSparks(inject(ReadingsClient));
+  /** devices ticked for the compare chart, kept across searches and pages */
+  protected readonly picked = signal<readonly string[]>([]);
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private loads = 0;
 
@@ -137,6 +141,12 @@ export class DevicesOverviewPage {
     this.offset.set(Math.max(0, offset));
     void this.load();
     window.scrollTo?.({ top: 0 });
+  }
+
+  protected togglePick(id: string, on: boolean): void {
+    this.picked.update((l) =>
+      on ? [...l.filter((x) => x !== id), id].slice(-COMPARE_MAX) : l.filter((x) => x !== id),
+    );
   }
 
   protected clearFilters(): void {
