@@ -80,10 +80,15 @@ describe('device detail', () => {
     const { stack } = env;
     const page = await newPage();
     const id = stack.devices[0].id;
+    // one entry per metric asked for; all of a range's metrics come in one GET /series
     const requests: Record<string, string>[] = [];
+    let calls = 0;
     page.on('request', (r) => {
       const u = new URL(r.url());
-      if (u.pathname === `/api/v1/devices/${id}/readings`) requests.push(Object.fromEntries(u.searchParams));
+      if (u.pathname !== '/api/v1/series') return;
+      calls++;
+      for (const key of u.searchParams.get('series')!.split(','))
+        requests.push({ ...Object.fromEntries(u.searchParams), metric: key.split(':')[1] });
     });
     await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=1h`);
     await waitForChart(page);
@@ -93,11 +98,13 @@ describe('device detail', () => {
     assert.ok(requests.every((q) => q.tz === 'Europe/Berlin'));
 
     requests.length = 0;
+    calls = 0;
     await page.click('[data-range="7d"]');
     await page.waitForURL(/range=7d/);
     await waitFor(() => requests.filter((q) => q.metric).length >= 2, 5000, 'requests for the new range');
     for (const q of requests) assert.equal(span(q), 7 * 86_400_000);
     assert.deepEqual(new Set(requests.map((q) => q.metric)), new Set(['humidity', 'temperature']));
+    assert.equal(calls, 1);
 
     await page.reload();
     await waitForChart(page);

@@ -82,7 +82,8 @@ export function deviceDetailHarness() {
       TestBed.tick();
     }
   };
-  const readingRequests = () => http.match((r) => r.url === '/api/v1/devices/gh-1/readings');
+  /** the page asks for all its metrics in one GET /series (`gh-1:humidity,gh-1:temperature`) */
+  const readingRequests = () => http.match((r) => r.url === '/api/v1/series');
   const charts = () => fixture.debugElement.queryAll(By.directive(ChartComponent));
   const drawn = (i = 0) => (charts()[i].componentInstance as ChartComponent).options()['series'] as Series;
   /** the averages drawn as the line of `metric` in chart i (the band series carry min and max) */
@@ -103,16 +104,24 @@ export function deviceDetailHarness() {
     http.expectOne('/api/v1/devices/gh-1').flush(body);
     await stable();
   }
-  /** answers each readings request with two hourly buckets of its metric */
+  /** answers each series request with two hourly buckets of every metric it names; the metrics asked for */
   async function answerReadings(reqs: TestRequest[] = readingRequests()): Promise<string[]> {
-    const metrics = reqs.map((r) => r.request.params.get('metric')!);
+    const asked: string[] = [];
     for (const r of reqs) {
-      const metric = r.request.params.get('metric')!;
-      const v = metric === 'temperature' ? 20 : 50;
-      r.flush({ metric, bucketSeconds: 120, points: [bucket(now - 2 * HOUR, v), bucket(now - HOUR, v + 1)] });
+      const metrics = r.request.params
+        .get('series')!
+        .split(',')
+        .map((k) => k.split(':')[1]);
+      asked.push(...metrics);
+      const series = metrics.map((metric) => {
+        const v = metric === 'temperature' ? 20 : 50;
+        const points = [bucket(now - 2 * HOUR, v), bucket(now - HOUR, v + 1)];
+        return { deviceId: 'gh-1', metric, bucketSeconds: 120, points };
+      });
+      r.flush({ series });
     }
     await stable();
-    return metrics;
+    return asked;
   }
 
   afterEach(() => {

@@ -23,11 +23,9 @@ describe(`${DeviceDetailPage.name} (zoom, CSV export, editing)`, () => {
       max: value,
       count: 1,
     });
-    fine.flush({
-      metric: 'temperature',
-      bucketSeconds: null,
-      points: [raw(z.start + 1000, 19), raw(z.start + 2000, 19.5)],
-    });
+    expect(fine.request.params.get('series')).toBe('gh-1:temperature');
+    const points = [raw(z.start + 1000, 19), raw(z.start + 2000, 19.5)];
+    fine.flush({ series: [{ deviceId: 'gh-1', metric: 'temperature', bucketSeconds: null, points }] });
     await stable();
     expect(text('[data-chart=temperature] header')).toContain('raw readings');
     expect(text('.range-note')).toContain('zoomed to');

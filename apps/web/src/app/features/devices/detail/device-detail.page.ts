@@ -273,8 +273,8 @@ export class DeviceDetailPage {
   }
 
   private loadSeries(id: string, metrics: string[], from: number, to: number): Promise<Series[]> {
-    const q = { from, to, maxPoints: this.maxPoints, tz: this.timeZone };
-    return Promise.all(metrics.map((metric) => this.readingsApi.readings(id, { ...q, metric })));
+    const keys = metrics.map((metric) => ({ deviceId: id, metric })); // all in one request (GET /series)
+    return this.readingsApi.series(keys, { from, to, maxPoints: this.maxPoints, tz: this.timeZone });
   }
 
   private onLive(batch: LiveReading[]): void {
