@@ -13,11 +13,6 @@ import { WEB_DIST } from './lib/paths';
 import { apiLogin } from './lib/sessions';
 import { launchBrowser, startStack } from './lib/web-stack';
 
-/** what the chart component exposes to tests and this benchmark (the ECharts instance) */
-interface ChartHandle {
-  getOption(): { series: { data: unknown[] }[] };
-}
-
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
@@ -81,16 +76,11 @@ async function main() {
       const page = await context.newPage();
       const t0 = Date.now();
       await page.goto(`${stack.baseUrl}/devices/${id}?range=30d`);
+      // every chart has drawn its data (the chart component's data-state)
       await page.waitForFunction(
         () => {
           const els = document.querySelectorAll('sh-chart');
-          return (
-            els.length > 0 &&
-            [...els].every((el) => {
-              const chart = (el as HTMLElement & { __shChart?: ChartHandle }).__shChart;
-              return chart && chart.getOption().series.some((s) => s.data.length > 0);
-            })
-          );
+          return els.length > 0 && [...els].every((el) => el.getAttribute('data-state') === 'ready');
         },
         undefined,
         { timeout: 30_000, polling: 'raf' },

@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 
-import { chartSeries, login, navigation, shot, useStack, waitFor, waitForChart, zoomChart } from './support';
+import {
+  chartData,
+  column,
+  dragSelect,
+  login,
+  navigation,
+  shot,
+  useStack,
+  waitFor,
+  waitForChart,
+} from './support';
 
 const env = useStack();
 const { newPage } = env;
@@ -13,10 +23,10 @@ describe('device detail', () => {
     const { stack } = env;
     const page = await newPage();
     const id = stack.devices[0].id;
-    await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=24h&metrics=temperature`);
-    const series = await waitForChart(page);
-    const line = series.find((s) => s.id === 'temperature');
-    assert.ok(line, 'temperature line');
+    await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=now-24h&metrics=temperature`);
+    await waitForChart(page);
+    const day = await chartData(page, 'temperature');
+    const line = column(day, 'Temperature (°C)');
 
     // 24 h of 5-minute readings fit maxPoints: the chart holds exactly the raw readings of the range
     const { rows } = await stack.db.query(
@@ -24,34 +34,27 @@ describe('device detail', () => {
        WHERE device_id = $1 AND metric = 'temperature' AND ts >= now() - interval '24 hours' ORDER BY ts`,
       [id],
     );
-    const drawn = line.data.filter(([t]) => t >= rows[0].t);
-    const seeded = rows.filter((r) => r.t <= line.data.at(-1)![0]).map((r) => [r.t, r.value]);
+    // the table shows values at the catalog's decimals (temperature: 1)
+    const drawn = line.filter(([t]) => t >= rows[0].t);
+    const seeded = rows
+      .filter((r) => r.t <= line.at(-1)![0])
+      .map((r) => [r.t, Math.round(r.value * 10) / 10]);
     assert.ok(seeded.length >= 280, `seeded ${seeded.length}`);
     assert.deepEqual(drawn.slice(0, seeded.length), seeded);
-    assert.ok(!series.some((s) => s.id === 'temperature:band'), 'no band on raw readings');
+    assert.ok(!day.columns.some((c) => c.endsWith(' min')), 'no band on raw readings');
     await shot(page, '07-detail-24h');
 
     // 30 days do not fit: buckets, drawn as average plus band
-    await page.click('[data-range="30d"]');
-    await page.waitForURL(/range=30d/);
-    const month = await waitFor(
-      async () => {
-        const s = await chartSeries(page);
-        return s && s.some((x) => x.id === 'temperature:band' && x.data.length) ? s : null;
-      },
-      20_000,
-      'a banded 30-day chart',
-    );
-    const avg = month.find((s) => s.id === 'temperature')!.data;
-    const lo = month.find((s) => s.id === 'temperature:min')!.data;
-    const width = month.find((s) => s.id === 'temperature:band')!.data;
+    await page.click('[data-range="now-30d"]');
+    await page.waitForURL(/range=now-30d/);
+    await waitForChart(page);
+    const month = await chartData(page, 'temperature');
+    const avg = column(month, 'Temperature (°C) avg');
+    const lo = column(month, 'Temperature (°C) min');
+    const hi = column(month, 'Temperature (°C) max');
     assert.ok(avg.length > 50 && avg.length <= 1000, `bucket count ${avg.length}`);
-    for (let i = 0; i < avg.length; i++) {
-      assert.ok(
-        lo[i][1] <= avg[i][1] + 1e-9 && avg[i][1] <= lo[i][1] + width[i][1] + 1e-9,
-        `bucket ${i} avg within band`,
-      );
-    }
+    for (let i = 0; i < avg.length; i++)
+      assert.ok(lo[i][1] <= avg[i][1] && avg[i][1] <= hi[i][1], `bucket ${i} avg within band`);
     await shot(page, '08-detail-30d-band');
 
     // CSV export of the visible range: the raw readings, not the buckets
@@ -59,6 +62,28 @@ describe('device detail', () => {
       page.waitForEvent('download'),
       page.click('[data-testid=export-csv]'),
     ]);
+    // named in the page's local time (Berlin), as the page shows times
+    const stamp = (t: number) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-GB', {
+          timeZone: 'Europe/Berlin',
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        })
+          .formatToParts(t)
+          .map((x) => [x.type, x.value]),
+      );
+      return `${p.year}-${p.month}-${p.day}T${p.hour}${p.minute}`;
+    };
+    const name = download.suggestedFilename();
+    assert.ok(
+      [0, 60_000, 120_000].some((ago) => name.endsWith(`_${stamp(Date.now() - ago)}.csv`)),
+      `file name ${name} ends at the local time ${stamp(Date.now())}`,
+    );
     const csv = fs
       .readFileSync(await download.path(), 'utf8')
       .trim()
@@ -99,8 +124,8 @@ describe('device detail', () => {
 
     requests.length = 0;
     calls = 0;
-    await page.click('[data-range="7d"]');
-    await page.waitForURL(/range=7d/);
+    await page.click('[data-range="now-7d"]');
+    await page.waitForURL(/range=now-7d/);
     await waitFor(() => requests.filter((q) => q.metric).length >= 2, 5000, 'requests for the new range');
     for (const q of requests) assert.equal(span(q), 7 * 86_400_000);
     assert.deepEqual(new Set(requests.map((q) => q.metric)), new Set(['humidity', 'temperature']));
@@ -108,7 +133,7 @@ describe('device detail', () => {
 
     await page.reload();
     await waitForChart(page);
-    assert.equal(await page.getAttribute('[data-range="7d"]', 'aria-pressed'), 'true');
+    assert.equal(await page.getAttribute('[data-range="now-7d"]', 'aria-pressed'), 'true');
 
     // custom from–to
     requests.length = 0;
@@ -131,35 +156,27 @@ describe('device detail', () => {
     await waitFor(() => requests.length >= 2, 5000, 'custom range requests');
     assert.ok(Math.abs(span(requests[0]) - 86_400_000) < 60_000);
 
-    // zoom in on the chart: the visible window is fetched again at finer resolution
-    await page.click('[data-range="30d"]');
-    await page.waitForURL(/range=30d/);
+    // drag across the chart: the selected window is fetched again at finer resolution
+    await page.click('[data-range="now-30d"]');
+    await page.waitForURL(/range=now-30d/);
     await waitForChart(page);
-    await waitFor(
-      async () => ((await chartSeries(page, 'temperature')) ?? []).some((s) => s.id === 'temperature:band'),
-      20_000,
-      '30-day buckets',
-    );
     requests.length = 0;
-    const zoomTo = Date.now() - 10 * 86_400_000;
-    const zoomFrom = zoomTo - 6 * 3_600_000;
-    await zoomChart(page, 'temperature', zoomFrom, zoomTo);
-    await waitFor(() => requests.some((q) => span(q) < 86_400_000), 5000, 'a zoomed request');
-    const zq = requests.find((q) => span(q) < 86_400_000)!;
-    assert.ok(
-      Math.abs(Date.parse(zq.from) - zoomFrom) < 3_600_000 &&
-        Math.abs(Date.parse(zq.to) - zoomTo) < 3_600_000,
-      JSON.stringify(zq),
-    );
-    // the zoomed window now holds raw 5-minute readings rather than multi-hour buckets
-    await waitFor(
-      async () => {
-        const line = ((await chartSeries(page, 'temperature')) ?? []).find((s) => s.id === 'temperature');
-        return line && line.data.filter(([t]) => t >= zoomFrom && t <= zoomTo).length >= 60;
-      },
-      10_000,
-      'finer points in the zoomed window',
-    );
+    await dragSelect(page, 'temperature', 0.5, 0.53);
+    await page.waitForURL(/zoomFrom=.*zoomTo=/);
+    const url = new URL(page.url());
+    const zoomFrom = Date.parse(url.searchParams.get('zoomFrom')!);
+    const zoomTo = Date.parse(url.searchParams.get('zoomTo')!);
+    assert.ok(zoomTo - zoomFrom < 3 * 86_400_000, `a window of ${(zoomTo - zoomFrom) / 3_600_000} h`);
+    await waitFor(() => requests.some((q) => span(q) < 3 * 86_400_000), 5000, 'a zoomed request');
+    const zq = requests.find((q) => span(q) < 3 * 86_400_000)!;
+    assert.equal(Date.parse(zq.from), zoomFrom);
+    assert.equal(Date.parse(zq.to), zoomTo);
+    // the zoomed window now holds finer points than the 30-day buckets: the table lists the window's rows
+    await waitForChart(page);
+    const zoomed = await chartData(page, 'temperature');
+    assert.ok(zoomed.times.every((t) => t >= zoomFrom && t <= zoomTo));
+    const step = (zoomed.times.at(-1)! - zoomed.times[0]) / (zoomed.times.length - 1);
+    assert.ok(step <= 30 * 60_000, `points every ${step / 60_000} min`);
     await page.waitForSelector('text=Reset zoom');
     await shot(page, '09-detail-zoomed');
     await page.context().close();
@@ -169,7 +186,7 @@ describe('device detail', () => {
     const { stack } = env;
     const page = await newPage();
     const id = stack.devices[0].id;
-    await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=15m&metrics=humidity`);
+    await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=now-15m&metrics=humidity`);
     await waitForChart(page);
     await waitFor(
       () => page.evaluate(() => document.querySelector('.live.open') !== null),
@@ -177,11 +194,12 @@ describe('device detail', () => {
       'live stream open',
     );
     const ts = Date.now();
-    await stack.publish(`devices/${id}/humidity`, { value: 77.7, ts: new Date(ts).toISOString() });
+    await stack.publish(`devices/${id}/humidity`, { value: 77, ts: new Date(ts).toISOString() });
     await waitFor(
       async () => {
-        const line = ((await chartSeries(page)) ?? []).find((s) => s.id === 'humidity');
-        return line && line.data.some(([t, v]) => t === ts && v === 77.7);
+        await waitForChart(page);
+        const data = await chartData(page, 'humidity');
+        return column(data, 'Relative humidity (%)').some(([t, v]) => t === ts && v === 77);
       },
       15_000,
       'the live point on the chart',

@@ -66,54 +66,91 @@ export async function shot(page: Page, name: string, { axe = true } = {}): Promi
 export const waitFor = <T>(fn: () => T | Promise<T>, timeoutMs: number, what: string) =>
   poll(fn, timeoutMs, what, { everyMs: 100, retryErrors: true });
 
-export type Point = [number, number];
-export interface Series {
-  id: string;
-  data: Point[];
-  markLine?: { data: { yAxis: number }[] };
-  markArea?: { data: unknown[] };
-  markPoint?: { data: { name: string }[] };
-}
-/** The element the chart component renders into, with the ECharts instance it exposes to tests. */
-export type ChartElement = Element & {
-  __shChart?: { getOption(): { series: Series[] }; dispatchAction(action: object): void };
-};
+/** The panel of a metric's chart (`[data-chart=<metric>]`), or the first panel. */
+const panelSelector = (metric?: string) => (metric ? `[data-chart="${metric}"]` : '[data-chart]');
 
-/** The series ECharts is drawing, read from the chart instance of a metric's chart (default: the first chart). */
-export async function chartSeries(page: Page, metric?: string): Promise<Series[] | null> {
-  return page.evaluate((m) => {
-    const el = (
-      m ? document.querySelector(`[data-chart="${m}"] sh-chart`) : document.querySelector('sh-chart')
-    ) as ChartElement | null;
-    const chart = el && el.__shChart;
-    if (!chart) return null;
-    return chart.getOption().series.map((s) => ({ id: s.id, data: s.data }));
-  }, metric);
-}
-
-/** Waits until the chart (of `metric`, default the first) draws series with data, and returns them. */
-export function waitForChart(page: Page, metric?: string): Promise<Series[]> {
-  return waitFor(
-    async () => {
-      const s = await chartSeries(page, metric);
-      return s && s.length && s.some((x) => x.data.length) ? s : null;
-    },
-    20_000,
-    'a chart with data',
+/** Waits until the chart of `metric` (default: every chart on the page) has drawn its current data. */
+export async function waitForChart(page: Page, metric?: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    () =>
+      page.evaluate(
+        (sel) => {
+          const charts = [...document.querySelectorAll(sel)];
+          return charts.length > 0 && charts.every((c) => c.getAttribute('data-state') === 'ready');
+        },
+        `${metric ? panelSelector(metric) + ' ' : ''}sh-chart`,
+      ),
+    timeoutMs,
+    `a drawn chart${metric ? ' of ' + metric : ''}`,
   );
 }
 
-/** Zooms a metric's chart to [from, to] (ms) as dragging the zoom slider does. */
-export function zoomChart(page: Page, metric: string, from: number, to: number): Promise<void> {
-  return page.evaluate(
-    ([m, s, e]) =>
-      (document.querySelector(`[data-chart="${m}"] sh-chart`) as ChartElement).__shChart!.dispatchAction({
-        type: 'dataZoom',
-        startValue: s,
-        endValue: e,
-      }),
-    [metric, from, to] as const,
-  );
+export interface ChartData {
+  columns: string[];
+  /** epoch ms of each row */
+  times: number[];
+  /** cell values as numbers (NaN where a series has no value at that time) */
+  rows: number[][];
+  /** thresholds and alerts in words */
+  marks: string[];
+}
+
+/**
+ * What a chart shows, read from its data-table view (the text alternative every chart has): opens the table of the
+ * metric's panel (default: the first), reads it and switches back to the chart.
+ */
+export async function chartData(page: Page, metric?: string): Promise<ChartData> {
+  const panel = page.locator(panelSelector(metric)).first();
+  await panel.locator('[data-testid=table-toggle]').click();
+  const table = panel.locator('[data-testid=chart-table]');
+  await table.waitFor();
+  const data = await panel.evaluate((el) => {
+    const columns = [...el.querySelectorAll('[data-testid=chart-table] thead th')].map((th) =>
+      th.textContent!.trim(),
+    );
+    const trs = [...el.querySelectorAll('[data-testid=chart-table] tbody tr[data-t]')];
+    return {
+      columns,
+      times: trs.map((tr) => Number(tr.getAttribute('data-t'))),
+      cells: trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent!.trim())),
+      marks: [...el.querySelectorAll('[data-testid=chart-marks] li')].map((li) => li.textContent!.trim()),
+    };
+  });
+  await panel.locator('[data-testid=table-toggle]').click();
+  await panel.locator('sh-chart').waitFor();
+  const num = (s: string) => (s === '' ? NaN : Number(s.replace(/,/g, '')));
+  return {
+    columns: data.columns,
+    times: data.times,
+    rows: data.cells.map((r) => r.map(num)),
+    marks: data.marks,
+  };
+}
+
+/** One series' column of a chart's data (`Temperature (°C) avg`, …) as [time, value] pairs, blanks left out. */
+export function column(data: ChartData, name: string): [number, number][] {
+  const i = data.columns.indexOf(name) - 1;
+  if (i < 0) throw new Error(`no column "${name}" in ${JSON.stringify(data.columns)}`);
+  return data.rows
+    .map((r, k) => [data.times[k], r[i]] as [number, number])
+    .filter(([, v]) => !Number.isNaN(v));
+}
+
+/**
+ * Zooms a metric's chart as a user does: a drag across the plot from one x position to another, given as fractions
+ * of the canvas width (ECharts' zoom select).
+ */
+export async function dragSelect(page: Page, metric: string, fromX: number, toX: number): Promise<void> {
+  const box = (await page
+    .locator(`${panelSelector(metric)} sh-chart canvas`)
+    .first()
+    .boundingBox())!;
+  const y = box.y + box.height * 0.4;
+  await page.mouse.move(box.x + box.width * fromX, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * ((fromX + toX) / 2), y, { steps: 5 });
+  await page.mouse.move(box.x + box.width * toX, y, { steps: 5 });
+  await page.mouse.up();
 }
 
 /** The labels of the main navigation. */

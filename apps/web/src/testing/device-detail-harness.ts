@@ -67,7 +67,12 @@ export function deviceDetailHarness() {
       ],
     });
     http = TestBed.inject(HttpTestingController);
-    navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    // the page follows its URL: a navigation sets the query values as the router's input binding would
+    navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockImplementation(async (_c, extras) => {
+      for (const [k, v] of Object.entries(extras?.queryParams ?? {}))
+        fixture.componentRef.setInput(k, v ?? undefined);
+      return true;
+    });
     fixture = TestBed.createComponent(DeviceDetailPage);
     fixture.componentRef.setInput('id', 'gh-1');
     for (const [k, v] of Object.entries(inputs)) fixture.componentRef.setInput(k, v);

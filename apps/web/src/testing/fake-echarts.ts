@@ -32,11 +32,21 @@ export class FakeEChart {
     this.loading = false;
   }
   resize(): void {}
+  group = '';
+  readonly actions: Record<string, unknown>[] = [];
+  dispatchAction(action: Record<string, unknown>): void {
+    this.actions.push(action);
+  }
   dispose(): void {
     this.disposed = true;
   }
   isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** fires a chart event (`finished`, …) as ECharts does */
+  emit(event: string): void {
+    this.handlers.get(event)?.({});
   }
 
   /** the slider moved: ECharts updates its dataZoom state, then fires `datazoom` */

@@ -117,7 +117,7 @@ describe('buildChartOption', () => {
   it('names series by the catalog with their unit, puts a shared unit on the y axis and in the tooltip', () => {
     type Fmt = {
       tooltip: { formatter: (p: unknown) => string };
-      yAxis: { axisLabel: { formatter: (v: number) => string } };
+      yAxis: { position: string; axisLabel: { formatter: (v: number) => string } }[];
     };
     const temp = { metric: 'temperature', label: 'Temperature', unit: '°C', decimals: 1, downsampled: false };
     const one = buildChartOption({
@@ -126,7 +126,8 @@ describe('buildChartOption', () => {
       to,
     }) as unknown as Opt & Fmt;
     expect(one.series[0]).toMatchObject({ id: 'temperature', name: 'Temperature (°C)' });
-    expect(one.yAxis.axisLabel.formatter(20)).toBe(`${(20).toLocaleString()} °C`);
+    expect(one.yAxis).toHaveLength(1);
+    expect(one.yAxis[0].axisLabel.formatter(20)).toBe(`${(20).toLocaleString()} °C`);
     const tip = one.tooltip.formatter([
       { seriesId: 'temperature', value: [from, 21.46], color: '#000', dataIndex: 0 },
     ]);
@@ -143,7 +144,15 @@ describe('buildChartOption', () => {
       to,
     }) as unknown as Opt & Fmt;
     expect(two.legend.data).toEqual(['Temperature (°C)', 'Humidity (%)']);
-    expect(two.yAxis.axisLabel.formatter(20)).toBe((20).toLocaleString());
+    // each unit on its own axis: °C on the left, % on the right
+    expect(two.yAxis.map((a) => [a.position, a.axisLabel.formatter(20)])).toEqual([
+      ['left', `${(20).toLocaleString()} °C`],
+      ['right', `${(20).toLocaleString()} %`],
+    ]);
+    expect(two.series.map((s) => [s.id, (s as { yAxisIndex?: number }).yAxisIndex])).toEqual([
+      ['temperature', 0],
+      ['humidity', 1],
+    ]);
   });
 
   it('shows a metric the catalog does not know by its name, without unit', () => {
@@ -155,5 +164,76 @@ describe('buildChartOption', () => {
     expect(opt.series[0]).toMatchObject({ name: 'co2' });
     const tip = opt.tooltip.formatter([{ seriesId: 'co2', value: [from, 400], color: '#000', dataIndex: 0 }]);
     expect(tip).toContain(`co2: <b>${(400).toLocaleString()}</b>`);
+  });
+
+  it('draws the band between min and max for negative and sign-crossing values, on an axis fitted to the data', () => {
+    // a freezer at −19 °C and an RSSI crossing zero: ECharts stacks only same-sign values unless told otherwise
+    const opt = buildChartOption({
+      series: [
+        {
+          metric: 'freezer',
+          downsampled: true,
+          points: [bucket(from, -20.5, -19, -17.5), bucket(from + 60_000, -21, -19.2, -18)],
+        },
+        { metric: 'drift', downsampled: true, points: [bucket(from, -3, 0.5, 4)] },
+      ],
+      from,
+      to,
+    }) as unknown as Opt & { yAxis: { scale: boolean; min?: number; max?: number }[] };
+    const byId = new Map(opt.series.map((s) => [s.id, s as AnySeries & { stackStrategy?: string }]));
+    for (const id of ['freezer:min', 'freezer:band', 'drift:min', 'drift:band'])
+      expect(byId.get(id)!.stackStrategy).toBe('all');
+    // stacked: min + (max − min) is the max of each bucket
+    const top = byId
+      .get('freezer:min')!
+      .data.map(([t, lo], i) => [t, lo + byId.get('freezer:band')!.data[i][1]]);
+    expect(top).toEqual([
+      [from, -17.5],
+      [from + 60_000, -18],
+    ]);
+    expect(byId.get('drift:min')!.data[0][1] + byId.get('drift:band')!.data[0][1]).toBe(4);
+    // not from zero: the axis fits the data unless limits are set
+    expect(opt.yAxis[0]).toMatchObject({ scale: true, min: undefined, max: undefined });
+  });
+
+  it('takes per-chart y limits and a log scale, and leaves the band out when it is switched off', () => {
+    const series = [{ metric: 'x', downsampled: true, points: [bucket(from, 1, 2, 3)] }];
+    const opt = buildChartOption({
+      series,
+      from,
+      to,
+      y: { min: 0, max: 50, log: true, band: false },
+    }) as unknown as Opt & {
+      yAxis: { type: string; min?: number; max?: number }[];
+    };
+    expect(opt.yAxis[0]).toMatchObject({ type: 'log', min: 0, max: 50 });
+    expect(opt.series.map((s) => s.id)).toEqual(['x']);
+  });
+
+  it('gives twelve series twelve different colours from the palette, and a series its own colour when set', () => {
+    const palette = Array.from({ length: 16 }, (_, i) => `#${String(i).padStart(6, '0')}`);
+    const series = Array.from({ length: 12 }, (_, i) => ({
+      metric: `m${i}`,
+      downsampled: false,
+      points: [raw(from, i)],
+    }));
+    const opt = buildChartOption({ series, from, to, palette }) as unknown as Opt;
+    const colours = opt.series.map((s) => (s as { color?: string }).color);
+    expect(new Set(colours).size).toBe(12);
+    const own = buildChartOption({
+      series: [{ ...series[0], color: 'red' }],
+      from,
+      to,
+      palette,
+    }) as unknown as Opt;
+    expect((own.series[0] as { color?: string }).color).toBe('red');
+  });
+
+  it('selects a zoom window by dragging (no panning): the zoom select tool is configured', () => {
+    const opt = buildChartOption({ series: [], from, to }) as unknown as Opt & {
+      toolbox: { feature: { dataZoom: { yAxisIndex: string } } };
+    };
+    expect(opt.toolbox.feature.dataZoom.yAxisIndex).toBe('none');
+    expect(opt.dataZoom[0]).toMatchObject({ type: 'inside', moveOnMouseMove: false });
   });
 });

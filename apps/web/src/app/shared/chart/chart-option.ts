@@ -1,7 +1,11 @@
 import type { EChartsCoreOption } from 'echarts/core';
 
 import { SeriesPoint } from '../../core/api.types';
+import { formatClock, formatDay, formatMeasure, formatTime, formatValue } from '../../core/format';
 import { ChartAlertSpan, ChartThreshold, metricMarks } from './chart-marks';
+import { chartGridLine, chartPalette } from './palette';
+
+export { formatMeasure, formatTime, formatValue } from '../../core/format';
 
 export interface ChartSeriesInput {
   metric: string;
@@ -12,6 +16,17 @@ export interface ChartSeriesInput {
   points: SeriesPoint[];
   /** draw the min–max band (the points are buckets of several readings) */
   downsampled: boolean;
+  /** the series' colour; default: the palette's colour at its position in the chart */
+  color?: string;
+}
+
+/** Per-chart choices of the y axis: fixed limits (else fitted to the data), a log scale, the min–max band. */
+export interface ChartYOptions {
+  min?: number | null;
+  max?: number | null;
+  log?: boolean;
+  /** show the min–max band of downsampled series (default true) */
+  band?: boolean;
 }
 
 export interface ChartOptionInput {
@@ -29,47 +44,13 @@ export interface ChartOptionInput {
   thresholds?: ChartThreshold[];
   /** when alerts fired and resolved: shaded spans with pins on the metric's line */
   alerts?: ChartAlertSpan[];
+  y?: ChartYOptions;
+  /** series colours (default: the design tokens' `--series-N`) */
+  palette?: string[];
 }
-
-export const PALETTE = [
-  '#0f6cbd',
-  '#c4314b',
-  '#13a10e',
-  '#8764b8',
-  '#ca5010',
-  '#038387',
-  '#5c2e91',
-  '#986f0b',
-];
 
 /** Series ids: `<metric>` for the average/raw line, `<metric>:min` and `<metric>:band` for the min–max band. */
 export const seriesId = (metric: string, part?: 'min' | 'band') => (part ? `${metric}:${part}` : metric);
-
-export function formatTime(t: number, timeZone?: string, withSeconds = true): string {
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(withSeconds ? { second: '2-digit' } : {}),
-  }).format(t);
-}
-
-/** A value at the catalog's `decimals`, else at a precision that suits its size. */
-export function formatValue(v: number, decimals?: number): string {
-  if (decimals !== undefined)
-    return v.toLocaleString(undefined, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-  const a = Math.abs(v);
-  const digits = a >= 1000 ? 0 : a >= 100 ? 1 : 2;
-  return v.toLocaleString(undefined, { maximumFractionDigits: digits });
-}
-
-/** A value with its unit (`21.5 °C`), or the bare value when the metric has none. */
-export function formatMeasure(v: number, unit?: string, decimals?: number): string {
-  return unit ? `${formatValue(v, decimals)} ${unit}` : formatValue(v, decimals);
-}
 
 /** The legend / tooltip name of a series: `Temperature (°C)`, or the metric name. */
 export function seriesName(s: Pick<ChartSeriesInput, 'metric' | 'label' | 'unit'>): string {
@@ -77,54 +58,59 @@ export function seriesName(s: Pick<ChartSeriesInput, 'metric' | 'label' | 'unit'
   return s.unit ? `${label} (${s.unit})` : label;
 }
 
+/** The units of a chart's series in order of appearance: the first on the left axis, the second on the right. */
+export function axisUnits(series: Pick<ChartSeriesInput, 'unit'>[]): (string | undefined)[] {
+  return [...new Set(series.map((s) => s.unit))];
+}
+
 /**
  * Builds the ECharts option for one chart: each metric as a line of its averages (or raw values), with a shaded
- * min–max band when the points are downsampled buckets; time axis over [from, to] in the browser's time zone;
- * dataZoom (inside + slider) set to `zoom`. Pure: same input, same option.
+ * min–max band when the points are downsampled buckets; time axis over [from, to]; one y axis per unit (at most
+ * two: left and right), fitted to the data unless limits are given; dataZoom set to `zoom`, where dragging across
+ * the plot selects a window to zoom to. Pure apart from reading the palette tokens: same input, same option.
  */
 export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
   const { series, from, to, zoom, timeZone, compact } = input;
+  const palette = input.palette ?? chartPalette();
+  const y = input.y ?? {};
+  const showBand = y.band !== false;
   const lastPoint = Math.max(...series.map((s) => s.points.at(-1)?.t ?? -Infinity));
   const xMax = Math.max(to, lastPoint);
   const multi = series.length > 1;
-  const units = new Set(series.map((s) => s.unit));
-  const axisUnit = units.size === 1 ? [...units][0] : undefined;
+  const units = axisUnits(series);
+  const axisOf = (s: ChartSeriesInput) => Math.min(units.indexOf(s.unit), 1);
 
   const out: Record<string, unknown>[] = [];
   series.forEach((s, i) => {
-    const color = PALETTE[i % PALETTE.length];
-    if (s.downsampled) {
+    const color = s.color ?? palette[i % palette.length];
+    const yAxisIndex = axisOf(s);
+    if (s.downsampled && showBand) {
       // Stacked pair: an invisible line at min, then (max − min) stacked on it with an area fill = the band.
+      // stackStrategy 'all': ECharts' default stacks only values of one sign, which put a freezer's band (−19 °C)
+      // on zero and stretched the axis to include it.
+      const band = { type: 'line', stack: `band:${s.metric}`, stackStrategy: 'all', yAxisIndex, z: 1 };
+      const quiet = { lineStyle: { opacity: 0 }, symbol: 'none', silent: true, tooltip: { show: false } };
       out.push({
+        ...band,
+        ...quiet,
         id: seriesId(s.metric, 'min'),
         name: seriesName(s),
-        type: 'line',
-        stack: `band:${s.metric}`,
         data: s.points.map((p) => [p.t, p.min]),
-        lineStyle: { opacity: 0 },
-        symbol: 'none',
-        silent: true,
-        tooltip: { show: false },
-        z: 1,
       });
       out.push({
+        ...band,
+        ...quiet,
         id: seriesId(s.metric, 'band'),
         name: seriesName(s),
-        type: 'line',
-        stack: `band:${s.metric}`,
         data: s.points.map((p) => [p.t, p.max - p.min]),
-        lineStyle: { opacity: 0 },
         areaStyle: { color, opacity: 0.16 },
-        symbol: 'none',
-        silent: true,
-        tooltip: { show: false },
-        z: 1,
       });
     }
     out.push({
       id: seriesId(s.metric),
       name: seriesName(s),
       type: 'line',
+      yAxisIndex,
       data: s.points.map((p) => [p.t, p.avg]),
       color,
       lineStyle: { width: 1.6, color },
@@ -136,9 +122,72 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
     });
   });
 
-  // Tooltip rows keyed by metric, so band values can be shown next to the average.
+  const gridLine = chartGridLine();
+  const twoAxes = units.length > 1;
+  return {
+    // no draw-in animation: options are replaced on every live point and zoom
+    animation: false,
+    color: palette,
+    grid: compact
+      ? { left: 8, right: 12, top: multi ? 32 : 12, bottom: 28, containLabel: true }
+      : { left: 12, right: twoAxes ? 12 : 24, top: multi ? 36 : 16, bottom: 64, containLabel: true },
+    legend: multi ? { top: 0, data: series.map(seriesName), icon: 'roundRect' } : { show: false },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'line' },
+      confine: true,
+      formatter: tooltipFormatter(series, timeZone),
+    },
+    // dragging across the plot selects the window to zoom to (the toolbox's zoom select, switched on by the chart
+    // component; its buttons are not shown: zoom out and reset are on the page)
+    toolbox: {
+      show: true,
+      itemSize: 0,
+      showTitle: false,
+      feature: { dataZoom: { xAxisIndex: 0, yAxisIndex: 'none', filterMode: 'none' } },
+    },
+    xAxis: {
+      type: 'time',
+      min: from,
+      max: xMax,
+      axisLabel: { hideOverlap: true, formatter: timeLabelFormatter(timeZone) },
+      splitLine: { show: false },
+    },
+    yAxis: units.slice(0, 2).map((unit, i) => ({
+      type: y.log ? 'log' : 'value',
+      // fitted to the data, not to zero; a limit the user set wins
+      scale: true,
+      min: y.min ?? undefined,
+      max: y.max ?? undefined,
+      position: i === 0 ? 'left' : 'right',
+      splitLine: { show: i === 0, lineStyle: { color: gridLine } },
+      axisLabel: { formatter: (v: number) => (unit ? `${formatValue(v)} ${unit}` : formatValue(v)) },
+    })),
+    dataZoom: [
+      // the wheel zooms; a drag selects (no panning)
+      { type: 'inside', xAxisIndex: 0, filterMode: 'none', moveOnMouseMove: false, ...zoomWindow(zoom) },
+      ...(compact
+        ? []
+        : [
+            {
+              type: 'slider',
+              xAxisIndex: 0,
+              filterMode: 'none',
+              height: 22,
+              bottom: 8,
+              labelFormatter: (v: number) => formatTime(v, timeZone, false),
+              ...zoomWindow(zoom),
+            },
+          ]),
+    ],
+    series: out,
+  };
+}
+
+/** Tooltip rows keyed by metric, so band values can be shown next to the average. */
+function tooltipFormatter(series: ChartSeriesInput[], timeZone?: string) {
   const byMetric = new Map(series.map((s) => [s.metric, s]));
-  const tooltipFormatter = (params: unknown): string => {
+  return (params: unknown): string => {
     const rows = (Array.isArray(params) ? params : [params]) as {
       seriesId: string;
       value: [number, number];
@@ -164,53 +213,6 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       .join('');
     return head + body;
   };
-
-  return {
-    // no draw-in animation: options are replaced on every live point and zoom
-    animation: false,
-    color: PALETTE,
-    grid: compact
-      ? { left: 8, right: 12, top: multi ? 32 : 12, bottom: 28, containLabel: true }
-      : { left: 12, right: 24, top: multi ? 36 : 16, bottom: 64, containLabel: true },
-    legend: multi ? { top: 0, data: series.map(seriesName), icon: 'roundRect' } : { show: false },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'line' },
-      confine: true,
-      formatter: tooltipFormatter,
-    },
-    xAxis: {
-      type: 'time',
-      min: from,
-      max: xMax,
-      axisLabel: { hideOverlap: true, formatter: timeLabelFormatter(timeZone) },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value',
-      scale: true,
-      splitLine: { lineStyle: { color: '#e6e9ef' } },
-      // one unit for every series: on the axis labels (several units: in the legend names only)
-      axisLabel: { formatter: (v: number) => (axisUnit ? `${formatValue(v)} ${axisUnit}` : formatValue(v)) },
-    },
-    dataZoom: [
-      { type: 'inside', xAxisIndex: 0, filterMode: 'none', ...zoomWindow(zoom) },
-      ...(compact
-        ? []
-        : [
-            {
-              type: 'slider',
-              xAxisIndex: 0,
-              filterMode: 'none',
-              height: 22,
-              bottom: 8,
-              labelFormatter: (v: number) => formatTime(v, timeZone, false),
-              ...zoomWindow(zoom),
-            },
-          ]),
-    ],
-    series: out,
-  };
 }
 
 function escapeHtml(text: string): string {
@@ -223,13 +225,8 @@ function zoomWindow(zoom: ChartOptionInput['zoom']): Record<string, number> {
 
 /** Axis labels in the given zone: time of day, or the date at midnight. */
 function timeLabelFormatter(timeZone?: string) {
-  const time = new Intl.DateTimeFormat(undefined, { timeZone, hour: '2-digit', minute: '2-digit' });
-  const date = new Intl.DateTimeFormat(undefined, { timeZone, month: 'short', day: 'numeric' });
-  const clock = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return (v: number) => (clock.format(v) === '00:00' ? date.format(v) : time.format(v));
+  return (v: number) => {
+    const clock = formatClock(v, timeZone);
+    return clock === '00:00' ? formatDay(v, timeZone) : clock;
+  };
 }

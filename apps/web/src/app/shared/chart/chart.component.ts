@@ -2,10 +2,11 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
-  ElementRef,
+  computed,
   inject,
   input,
   output,
+  signal,
 } from '@angular/core';
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
@@ -16,43 +17,35 @@ export interface ZoomWindow {
 }
 
 /**
- * The one wrapper around ngx-echarts: sizing, loading overlay, and dataZoom reported as a time window (debounced).
- * The ECharts instance is also exposed on the host element (`__shChart`) so browser tests can read the drawn data.
+ * The one wrapper around ngx-echarts: sizing, loading overlay, drag-to-select zoom reported as a time window
+ * (debounced), and a crosshair and zoom shared with the other charts of its `group`. The host says
+ * `data-state="ready"` once the current options are drawn (tests and bench:web wait for it).
  */
 @Component({
   selector: 'sh-chart',
   imports: [NgxEchartsDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<div
-    echarts
-    class="chart"
-    [style.height.px]="height()"
-    [options]="options()"
-    [loading]="loading()"
-    [loadingOpts]="{ text: '', color: '#0f6cbd', maskColor: 'rgba(255,255,255,.6)' }"
-    (chartInit)="onInit($event)"
-    (chartDataZoom)="onZoom()"
-  ></div>`,
-  styles: `
-    :host {
-      display: block;
-      min-width: 0;
-    }
-    .chart {
-      width: 100%;
-    }
-  `,
+  templateUrl: './chart.component.html',
+  styleUrl: './chart.component.css',
+  host: { '[attr.data-state]': 'state()' },
 })
 export class ChartComponent {
   readonly options = input.required<EChartsCoreOption>();
   readonly height = input(300);
   readonly loading = input(false);
-  /** the visible time window after the user zooms or pans; null when back to the full range */
+  /** charts of one group share the crosshair and the zoom */
+  readonly group = input<string | null>(null);
+  /** the visible time window after the user zooms; null when back to the full range */
   readonly zoomed = output<ZoomWindow | null>();
 
-  private readonly host = inject(ElementRef<HTMLElement>);
+  protected readonly loadingOpts = { text: '', color: '#0f6cbd', maskColor: 'rgba(255,255,255,.6)' };
   private chart: ECharts | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** the options ECharts last finished drawing */
+  private readonly drawn = signal<EChartsCoreOption | null>(null);
+  protected readonly state = computed(() =>
+    !this.loading() && this.drawn() === this.options() ? 'ready' : 'loading',
+  );
 
   constructor() {
     inject(DestroyRef).onDestroy(() => clearTimeout(this.timer));
@@ -60,7 +53,19 @@ export class ChartComponent {
 
   onInit(chart: ECharts): void {
     this.chart = chart;
-    (this.host.nativeElement as unknown as { __shChart: ECharts }).__shChart = chart;
+    const group = this.group();
+    if (group) {
+      chart.group = group;
+      void import('./echarts-setup').then((m) => m.echarts.connect(group));
+    }
+    this.selectOnDrag();
+  }
+
+  onFinished(): void {
+    if (this.drawn() === this.options()) return;
+    this.drawn.set(this.options());
+    // new options replace the toolbox: switch drag-to-select zoom on again
+    this.selectOnDrag();
   }
 
   onZoom(): void {
@@ -78,5 +83,13 @@ export class ChartComponent {
           : { start: dz.startValue, end: dz.endValue },
       );
     }, 250);
+  }
+
+  private selectOnDrag(): void {
+    this.chart?.dispatchAction({
+      type: 'takeGlobalCursor',
+      key: 'dataZoomSelect',
+      dataZoomSelectActive: true,
+    });
   }
 }

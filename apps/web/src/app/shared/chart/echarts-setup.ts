@@ -8,6 +8,7 @@ import {
   MarkAreaComponent,
   MarkLineComponent,
   MarkPointComponent,
+  ToolboxComponent,
   TooltipComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -17,6 +18,7 @@ echarts.use([
   LineChart,
   GridComponent,
   TooltipComponent,
+  ToolboxComponent,
   LegendComponent,
   MarkLineComponent,
   MarkAreaComponent,

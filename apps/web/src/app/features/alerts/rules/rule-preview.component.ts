@@ -8,14 +8,16 @@ import {
   resource,
   signal,
 } from '@angular/core';
-import { DatePipe } from '@angular/common';
 
 import { AlertRulesClient } from '../../../core/alert-rules-client';
 import { ReadingsClient } from '../../../core/readings-client';
 import { AlertRuleDraft, RulePreview } from '../../../core/api.types';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { ChartThreshold, spansOf } from '../../../shared/chart/chart-marks';
-import { buildChartOption } from '../../../shared/chart/chart-option';
+import { formatTime } from '../../../core/format';
+import { ChartOptionInput, buildChartOption } from '../../../shared/chart/chart-option';
+import { buildChartTable } from '../../../shared/chart/chart-table';
+import { ChartTableComponent } from '../../../shared/chart/chart-table.component';
 import { ChartComponent } from '../../../shared/chart/chart.component';
 
 const RANGES = [
@@ -30,7 +32,7 @@ const RANGES = [
  */
 @Component({
   selector: 'sh-rule-preview',
-  imports: [ChartComponent, DatePipe],
+  imports: [ChartComponent, ChartTableComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="preview" data-testid="preview">
@@ -56,12 +58,30 @@ const RANGES = [
       } @else if (result.hasValue()) {
         <p class="summary" data-testid="preview-summary">{{ summary() }}</p>
         @if (option(); as o) {
-          <sh-chart [options]="o" [height]="260" [attr.data-chart]="draft().metric" />
+          <div [attr.data-chart]="draft().metric">
+            <button
+              type="button"
+              class="btn small"
+              [attr.aria-pressed]="showTable()"
+              (click)="showTable.set(!showTable())"
+              data-testid="table-toggle"
+            >
+              {{ showTable() ? 'Chart' : 'Table' }}
+            </button>
+            @if (table(); as t) {
+              <sh-chart-table [table]="t" [caption]="'Preview of ' + draft().metric" [height]="260" />
+            } @else {
+              <sh-chart
+                [options]="o"
+                [height]="260"
+                role="img"
+                aria-label="Preview chart; the Table button shows its data"
+              />
+            }
+          </div>
           <ul class="moments">
             @for (t of transitions(); track $index) {
-              <li [class]="t.kind">
-                {{ t.kind }} {{ t.at | date: 'MMM d, HH:mm:ss' }} at {{ t.value ?? '—' }}
-              </li>
+              <li [class]="t.kind">{{ t.kind }} {{ fmt(t.at) }} at {{ t.value ?? '—' }}</li>
             }
           </ul>
         }
@@ -164,13 +184,26 @@ export class RulePreviewComponent {
     return base + what + (p.truncated ? ' (range truncated: choose a shorter one)' : '') + '.';
   });
 
+  protected readonly showTable = signal(false);
+  protected readonly fmt = (t: number) => formatTime(t);
   protected readonly option = computed(() => {
+    const c = this.chartInput();
+    return c ? buildChartOption(c) : null;
+  });
+  protected readonly table = computed(() => {
+    const c = this.chartInput();
+    return c && this.showTable()
+      ? buildChartTable(c.series, { thresholds: c.thresholds, alerts: c.alerts })
+      : null;
+  });
+
+  protected readonly chartInput = computed((): ChartOptionInput | null => {
     if (!this.series.hasValue() || !this.result.hasValue()) return null;
     const s = this.series.value();
     const d = this.draft();
     const p = this.result.value().preview;
     const info = this.catalog.info(d.metric);
-    return buildChartOption({
+    return {
       series: [{ ...s, label: info.displayName, unit: info.unit, decimals: info.decimals }],
       from: p.from,
       to: p.to,
@@ -180,7 +213,7 @@ export class RulePreviewComponent {
         label: d.name || 'draft',
         severity: d.severity,
       }),
-    });
+    };
   });
 }
 

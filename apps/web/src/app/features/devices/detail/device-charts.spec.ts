@@ -1,5 +1,5 @@
 import { AlertItem, MetricInfo, Series, SeriesPoint } from '../../../core/api.types';
-import { alertThresholds, buildChartPanels, duration, mergeSeries } from './device-charts';
+import { alertThresholds, buildChartPanels, csvFileName, duration, mergeSeries } from './device-charts';
 
 const pt = (t: number, avg: number): SeriesPoint => ({ t, avg, min: avg, max: avg, count: 1 });
 const series = (metric: string, points: SeriesPoint[], bucketMs: number | null = 60_000): Series => ({
@@ -82,5 +82,58 @@ describe('device charts', () => {
       '1.5 h',
       '2 d',
     ]);
+  });
+
+  it('puts at most two units in one overlay, and gives each metric its own colour on every panel', () => {
+    const units: Record<string, string> = { t1: '°C', t2: '°C', h: '%', p: 'hPa', rssi: 'dBm' };
+    const cat = {
+      info: (m: string): MetricInfo => ({ name: m, unit: units[m] }),
+      label: (m: string) => m,
+      labelWithUnit: (m: string) => `${m} (${units[m]})`,
+    };
+    const all = ['t1', 'h', 't2', 'p', 'rssi'].map((m) => series(m, [pt(0, 1)]));
+    const palette = ['c0', 'c1', 'c2', 'c3', 'c4'];
+    const base = {
+      fine: null,
+      catalog: cat,
+      from: 0,
+      to: 1,
+      metrics: ['h', 'p', 'rssi', 't1', 't2'],
+      palette,
+    };
+
+    const overlay = buildChartPanels({ ...base, series: all, layout: 'overlay' });
+    expect(overlay.map((p) => [p.key, p.input.series.map((s) => s.metric)])).toEqual([
+      ['overlay', ['t1', 'h', 't2']],
+      ['overlay-2', ['p', 'rssi']],
+    ]);
+    const split = buildChartPanels({ ...base, series: all, layout: 'split' });
+    expect(split.map((p) => [p.key, p.input.series[0].color])).toEqual([
+      ['t1', 'c3'],
+      ['h', 'c0'],
+      ['t2', 'c4'],
+      ['p', 'c1'],
+      ['rssi', 'c2'],
+    ]);
+  });
+
+  it('calls the last value of a past range the last in range, not the latest', () => {
+    const past = buildChartPanels({
+      series: [series('temperature', [pt(0, 20), pt(60_000, 21.26)])],
+      fine: null,
+      catalog,
+      from: 0,
+      to: 120_000,
+      layout: 'split',
+      live: false,
+    });
+    expect(past[0].note).toContain('last in range 21.3 °C');
+  });
+
+  it('names the CSV file after the device and the local times of the range', () => {
+    const t = Date.UTC(2026, 10, 29, 1, 30);
+    expect(csvFileName('gh-1', t, t + 3_600_000, 'Europe/Berlin')).toBe(
+      'gh-1_2026-11-29T0230_2026-11-29T0330.csv',
+    );
   });
 });

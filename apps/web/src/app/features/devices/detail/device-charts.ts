@@ -1,16 +1,17 @@
-import type { EChartsCoreOption } from 'echarts/core';
-
 import { AlertItem, Series, SeriesPoint } from '../../../core/api.types';
+import { fileStamp, formatMeasure } from '../../../core/format';
 import type { MetricCatalog } from '../../../core/metric-catalog';
-import { ChartOptionInput, buildChartOption, formatMeasure } from '../../../shared/chart/chart-option';
+import { ChartOptionInput, ChartSeriesInput } from '../../../shared/chart/chart-option';
+import { chartPalette } from '../../../shared/chart/palette';
 import { ChartLayout } from './range-toolbar.component';
 
 export interface ChartPanel {
   key: string;
   title: string;
-  /** the resolution of what is drawn, and the latest value */
+  /** the resolution of what is drawn, and the last value */
   note: string;
-  option: EChartsCoreOption;
+  /** what to draw (the y-axis choices are the panel's own, added by the grid) */
+  input: ChartOptionInput;
   empty: boolean;
 }
 
@@ -25,32 +26,45 @@ export interface ChartPanelsInput extends Pick<
   layout: ChartLayout;
   /** display names, units and decimals */
   catalog: Pick<MetricCatalog, 'info' | 'label' | 'labelWithUnit'>;
+  /** every metric of the device in order: a metric's colour is its place here, on every panel */
+  metrics?: string[];
+  /** the range ends now: its last value is the latest one */
+  live?: boolean;
+  palette?: string[];
 }
 
-/** The device page's chart panels: one per metric, or one overlay of all. */
+/**
+ * The device page's chart panels: one per metric, or overlays — each overlay holds at most two units (left and
+ * right axis), so metrics of a third unit start another overlay.
+ */
 export function buildChartPanels(p: ChartPanelsInput): ChartPanel[] {
   const { series, fine } = p;
-  const opt = (ss: Series[]) =>
-    buildChartOption({
-      series: ss.map((s) => {
-        const { displayName, unit, decimals } = p.catalog.info(s.metric);
-        return {
-          metric: s.metric,
-          label: displayName,
-          unit,
-          decimals,
-          points: s.points,
-          downsampled: s.downsampled,
-        };
-      }),
-      from: p.from,
-      to: p.to,
-      zoom: p.zoom,
-      timeZone: p.timeZone,
-      compact: p.compact,
-      thresholds: p.thresholds,
-      alerts: p.alerts,
-    });
+  const palette = p.palette ?? chartPalette();
+  const order = p.metrics ?? series.map((s) => s.metric);
+  const toInput = (s: Series): ChartSeriesInput => {
+    const { displayName, unit, decimals } = p.catalog.info(s.metric);
+    const at = Math.max(order.indexOf(s.metric), 0);
+    return {
+      metric: s.metric,
+      label: displayName,
+      unit,
+      decimals,
+      points: s.points,
+      downsampled: s.downsampled,
+      color: palette[at % palette.length],
+    };
+  };
+  const input = (ss: Series[]): ChartOptionInput => ({
+    series: ss.map(toInput),
+    from: p.from,
+    to: p.to,
+    zoom: p.zoom,
+    timeZone: p.timeZone,
+    compact: p.compact,
+    thresholds: p.thresholds,
+    alerts: p.alerts,
+    palette,
+  });
   const note = (ss: Series[]) => {
     // when zoomed, describe the resolution of what is on screen
     const shown = fine ? fine.filter((f) => ss.some((x) => x.metric === f.metric)) : ss;
@@ -58,27 +72,37 @@ export function buildChartPanels(p: ChartPanelsInput): ChartPanel[] {
     return s ? `averages${s.bucketMs ? ' per ' + duration(s.bucketMs) : ''}, band = min–max` : 'raw readings';
   };
   if (p.layout === 'overlay' && series.length > 1) {
-    return [
-      {
-        key: 'overlay',
-        title: series.map((s) => p.catalog.label(s.metric)).join(' · '),
-        note: note(series),
-        option: opt(series),
-        empty: series.every((s) => !s.points.length),
-      },
-    ];
+    return unitGroups(series, (s) => p.catalog.info(s.metric).unit).map((group, i) => ({
+      key: i === 0 ? 'overlay' : `overlay-${i + 1}`,
+      title: group.map((s) => p.catalog.label(s.metric)).join(' · '),
+      note: note(group),
+      input: input(group),
+      empty: group.every((s) => !s.points.length),
+    }));
   }
   return series.map((s) => {
     const { unit, decimals } = p.catalog.info(s.metric);
-    const latest = s.points.at(-1);
+    const last = s.points.at(-1);
+    const lastWord = p.live === false ? 'last in range' : 'latest';
     return {
       key: s.metric,
       title: p.catalog.labelWithUnit(s.metric),
-      note: `${note([s])}${latest ? ' · latest ' + formatMeasure(latest.avg, unit, decimals) : ''}`,
-      option: opt([s]),
+      note: `${note([s])}${last ? ` · ${lastWord} ${formatMeasure(last.avg, unit, decimals)}` : ''}`,
+      input: input([s]),
       empty: !s.points.length,
     };
   });
+}
+
+/** Series in groups of at most two units, in order of first appearance. */
+function unitGroups(series: Series[], unitOf: (s: Series) => string | undefined): Series[][] {
+  const units = [...new Set(series.map(unitOf))];
+  const groups: Series[][] = [];
+  for (let i = 0; i < units.length; i += 2) {
+    const pair = units.slice(i, i + 2);
+    groups.push(series.filter((s) => pair.includes(unitOf(s))));
+  }
+  return groups;
 }
 
 /** A bucket width in words: 30 s, 5 min, 1.5 h, 2 d. */
@@ -125,12 +149,15 @@ export function alertThresholds(firing: AlertItem[], deviceId: string): ChartOpt
     );
 }
 
-/** Saves a CSV export as `<device>_<from>_<to>.csv` (UTC minutes, no colons). */
-export function downloadCsv(blob: Blob, deviceId: string, from: number, to: number): void {
-  const minute = (t: number) => new Date(t).toISOString().slice(0, 16);
+/** Saves a CSV export as `<device>_<from>_<to>.csv`, the times local as on the page (`2026-11-29T1405`). */
+export function downloadCsv(blob: Blob, deviceId: string, from: number, to: number, timeZone?: string): void {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `${deviceId}_${minute(from)}_${minute(to)}.csv`.replace(/:/g, '');
+  a.download = csvFileName(deviceId, from, to, timeZone);
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+export function csvFileName(deviceId: string, from: number, to: number, timeZone?: string): string {
+  return `${deviceId}_${fileStamp(from, timeZone)}_${fileStamp(to, timeZone)}.csv`;
 }

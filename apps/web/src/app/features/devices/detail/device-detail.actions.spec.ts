@@ -14,6 +14,12 @@ describe(`${DeviceDetailPage.name} (zoom, CSV export, editing)`, () => {
     h.echarts[0].zoom({ start: 20, end: 60, startValue: z.start, endValue: z.end });
     await new Promise((r) => setTimeout(r, 300)); // the chart reports a zoom once the slider rests (250 ms)
     await stable();
+    // the zoom is kept in the URL (a shared link restores it)
+    expect(h.navigate).toHaveBeenLastCalledWith([], {
+      queryParams: { zoomFrom: new Date(z.start).toISOString(), zoomTo: new Date(z.end).toISOString() },
+      queryParamsHandling: 'merge',
+      replaceUrl: false,
+    });
     const [fine] = readingRequests();
     expect(Date.parse(fine.request.params.get('from')!)).toBe(z.start);
     const raw = (t: number, value: number) => ({
@@ -62,7 +68,15 @@ describe(`${DeviceDetailPage.name} (zoom, CSV export, editing)`, () => {
       .expectOne((r) => r.url === '/api/v1/devices/gh-1/readings/export')
       .flush('device_id,metric,ts,value\n');
     await vi.waitFor(() => expect(clicks).toHaveLength(1));
-    expect(clicks[0].download).toBe('gh-1_2026-01-01T0000_2026-01-02T0000.csv');
+    // local times, as the page shows them
+    const local = (iso: string) => {
+      const d = new Date(iso);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}${p(d.getMinutes())}`;
+    };
+    expect(clicks[0].download).toBe(
+      `gh-1_${local('2026-01-01T00:00:00.000Z')}_${local('2026-01-02T00:00:00.000Z')}.csv`,
+    );
 
     el().querySelector<HTMLButtonElement>('[data-testid=export-csv]')!.click();
     await stable();

@@ -34,7 +34,7 @@ describe(DeviceDetailPage.name, () => {
     const to = Date.parse(reqs[0].request.params.get('to')!);
     expect(to - from).toBe(24 * HOUR);
     expect(await answerReadings(reqs)).toEqual(['humidity', 'temperature']);
-    expect(text('[data-testid=range-label]')).toBe('Last 24 h');
+    expect(text('[data-testid=range-label]')).toBe('Last 24 hours');
 
     expect(charts()).toHaveLength(2);
     expect(line(1, 'temperature')).toEqual([20, 21]);
@@ -158,11 +158,19 @@ describe(DeviceDetailPage.name, () => {
     setup('viewer');
     await loadDevice();
     await answerReadings();
-    el().querySelector<HTMLButtonElement>('[data-range="7d"]')!.click();
+    el().querySelector<HTMLButtonElement>('[data-range="now-7d"]')!.click();
     expect(h.navigate).toHaveBeenLastCalledWith([], {
-      queryParams: { range: '7d', from: null, to: null },
+      queryParams: { range: 'now-7d', from: null, to: null, zoomFrom: null, zoomTo: null },
       queryParamsHandling: 'merge',
+      replaceUrl: false,
     });
+    await stable();
+    const week = readingRequests();
+    const span = (r: (typeof week)[number]) =>
+      Date.parse(r.request.params.get('to')!) - Date.parse(r.request.params.get('from')!);
+    expect(week.map(span)).toEqual([7 * 24 * HOUR, 7 * 24 * HOUR]);
+    await answerReadings(week);
+    expect(text('[data-testid=range-label]')).toBe('Last 7 days');
 
     el().querySelector<HTMLButtonElement>('[data-range=custom]')!.click();
     await stable();
@@ -177,6 +185,10 @@ describe(DeviceDetailPage.name, () => {
     form.dispatchEvent(new Event('submit'));
     await stable();
     expect(text('[data-testid=custom-range] .err')).toBe('"From" must be before "To".');
+    set('to', '');
+    form.dispatchEvent(new Event('submit'));
+    await stable();
+    expect(text('[data-testid=custom-range] .err')).toBe('Enter both "From" and "To".');
     set('to', '2026-01-03T00:00');
     form.dispatchEvent(new Event('submit'));
     expect(h.navigate).toHaveBeenLastCalledWith([], {
@@ -184,11 +196,21 @@ describe(DeviceDetailPage.name, () => {
         range: null,
         from: new Date('2026-01-02T00:00').toISOString(),
         to: new Date('2026-01-03T00:00').toISOString(),
+        zoomFrom: null,
+        zoomTo: null,
       },
       queryParamsHandling: 'merge',
+      replaceUrl: false,
     });
-    // a preset re-anchors "now": the charts are fetched again for it
-    expect(await answerReadings()).toEqual(['humidity', 'temperature']);
+    await stable();
+    const custom = readingRequests();
+    expect(custom.map((r) => r.request.params.get('from'))).toEqual([
+      new Date('2026-01-02T00:00').toISOString(),
+      new Date('2026-01-02T00:00').toISOString(),
+    ]);
+    await answerReadings(custom);
+    // a past range: its last value is the last in range, not the latest
+    expect(text('[data-chart=temperature] header span')).toContain('last in range 21');
   });
 
   it('shows a custom range from the URL by its dates, without live points', async () => {

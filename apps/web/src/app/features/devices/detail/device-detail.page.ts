@@ -3,13 +3,11 @@ import {
   Component,
   DestroyRef,
   computed,
-  effect,
   inject,
   input,
   linkedSignal,
   resource,
   signal,
-  untracked,
 } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 
@@ -25,9 +23,9 @@ import { LiveStream } from '../../../core/live-stream';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { alertSpans } from '../../../shared/chart/chart-marks';
 import { ZoomWindow } from '../../../shared/chart/chart.component';
-import { formatTime } from '../../../shared/chart/chart-option';
+import { formatTime } from '../../../core/format';
 import { StateComponent } from '../../../shared/state.component';
-import { PRESETS, PresetKey, maxPointsFor, resolveRange } from '../range';
+import { maxPointsFor, relativeLabel } from '../range';
 import { ChartGridComponent } from './chart-grid.component';
 import { LiveTail, alertThresholds, buildChartPanels, downloadCsv, mergeSeries } from './device-charts';
 import { DeviceCommandComponent } from './device-command.component';
@@ -35,6 +33,7 @@ import { DeviceHeaderComponent } from './device-header.component';
 import { DeviceEdit, DeviceEditFormComponent } from './device-edit-form.component';
 import { metadataEntries } from './device-forms';
 import { ChartLayout, RangeToolbarComponent } from './range-toolbar.component';
+import { TimeControl } from './time-control';
 
 @Component({
   selector: 'sh-device-detail',
@@ -76,17 +75,28 @@ export class DeviceDetailPage {
   readonly to = input<string>();
   readonly metrics = input<string>();
   readonly view = input<string>();
+  readonly zoomFrom = input<string>();
+  readonly zoomTo = input<string>();
+  readonly refresh = input<string>();
 
   protected readonly timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   protected readonly canEdit = computed(() => this.auth.can('operator'));
   protected readonly compact = signal(window.innerWidth < 640);
   protected readonly chartHeight = computed(() => (this.compact() ? 220 : 300));
 
-  /** "now" for preset ranges: fixed when the range is chosen, so live points extend it rather than refetching */
-  private readonly anchor = signal(Date.now());
-  protected readonly rangeSel = computed(() =>
-    resolveRange({ range: this.range(), from: this.from(), to: this.to() }, this.anchor()),
+  /** range, zoom and auto-refresh, kept in the URL */
+  protected readonly time = new TimeControl(
+    {
+      range: this.range,
+      from: this.from,
+      to: this.to,
+      zoomFrom: this.zoomFrom,
+      zoomTo: this.zoomTo,
+      refresh: this.refresh,
+    },
+    () => this.readings.reload(),
   );
+  protected readonly rangeSel = this.time.range;
 
   protected readonly device = resource({
     params: () => ({ id: this.id() }),
@@ -121,8 +131,14 @@ export class DeviceDetailPage {
     loader: ({ params: p }) => this.loadSeries(p.id, p.metrics, p.from, p.to),
   });
 
+  /** what was loaded last: kept on screen while a new range or an auto-refresh loads */
+  private readonly shown = linkedSignal<Series[] | undefined, Series[]>({
+    source: () => (this.readings.hasValue() ? this.readings.value() : undefined),
+    computation: (v, prev) => v ?? prev?.value ?? [],
+  });
+
   /** the zoomed window at finer resolution */
-  protected readonly zoom = signal<ZoomWindow | null>(null);
+  protected readonly zoom = this.time.zoom;
   protected readonly fine = resource({
     params: () => {
       const z = this.zoom();
@@ -141,7 +157,7 @@ export class DeviceDetailPage {
 
   private readonly merged = computed(() =>
     mergeSeries(
-      this.readings.hasValue() ? this.readings.value() : [],
+      this.shown(),
       this.zoom(),
       this.zoom() && this.fine.hasValue() ? this.fine.value() : [],
       this.tail(),
@@ -155,6 +171,8 @@ export class DeviceDetailPage {
       fine: this.zoom() && this.fine.hasValue() ? this.fine.value() : null,
       layout: this.layout(),
       catalog: this.catalog,
+      metrics: this.metricNames(),
+      live: r.live,
       from: r.from,
       to: r.to,
       zoom: this.zoom(),
@@ -169,9 +187,8 @@ export class DeviceDetailPage {
 
   protected readonly rangeLabel = computed(() => {
     const r = this.rangeSel();
-    const p = PRESETS.find((x) => x.key === r.preset);
-    return p
-      ? `Last ${p.label}`
+    return r.relative
+      ? relativeLabel(r.relative)
       : `${formatTime(r.from, this.timeZone, false)} – ${formatTime(r.to, this.timeZone, false)}`;
   });
 
@@ -185,12 +202,6 @@ export class DeviceDetailPage {
 
   constructor() {
     void this.catalog.load();
-    // a new range or device starts unzoomed
-    effect(() => {
-      this.rangeSel();
-      this.id();
-      untracked(() => this.zoom.set(null));
-    });
     const stop = this.liveStream.listen({ readings: (b) => this.onLive(b) });
     const onResize = () => this.compact.set(window.innerWidth < 640);
     window.addEventListener('resize', onResize);
@@ -202,21 +213,6 @@ export class DeviceDetailPage {
 
   protected fmtTime = (t: number) => formatTime(t, this.timeZone, false);
   protected readonly errMsg = errorMessage;
-
-  protected setPreset(key: PresetKey): void {
-    this.anchor.set(Date.now());
-    void this.router.navigate([], {
-      queryParams: { range: key, from: null, to: null },
-      queryParamsHandling: 'merge',
-    });
-  }
-
-  protected setCustom({ from, to }: { from: number; to: number }): void {
-    void this.router.navigate([], {
-      queryParams: { range: null, from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-      queryParamsHandling: 'merge',
-    });
-  }
 
   protected setView(v: ChartLayout): void {
     void this.router.navigate([], {
@@ -242,11 +238,7 @@ export class DeviceDetailPage {
   }
 
   protected onZoom(z: ZoomWindow | null): void {
-    this.zoom.set(z);
-  }
-
-  protected resetZoom(): void {
-    this.zoom.set(null);
+    this.time.setZoom(z);
   }
 
   protected onSaved(edit: DeviceEdit): void {
@@ -264,7 +256,7 @@ export class DeviceDetailPage {
     try {
       const all = this.selected().length === this.metricNames().length;
       const blob = await this.readingsApi.exportCsv(this.id(), all ? null : this.selected(), from, to);
-      downloadCsv(blob, this.id(), from, to);
+      downloadCsv(blob, this.id(), from, to, this.timeZone);
     } catch (e) {
       this.exportError.set(`Export failed: ${this.errMsg(e)}`);
     } finally {

@@ -1,11 +1,14 @@
 import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 
-import { PRESETS, PresetKey, ResolvedRange, fromLocalInput, toLocalInput } from '../range';
+import { QUICK_RANGES, REFRESH_CHOICES, ResolvedRange, fromLocalInput, toLocalInput } from '../range';
 
 export type ChartLayout = 'split' | 'overlay';
 
-/** Range presets and a custom range, the charts' layout and CSV export; the page keeps the choice in the URL. */
+/**
+ * The time picker (quick relative ranges, an absolute range, shift ←/→, zoom out, auto-refresh), the charts'
+ * layout and CSV export; the page keeps every choice in the URL.
+ */
 @Component({
   selector: 'sh-range-toolbar',
   imports: [FormsModule],
@@ -20,21 +23,28 @@ export class RangeToolbarComponent {
   readonly multi = input(false);
   readonly exporting = input(false);
   readonly canExport = input(false);
-  readonly preset = output<PresetKey>();
-  /** a custom range, epoch ms */
+  /** the auto-refresh choice (`off`, `10s`, …) */
+  readonly refresh = input('off');
+  /** a relative range (`now-7d`) */
+  readonly relative = output<string>();
+  /** an absolute range, epoch ms */
   readonly custom = output<{ from: number; to: number }>();
+  readonly shift = output<-1 | 1>();
+  readonly zoomOut = output<void>();
+  readonly refreshChange = output<string>();
   readonly layoutChange = output<ChartLayout>();
   readonly export = output<void>();
 
-  protected readonly presets = PRESETS;
+  protected readonly quick = QUICK_RANGES;
+  protected readonly refreshChoices = REFRESH_CHOICES;
   protected readonly customOpen = signal(false);
   protected customFrom = '';
   protected customTo = '';
   protected readonly customError = signal<string | null>(null);
 
-  protected setPreset(key: PresetKey): void {
+  protected setRelative(key: string): void {
     this.customOpen.set(false);
-    this.preset.emit(key);
+    this.relative.emit(key);
   }
 
   protected openCustom(): void {
@@ -48,7 +58,11 @@ export class RangeToolbarComponent {
   protected applyCustom(): void {
     const from = fromLocalInput(this.customFrom);
     const to = fromLocalInput(this.customTo);
-    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) {
+    if (!Number.isFinite(from) || !Number.isFinite(to)) {
+      this.customError.set('Enter both "From" and "To".');
+      return;
+    }
+    if (from >= to) {
       this.customError.set('"From" must be before "To".');
       return;
     }
