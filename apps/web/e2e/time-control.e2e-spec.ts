@@ -245,21 +245,14 @@ describe('charts and time control', () => {
     assert.equal(last, values.at(-1));
     // the table's times are written as everywhere else
     assert.ok(data.times.length > 0);
-    const firstTime = await page.evaluate(() => {
-      document
-        .querySelector<HTMLButtonElement>('[data-chart=temperature] [data-testid=table-toggle]')!
-        .click();
-      return new Promise<string>((res) =>
-        setTimeout(() => {
-          const td = document.querySelector('[data-chart=temperature] [data-testid=chart-table] tbody td')!;
-          const text = td.textContent!.trim();
-          document
-            .querySelector<HTMLButtonElement>('[data-chart=temperature] [data-testid=table-toggle]')!
-            .click();
-          res(text);
-        }, 200),
-      );
-    });
+    const temperature = page.locator('[data-chart=temperature]');
+    await temperature.locator('[data-testid=table-toggle]').click();
+    const firstTime = (await temperature
+      .locator('[data-testid=chart-table] tbody td')
+      .first()
+      .textContent())!.trim();
+    await shot(page, '46-chart-table');
+    await temperature.locator('[data-testid=table-toggle]').click();
     assert.match(firstTime, DATE_TIME);
     await waitForChart(page);
 
@@ -277,6 +270,16 @@ describe('charts and time control', () => {
       'a tooltip on both panels',
     );
     assert.equal(tips[0], tips[1]);
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 6)
+        .map(
+          (e) =>
+            `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)} ${(e as HTMLElement).style.cssText}`,
+        ),
+    );
+    assert.deepEqual(wide, [], 'the tooltips stay inside the page (no sideways scroll)');
     assert.match(tips[0], DATE_TIME);
     await shot(page, '44-shared-crosshair');
     await page.mouse.move(0, 0);
