@@ -138,7 +138,7 @@ describe('charts and time control', () => {
     const requests: URLSearchParams[] = [];
     other.on('request', (r) => {
       const u = new URL(r.url());
-      if (u.pathname.endsWith('/readings')) requests.push(u.searchParams);
+      if (u.pathname === '/api/v1/series') requests.push(u.searchParams);
     });
     await login(other, stack.baseUrl, stack.users.viewer, shared.slice(stack.baseUrl.length));
     await waitForChart(other);
@@ -169,7 +169,7 @@ describe('charts and time control', () => {
     const id = stack.devices[0].id;
     const page = await newPage();
     const requests: number[] = [];
-    page.on('request', (r) => new URL(r.url()).pathname.endsWith('/readings') && requests.push(Date.now()));
+    page.on('request', (r) => new URL(r.url()).pathname === '/api/v1/series' && requests.push(Date.now()));
     await login(page, stack.baseUrl, stack.users.viewer, `/devices/${id}?range=now-24h&metrics=temperature`);
     await waitForChart(page);
     assert.equal(await page.locator('[data-range="now-24h"]').getAttribute('aria-pressed'), 'true');

@@ -6,7 +6,8 @@ import { errorMessage } from '../../../core/errors';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { ReadingsClient } from '../../../core/readings-client';
 import { ChartComponent } from '../../../shared/chart/chart.component';
-import { buildChartOption, formatMeasure, PALETTE } from '../../../shared/chart/chart-option';
+import { buildChartOption, formatMeasure } from '../../../shared/chart/chart-option';
+import { chartPalette } from '../../../shared/chart/palette';
 import { StateComponent } from '../../../shared/state.component';
 import { displayName } from '../device-status';
 import { maxPointsFor, resolveRange } from '../range';
@@ -44,6 +45,8 @@ export class ComparePage {
   readonly to = input<string>();
 
   protected readonly ranges = RANGES;
+  /** the chart's series colours (the design tokens), for the legend's swatches */
+  private readonly palette = chartPalette();
   private readonly timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   private readonly maxPoints = maxPointsFor(Math.min(window.innerWidth, 1400));
   protected readonly ids = computed(() => parseDeviceIds(this.devices()));
@@ -118,7 +121,7 @@ export class ComparePage {
       return {
         id: s.deviceId,
         name: this.names().get(s.deviceId) ?? s.deviceId,
-        color: PALETTE[i % PALETTE.length],
+        color: this.palette[i % this.palette.length],
         cells: st ? [fmt(st.min), fmt(st.max), fmt(st.avg), fmt(st.last)] : null,
       };
     });
