@@ -7,10 +7,8 @@ import { INestApplication } from '@nestjs/common';
 import { MqttClient } from 'mqtt';
 import request from 'supertest';
 
-import { createUsers, login, startApi } from '../../../test/support/api';
-import { brokerUrl, connectClient, testClientId } from '../../../test/support/broker';
-import { count, createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
-import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
+import { count, TestDatabase, waitFor } from '../../../test/support/database';
+import { Pipeline, startPipeline } from '../../../test/support/pipeline';
 import { openSse } from '../../../test/support/sse';
 import { startWebhookServer } from '../../../test/support/webhook';
 
@@ -19,7 +17,7 @@ const SECRET = 'webhook-secret-for-tests-0123456789';
 describe('alerts through the real path (MQTT → ingest → readings trigger → processor → SSE, MQTT, webhook)', () => {
   let db: TestDatabase;
   let app: INestApplication;
-  let ingest: IngestProcess;
+  let pipeline: Pipeline;
   let mqtt: MqttClient;
   let base: string;
   let viewer: string;
@@ -29,43 +27,25 @@ describe('alerts through the real path (MQTT → ingest → readings trigger →
   const run = `${process.pid}`;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await createUsers(db.client);
     scripts = mkdtempSync(path.join(tmpdir(), 'sensorhub-scripts-'));
     writeFileSync(path.join(scripts, 'ok.sh'), '#!/bin/sh\ncat > /dev/null\necho handled\n');
     chmodSync(path.join(scripts, 'ok.sh'), 0o755);
     writeFileSync(path.join(tmpdir(), `evil-${run}.sh`), '#!/bin/sh\necho evil\n');
     chmodSync(path.join(tmpdir(), `evil-${run}.sh`), 0o755);
-    ({ app } = await startApi(db.url, {
-      PROCESSOR_INTERVAL_MS: '100',
-      ALERT_WEBHOOK_SECRET: SECRET,
-      ALERT_RETRY_BASE_MS: '50',
-      ALERT_SCRIPTS_DIR: scripts,
-      ALERT_MQTT_TOPIC: `alerts-${run}/{deviceId}`,
-    }));
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    ingest = startIngest({
-      DATABASE_URL: db.url,
-      MQTT_URL: brokerUrl(),
-      INGEST_CLIENT_ID: testClientId('alerts-test'),
-      INGEST_BATCH_MAX_WAIT_MS: '20',
+    pipeline = await startPipeline('alerts-test', {
+      apiEnv: {
+        PROCESSOR_INTERVAL_MS: '100',
+        ALERT_WEBHOOK_SECRET: SECRET,
+        ALERT_RETRY_BASE_MS: '50',
+        ALERT_SCRIPTS_DIR: scripts,
+        ALERT_MQTT_TOPIC: `alerts-${run}/{deviceId}`,
+      },
     });
-    mqtt = await connectClient(brokerUrl());
-    [viewer, operator, admin] = await Promise.all([
-      login(app, 'viewer@example.com'),
-      login(app, 'operator@example.com'),
-      login(app, 'admin@example.com'),
-      ingest.ready,
-    ]);
+    ({ db, app, mqtt, base } = pipeline);
+    ({ viewer, operator, admin } = pipeline.tokens);
   });
 
-  afterAll(async () => {
-    await mqtt?.endAsync();
-    await ingest?.stop();
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => pipeline?.stop());
 
   const http = () => request(app.getHttpServer());
   const createRule = async (body: object, token = operator) =>

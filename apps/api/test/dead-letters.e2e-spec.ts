@@ -4,15 +4,13 @@ import request from 'supertest';
 
 import { DEAD_LETTER_PAYLOAD_LIMIT } from '@sensorhub/domain';
 
-import { createUsers, login, startApi } from '../../../test/support/api';
-import { brokerUrl, connectClient, testClientId } from '../../../test/support/broker';
-import { count, createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
-import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
+import { count, TestDatabase, waitFor } from '../../../test/support/database';
+import { Pipeline, startPipeline } from '../../../test/support/pipeline';
 
 describe('dead letters through the real path (MQTT → ingest → dead_letters → API, and replay back)', () => {
   let db: TestDatabase;
   let app: INestApplication;
-  let ingest: IngestProcess;
+  let pipeline: Pipeline;
   let mqtt: MqttClient;
   let viewer: string;
   let operator: string;
@@ -21,22 +19,9 @@ describe('dead letters through the real path (MQTT → ingest → dead_letters �
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await createUsers(db.client);
-    ({ app } = await startApi(db.url));
-    ingest = startIngest({
-      DATABASE_URL: db.url,
-      MQTT_URL: brokerUrl(),
-      INGEST_CLIENT_ID: testClientId('api-dead-letters-test'),
-      INGEST_BATCH_MAX_WAIT_MS: '20',
-    });
-    mqtt = await connectClient(brokerUrl());
-    [viewer, operator, admin] = await Promise.all([
-      login(app, 'viewer@example.com'),
-      login(app, 'operator@example.com'),
-      login(app, 'admin@example.com'),
-      ingest.ready,
-    ]);
+    pipeline = await startPipeline('api-dead-letters-test');
+    ({ db, app, mqtt } = pipeline);
+    ({ viewer, operator, admin } = pipeline.tokens);
     // three refused messages, oldest first
     await mqtt.publishAsync(`devices/${dev}/temperature`, 'warm', { qos: 1 });
     await waitFor(
@@ -58,12 +43,7 @@ describe('dead letters through the real path (MQTT → ingest → dead_letters �
     );
   });
 
-  afterAll(async () => {
-    await mqtt?.endAsync();
-    await ingest?.stop();
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => pipeline?.stop());
 
   const list = (query: string, token = operator) =>
     http().get(`/api/v1/dead-letters${query}`).auth(token, { type: 'bearer' });

@@ -2,16 +2,14 @@ import { INestApplication } from '@nestjs/common';
 import { MqttClient } from 'mqtt';
 import request from 'supertest';
 
-import { createUsers, login, startApi } from '../../../test/support/api';
-import { brokerUrl, connectClient, testClientId } from '../../../test/support/broker';
-import { createTestDatabase, TestDatabase, waitFor } from '../../../test/support/database';
-import { IngestProcess, startIngest } from '../../../test/support/ingest-process';
+import { TestDatabase, waitFor } from '../../../test/support/database';
+import { Pipeline, startPipeline } from '../../../test/support/pipeline';
 import { openSse } from '../../../test/support/sse';
 
 describe('live stream through the real path (MQTT → ingest → NOTIFY → API → SSE)', () => {
   let db: TestDatabase;
   let app: INestApplication;
-  let ingest: IngestProcess;
+  let pipeline: Pipeline;
   let mqtt: MqttClient;
   let base: string;
   let viewer: string;
@@ -19,31 +17,12 @@ describe('live stream through the real path (MQTT → ingest → NOTIFY → API 
   const device = `live-${process.pid}`;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await createUsers(db.client, ['viewer', 'operator']);
-    ({ app } = await startApi(db.url));
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    ingest = startIngest({
-      DATABASE_URL: db.url,
-      MQTT_URL: brokerUrl(),
-      INGEST_CLIENT_ID: testClientId('api-live-test'),
-      INGEST_BATCH_MAX_WAIT_MS: '20',
-    });
-    mqtt = await connectClient(brokerUrl());
-    [viewer, operator] = await Promise.all([
-      login(app, 'viewer@example.com'),
-      login(app, 'operator@example.com'),
-      ingest.ready,
-    ]);
+    pipeline = await startPipeline('api-live-test', { roles: ['viewer', 'operator'] });
+    ({ db, app, mqtt, base } = pipeline);
+    ({ viewer, operator } = pipeline.tokens);
   });
 
-  afterAll(async () => {
-    await mqtt?.endAsync();
-    await ingest?.stop();
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => pipeline?.stop());
 
   const ticket = async () =>
     (

@@ -28,10 +28,17 @@ export interface PageTest<T> {
   done: () => void;
 }
 
-export function signIn(role: Role | null, email = `${role}@example.com`): void {
+/** Stores a live session as the app keeps it, so the page opens signed in (null: signed out). */
+export function signIn(role: Role | null, who: { id?: string; email?: string } = {}): void {
   localStorage.clear();
   if (!role) return;
-  const user = { id: `u-${role}`, email, role, disabled: false, createdAt: '2026-01-01T00:00:00Z' };
+  const user = {
+    id: who.id ?? `u-${role}`,
+    email: who.email ?? `${role}@example.com`,
+    role,
+    disabled: false,
+    createdAt: '2026-01-01T00:00:00Z',
+  };
   localStorage.setItem(SESSION_KEY, JSON.stringify({ token: 't', expiresAt: Date.now() + 600_000, user }));
 }
 
@@ -83,8 +90,17 @@ export function setUpPage<T>(component: Type<T>, providers: Provider[] = []): Pa
   };
 }
 
-/** A resource client on the real HttpClient, answered through HttpTestingController. */
-export function setUpClient<T>(client: Type<T>): { api: T; http: HttpTestingController } {
-  TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
-  return { api: TestBed.inject(client), http: TestBed.inject(HttpTestingController) };
+/**
+ * A resource client on the real HttpClient, answered through HttpTestingController: fresh for each test of the
+ * describe block that calls it, with `http.verify()` after each.
+ */
+export function useClient<T>(client: Type<T>): { api: T; http: HttpTestingController } {
+  const ctx = {} as { api: T; http: HttpTestingController };
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    ctx.api = TestBed.inject(client);
+    ctx.http = TestBed.inject(HttpTestingController);
+  });
+  afterEach(() => ctx.http.verify());
+  return ctx;
 }

@@ -1,18 +1,12 @@
-import { HttpTestingController } from '@angular/common/http/testing';
-
-import { setUpClient } from '../../testing/page-testing';
+import { useClient } from '../../testing/page-testing';
 import { AdminClient } from './admin-client';
 
 describe(AdminClient.name, () => {
-  let api: AdminClient;
-  let http: HttpTestingController;
-
-  beforeEach(() => ({ api, http } = setUpClient(AdminClient)));
-  afterEach(() => http.verify());
+  const t = useClient(AdminClient);
 
   it('shows a new API key once, and sends users, roles, passwords and revocations to their routes', async () => {
-    const k = api.createApiKey({ name: 'billing', scopes: ['read'] });
-    const req = http.expectOne('/api/v1/api-keys');
+    const k = t.api.createApiKey({ name: 'billing', scopes: ['read'] });
+    const req = t.http.expectOne('/api/v1/api-keys');
     expect(req.request.body).toEqual({ name: 'billing', scopes: ['read'] });
     req.flush({
       id: 'k1',
@@ -27,20 +21,20 @@ describe(AdminClient.name, () => {
     });
     expect(await k).toMatchObject({ id: 'k1', prefix: 'sh_ab', key: 'sh_ab.secret', revokedAt: null });
 
-    const u = api.updateUser('u/1', { role: 'admin' });
-    const patch = http.expectOne('/api/v1/users/u%2F1');
+    const u = t.api.updateUser('u/1', { role: 'admin' });
+    const patch = t.http.expectOne('/api/v1/users/u%2F1');
     expect(patch.request.method).toBe('PATCH');
     patch.flush({ id: 'u/1', email: 'a@example.com', role: 'admin', disabled: false });
     expect(await u).toMatchObject({ role: 'admin', disabled: false });
 
-    const pw = api.resetPassword('u1', 'a new long password');
-    const post = http.expectOne('/api/v1/users/u1/password');
+    const pw = t.api.resetPassword('u1', 'a new long password');
+    const post = t.http.expectOne('/api/v1/users/u1/password');
     expect(post.request.body).toEqual({ password: 'a new long password' });
     post.flush(null);
     await pw;
 
-    const del = api.revokeApiKey('k1');
-    const revoke = http.expectOne('/api/v1/api-keys/k1');
+    const del = t.api.revokeApiKey('k1');
+    const revoke = t.http.expectOne('/api/v1/api-keys/k1');
     expect(revoke.request.method).toBe('DELETE');
     revoke.flush(null);
     await del;

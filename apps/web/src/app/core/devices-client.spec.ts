@@ -1,18 +1,12 @@
-import { HttpTestingController } from '@angular/common/http/testing';
-
-import { setUpClient } from '../../testing/page-testing';
+import { useClient } from '../../testing/page-testing';
 import { DevicesClient } from './devices-client';
 
 describe(DevicesClient.name, () => {
-  let api: DevicesClient;
-  let http: HttpTestingController;
-
-  beforeEach(() => ({ api, http } = setUpClient(DevicesClient)));
-  afterEach(() => http.verify());
+  const t = useClient(DevicesClient);
 
   it('shows a page of devices with their latest values sorted by metric, and the offline rule in use', async () => {
-    const p = api.devicesPage({ limit: 50, offset: 0, q: 'green' });
-    const req = http.expectOne((r) => r.url === '/api/v1/devices');
+    const p = t.api.devicesPage({ limit: 50, offset: 0, q: 'green' });
+    const req = t.http.expectOne((r) => r.url === '/api/v1/devices');
     expect(req.request.params.get('q')).toBe('green');
     req.flush({
       items: [
@@ -51,8 +45,8 @@ describe(DevicesClient.name, () => {
   });
 
   it('sends a device command and reports what was published', async () => {
-    const p = api.sendCommand('gh-1', { command: 'interval', seconds: 30 });
-    const req = http.expectOne('/api/v1/devices/gh-1/commands');
+    const p = t.api.sendCommand('gh-1', { command: 'interval', seconds: 30 });
+    const req = t.http.expectOne('/api/v1/devices/gh-1/commands');
     expect(req.request.body).toEqual({ command: 'interval', seconds: 30 });
     req.flush({ topic: 'devices/gh-1/cmd', payload: '{"command":"interval","seconds":30}' });
     expect(await p).toEqual({ topic: 'devices/gh-1/cmd', payload: '{"command":"interval","seconds":30}' });

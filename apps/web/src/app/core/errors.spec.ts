@@ -1,7 +1,6 @@
 import { HttpErrorResponse } from '@angular/common/http';
-import { HttpTestingController } from '@angular/common/http/testing';
 
-import { setUpClient } from '../../testing/page-testing';
+import { useClient } from '../../testing/page-testing';
 import { ApiHttp } from './api-http';
 import { UNREACHABLE, errorMessage, isApiError, toApiError } from './errors';
 
@@ -10,14 +9,11 @@ const httpError = (status: number, error: unknown = null, statusText = '') =>
 
 describe('errors', () => {
   describe(toApiError.name, () => {
-    let api: ApiHttp;
-    let http: HttpTestingController;
-    beforeEach(() => ({ api, http } = setUpClient(ApiHttp)));
-    afterEach(() => http.verify());
+    const t = useClient(ApiHttp);
 
     it("rejects every request with the API's error shape: its own body, a bare status, or an unreachable server", async () => {
-      const a = api.get('/devices/x');
-      http
+      const a = t.api.get('/devices/x');
+      t.http
         .expectOne('/api/v1/devices/x')
         .flush(
           { statusCode: 404, code: 'NOT_FOUND', message: 'no such device' },
@@ -30,16 +26,18 @@ describe('errors', () => {
         details: undefined,
       });
 
-      const b = api.post('/users', {});
-      http.expectOne('/api/v1/users').flush('<html>oops</html>', { status: 502, statusText: 'Bad Gateway' });
+      const b = t.api.post('/users', {});
+      t.http
+        .expectOne('/api/v1/users')
+        .flush('<html>oops</html>', { status: 502, statusText: 'Bad Gateway' });
       await expect(b).rejects.toEqual({
         statusCode: 502,
         code: 'HTTP_502',
         message: 'The server had a problem (HTTP 502) — try again in a moment.',
       });
 
-      const c = api.delete('/api-keys/k1');
-      http.expectOne('/api/v1/api-keys/k1').error(new ProgressEvent('error'), { status: 0 });
+      const c = t.api.delete('/api-keys/k1');
+      t.http.expectOne('/api/v1/api-keys/k1').error(new ProgressEvent('error'), { status: 0 });
       await expect(c).rejects.toEqual({ statusCode: 0, code: 'NETWORK', message: UNREACHABLE });
     });
 

@@ -1,24 +1,18 @@
-import { HttpTestingController } from '@angular/common/http/testing';
-
-import { setUpClient } from '../../testing/page-testing';
+import { useClient } from '../../testing/page-testing';
 import { ReadingsClient, toSeries } from './readings-client';
 
 describe(ReadingsClient.name, () => {
-  let api: ReadingsClient;
-  let http: HttpTestingController;
-
-  beforeEach(() => ({ api, http } = setUpClient(ReadingsClient)));
-  afterEach(() => http.verify());
+  const t = useClient(ReadingsClient);
 
   it('asks for readings in UTC ISO times with the chart width and time zone, and reads buckets back', async () => {
-    const p = api.readings('gh 1', {
+    const p = t.api.readings('gh 1', {
       metric: 'temperature',
       from: Date.UTC(2026, 0, 1),
       to: Date.UTC(2026, 0, 2),
       maxPoints: 700,
       tz: 'Europe/Berlin',
     });
-    const req = http.expectOne((r) => r.url === '/api/v1/devices/gh%201/readings');
+    const req = t.http.expectOne((r) => r.url === '/api/v1/devices/gh%201/readings');
     expect(req.request.params.get('from')).toBe('2026-01-01T00:00:00.000Z');
     expect(req.request.params.get('to')).toBe('2026-01-02T00:00:00.000Z');
     expect(req.request.params.get('maxPoints')).toBe('700');
@@ -68,15 +62,15 @@ describe(ReadingsClient.name, () => {
   });
 
   it('exports every metric in one request, or joins the CSVs of the chosen metrics under one header', async () => {
-    const all = api.exportCsv('gh-1', null, 0, 60_000);
-    const one = http.expectOne((r) => r.url === '/api/v1/devices/gh-1/readings/export');
+    const all = t.api.exportCsv('gh-1', null, 0, 60_000);
+    const one = t.http.expectOne((r) => r.url === '/api/v1/devices/gh-1/readings/export');
     expect(one.request.params.has('metric')).toBe(false);
     expect(one.request.params.get('from')).toBe('1970-01-01T00:00:00.000Z');
     one.flush('device_id,metric,ts,value\ngh-1,a,t,1\n');
     expect(await (await all).text()).toBe('device_id,metric,ts,value\ngh-1,a,t,1\n');
 
-    const some = api.exportCsv('gh-1', ['a', 'b'], 0, 60_000);
-    const reqs = http.match((r) => r.url === '/api/v1/devices/gh-1/readings/export');
+    const some = t.api.exportCsv('gh-1', ['a', 'b'], 0, 60_000);
+    const reqs = t.http.match((r) => r.url === '/api/v1/devices/gh-1/readings/export');
     expect(reqs.map((r) => r.request.params.get('metric'))).toEqual(['a', 'b']);
     reqs[0].flush('device_id,metric,ts,value\ngh-1,a,t,1\n');
     reqs[1].flush('device_id,metric,ts,value\ngh-1,b,t,2\n');
@@ -86,15 +80,15 @@ describe(ReadingsClient.name, () => {
   });
 
   it('asks for several device:metric series in one request and reads each back with its device', async () => {
-    expect(await api.series([], { from: 0, to: 1, maxPoints: 100 })).toEqual([]);
-    const p = api.series(
+    expect(await t.api.series([], { from: 0, to: 1, maxPoints: 100 })).toEqual([]);
+    const p = t.api.series(
       [
         { deviceId: 'gh-1', metric: 'temperature' },
         { deviceId: 'cold', metric: 'temperature' },
       ],
       { from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 2), maxPoints: 500 },
     );
-    const req = http.expectOne((r) => r.url === '/api/v1/series');
+    const req = t.http.expectOne((r) => r.url === '/api/v1/series');
     expect(req.request.params.get('series')).toBe('gh-1:temperature,cold:temperature');
     expect(req.request.params.get('maxPoints')).toBe('500');
     expect(req.request.params.has('tz')).toBe(false);

@@ -1,13 +1,9 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
-
+import { PageTest, settle, setUpPage } from '../../../testing/page-testing';
 import { DeadLettersPage } from './dead-letters.page';
 
 describe(DeadLettersPage.name, () => {
-  let fixture: ComponentFixture<DeadLettersPage>;
-  let http: HttpTestingController;
+  let t: PageTest<DeadLettersPage>;
+  let http: PageTest<DeadLettersPage>['http'];
   const letter = (id: string, reason: string, payload: string, extra: object = {}) => ({
     id,
     topic: `devices/gh-1/temperature`,
@@ -23,14 +19,9 @@ describe(DeadLettersPage.name, () => {
     replayCount: 0,
     ...extra,
   });
-  const el = () => fixture.nativeElement as HTMLElement;
+  const el = () => t.el();
   const rows = () => [...el().querySelectorAll('tr[data-dead-letter]')];
-  const stable = async () => {
-    for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 0));
-      TestBed.tick();
-    }
-  };
+  const stable = settle;
   const answer = async (items: object[], summary: object[]) => {
     const list = http.expectOne((r) => r.url === '/api/v1/dead-letters');
     const sum = http.expectOne((r) => r.url === '/api/v1/dead-letters/summary');
@@ -41,19 +32,10 @@ describe(DeadLettersPage.name, () => {
   };
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      providers: [provideZonelessChangeDetection(), provideHttpClient(), provideHttpClientTesting()],
-    });
-    http = TestBed.inject(HttpTestingController);
-    fixture = TestBed.createComponent(DeadLettersPage);
+    t = setUpPage(DeadLettersPage);
+    http = t.http;
   });
-  afterEach(() => {
-    try {
-      http.verify();
-    } finally {
-      TestBed.resetTestingModule();
-    }
-  });
+  afterEach(() => t.done());
 
   it('shows reason counts and the dead letters; a reason chip filters the list but not the counts', async () => {
     await stable();

@@ -1,8 +1,4 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
-
+import { PageTest, settle, setUpPage } from '../../../../testing/page-testing';
 import { ApiKeysPage } from './api-keys.page';
 
 const billing = {
@@ -16,17 +12,12 @@ const billing = {
 };
 
 describe(ApiKeysPage.name, () => {
-  let fixture: ComponentFixture<ApiKeysPage>;
-  let http: HttpTestingController;
+  let t: PageTest<ApiKeysPage>;
+  let http: PageTest<ApiKeysPage>['http'];
 
-  const el = () => fixture.nativeElement as HTMLElement;
-  const text = (sel: string) => el().querySelector(sel)?.textContent?.replace(/\s+/g, ' ').trim();
-  const stable = async () => {
-    for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 0));
-      TestBed.tick();
-    }
-  };
+  const el = () => t.el();
+  const text = (sel: string) => t.text(sel);
+  const stable = settle;
   const buttons = (sel: string) =>
     [...el().querySelectorAll(`${sel} button`)].map((b) => b.textContent!.trim());
   const form = () => el().querySelector<HTMLFormElement>('[data-testid=create-key]')!;
@@ -42,20 +33,11 @@ describe(ApiKeysPage.name, () => {
   };
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({
-      providers: [provideZonelessChangeDetection(), provideHttpClient(), provideHttpClientTesting()],
-    });
-    http = TestBed.inject(HttpTestingController);
-    fixture = TestBed.createComponent(ApiKeysPage);
+    t = setUpPage(ApiKeysPage);
+    http = t.http;
     await stable();
   });
-  afterEach(() => {
-    try {
-      http.verify();
-    } finally {
-      TestBed.resetTestingModule();
-    }
-  });
+  afterEach(() => t.done());
 
   it('creates a key, shows it once to copy, and lists it by its prefix only', async () => {
     http.expectOne('/api/v1/api-keys').flush([]);

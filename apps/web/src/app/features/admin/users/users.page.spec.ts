@@ -1,10 +1,4 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
-import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
-
-import { SESSION_KEY } from '../../../core/auth.service';
+import { PageTest, settle, setUpPage, signIn } from '../../../../testing/page-testing';
 import { UsersPage } from './users.page';
 
 const me = {
@@ -23,48 +17,22 @@ const bob = {
 };
 
 describe(UsersPage.name, () => {
-  let fixture: ComponentFixture<UsersPage>;
-  let http: HttpTestingController;
+  let t: PageTest<UsersPage>;
+  let http: PageTest<UsersPage>['http'];
 
-  const el = () => fixture.nativeElement as HTMLElement;
-  const text = (sel: string) => el().querySelector(sel)?.textContent?.replace(/\s+/g, ' ').trim();
-  const stable = async () => {
-    for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 0));
-      TestBed.tick();
-    }
-  };
+  const el = () => t.el();
+  const text = (sel: string) => t.text(sel);
+  const stable = settle;
   const row = (email: string) => el().querySelector(`[data-user="${email}"]`)!;
-  const type = (input: HTMLInputElement | HTMLSelectElement, value: string) => {
-    input.value = value;
-    input.dispatchEvent(new Event(input instanceof HTMLSelectElement ? 'change' : 'input'));
-  };
+  const type = (input: HTMLInputElement | HTMLSelectElement, value: string) => t.type(input, value);
 
   beforeEach(async () => {
-    localStorage.setItem(
-      SESSION_KEY,
-      JSON.stringify({ token: 't', expiresAt: Date.now() + 600_000, user: me }),
-    );
-    TestBed.configureTestingModule({
-      providers: [
-        provideZonelessChangeDetection(),
-        provideRouter([]),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    fixture = TestBed.createComponent(UsersPage);
+    signIn('admin', me);
+    t = setUpPage(UsersPage);
+    http = t.http;
     await stable();
   });
-  afterEach(() => {
-    try {
-      http.verify();
-    } finally {
-      localStorage.clear();
-      TestBed.resetTestingModule();
-    }
-  });
+  afterEach(() => t.done());
 
   async function loaded(users = [me, bob]): Promise<void> {
     expect(text('sh-state')).toContain('Loading users');
