@@ -1,4 +1,12 @@
-import { fileStamp, formatClock, formatDay, formatMeasure, formatTime, formatValue } from './format';
+import {
+  fileStamp,
+  formatClock,
+  formatDate,
+  formatDay,
+  formatMeasure,
+  formatTime,
+  formatValue,
+} from './format';
 
 describe('format (one way to write dates and numbers)', () => {
   const t = Date.UTC(2026, 10, 29, 1, 30, 26);
@@ -9,6 +17,7 @@ describe('format (one way to write dates and numbers)', () => {
     expect(formatClock(t, 'Europe/Berlin')).toBe('02:30');
     expect(formatClock(t, 'Europe/Berlin', true)).toBe('02:30:26');
     expect(formatDay(t, 'Europe/Berlin')).toBe('29 Nov');
+    expect(formatDate(t, 'Europe/Berlin')).toBe('29 Nov 2026');
   });
 
   it('stamps file names with the local time, without colons', () => {

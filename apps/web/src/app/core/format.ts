@@ -38,6 +38,11 @@ export function formatDay(t: number, timeZone?: string): string {
   return dtf(timeZone, { month: 'short', day: 'numeric' }).format(t);
 }
 
+/** `29 Nov 2026` */
+export function formatDate(t: number, timeZone?: string): string {
+  return dtf(timeZone, { year: 'numeric', month: 'short', day: 'numeric' }).format(t);
+}
+
 /** Local time for file names: `2026-11-29T1405` (no colons), in the given zone. */
 export function fileStamp(t: number, timeZone?: string): string {
   const parts = Object.fromEntries(

@@ -1,5 +1,4 @@
 import { ChangeDetectionStrategy, Component, computed, inject, resource, signal } from '@angular/core';
-import { DatePipe } from '@angular/common';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 
@@ -9,12 +8,13 @@ import { errorMessage } from '../../core/errors';
 import { AlertItem, AlertSeverity, AlertState } from '../../core/api.types';
 import { AuthService } from '../../core/auth.service';
 import { StateComponent } from '../../shared/state.component';
+import { TimePipe } from '../../shared/time.pipe';
 
 const PAGE = 50;
 
 @Component({
   selector: 'sh-alerts-page',
-  imports: [FormsModule, StateComponent, DatePipe, RouterLink],
+  imports: [FormsModule, StateComponent, TimePipe, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './alerts.page.html',
   styleUrl: './alerts.page.css',

@@ -13,6 +13,7 @@ import { errorMessage } from '../../core/errors';
 import { DeadLetter, DeadLetterFilter, DeadLetterPage, ReasonCount } from '../../core/api.types';
 import { StateComponent } from '../../shared/state.component';
 import { fromLocalInput } from '../devices/range';
+import { formatTime } from '../../core/format';
 
 export const PAGE_SIZE = 50;
 const PREVIEW_CHARS = 80;
@@ -150,7 +151,7 @@ export class DeadLettersPage {
   }
 
   protected time(t: number): string {
-    return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+    return formatTime(t);
   }
 
   protected size(bytes: number): string {

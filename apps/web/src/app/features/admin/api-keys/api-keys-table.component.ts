@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
 
 import { ApiKey } from '../../../core/api.types';
+import { formatTime } from '../../../core/format';
 
 /** The API keys, each revocable after a confirmation in its row. */
 @Component({
@@ -21,6 +22,6 @@ export class ApiKeysTableComponent {
   }
 
   protected date(s: string | null): string {
-    return s ? new Date(s).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+    return s ? formatTime(Date.parse(s), undefined, false) : '—';
   }
 }

@@ -4,6 +4,7 @@ import { FormsModule } from '@angular/forms';
 import { AdminClient } from '../../../core/admin-client';
 import { errorMessage } from '../../../core/errors';
 import { Role, User } from '../../../core/api.types';
+import { formatDate } from '../../../core/format';
 
 export const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
@@ -34,7 +35,7 @@ export class UsersTableComponent {
   protected newPassword = '';
 
   protected date(s?: string): string {
-    return s ? new Date(s).toLocaleDateString() : '—';
+    return s ? formatDate(Date.parse(s)) : '—';
   }
 
   protected openReset(u: User): void {
