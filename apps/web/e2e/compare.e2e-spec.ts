@@ -64,9 +64,9 @@ describe('compare', () => {
 
     // another metric and range: both in the URL, which restores the same view
     await page.selectOption('[data-testid=compare-metric]', 'humidity');
-    await page.click('[data-range="7d"]');
+    await page.click('[data-range="now-7d"]');
     await waitFor(
-      () => /metric=humidity/.test(page.url()) && /range=7d/.test(page.url()),
+      () => /metric=humidity/.test(page.url()) && /range=now-7d/.test(page.url()),
       5000,
       'metric and range in the URL',
     );
@@ -85,7 +85,7 @@ describe('compare', () => {
       20_000,
       'the cold room without humidity',
     );
-    assert.equal(await other.locator('[data-range="7d"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await other.locator('[data-range="now-7d"]').getAttribute('aria-pressed'), 'true');
     await shot(other, '41-compare-shared-url');
     await other.context().close();
     await page.context().close();

@@ -101,16 +101,16 @@ describe(ComparePage.name, () => {
   });
 
   it('keeps the metric and the range in the URL', async () => {
-    open({ devices: 'a,b', metric: 'humidity', range: '7d' });
+    open({ devices: 'a,b', metric: 'humidity', range: 'now-7d' });
     await answerDevices([device('a', 'A', ['temperature', 'humidity']), device('b', 'B', ['humidity'])]);
     const [req] = seriesRequests();
     expect(req.request.params.get('series')).toBe('a:humidity,b:humidity');
     req.flush(series(['a:humidity', 'b:humidity'], [[40], [50]]));
     await t.stable();
-    expect(t.el().querySelector('[data-range="7d"]')!.getAttribute('aria-pressed')).toBe('true');
+    expect(t.el().querySelector('[data-range="now-7d"]')!.getAttribute('aria-pressed')).toBe('true');
     t.type(t.el().querySelector<HTMLSelectElement>('[data-testid=compare-metric]')!, 'temperature');
-    t.click('[data-range="30d"]');
-    expect(navigations).toEqual([{ metric: 'temperature' }, { range: '30d', from: null, to: null }]);
+    t.click('[data-range="now-30d"]');
+    expect(navigations).toEqual([{ metric: 'temperature' }, { range: 'now-30d', from: null, to: null }]);
   });
 
   it('says what went wrong when a device is unknown, and tries again on request', async () => {

@@ -14,14 +14,14 @@ import { maxPointsFor, resolveRange } from '../range';
 import { metricOptions, parseDeviceIds, pickMetric, seriesStats } from './compare';
 
 const RANGES = [
-  { key: '1h', label: '1 h' },
-  { key: '24h', label: '24 h' },
-  { key: '7d', label: '7 d' },
-  { key: '30d', label: '30 d' },
+  { key: 'now-1h', label: '1 h' },
+  { key: 'now-24h', label: '24 h' },
+  { key: 'now-7d', label: '7 d' },
+  { key: 'now-30d', label: '30 d' },
 ] as const;
 
 /**
- * One metric of several devices on one chart (`/devices/compare?devices=a,b,c&metric=temperature&range=7d`), loaded
+ * One metric of several devices on one chart (`/devices/compare?devices=a,b,c&metric=temperature&range=now-7d`), loaded
  * with one request for all series; everything it shows is in the URL, so the link can be shared.
  */
 @Component({
