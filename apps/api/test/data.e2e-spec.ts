@@ -298,9 +298,9 @@ describe('devices, readings and messages', () => {
       .expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = (res.body as string).trimEnd().split('\n');
-    expect(lines[0]).toBe('device_id,metric,ts,value');
+    expect(lines[0]).toBe('device_id,metric,ts,value,unit');
     expect(lines).toHaveLength(1 + 2 * 8640);
-    expect(lines[1]).toMatch(/^big,temperature,\d{4}-\d\d-\d\dT[\d:.]+Z,-?[\d.]+$/);
+    expect(lines[1]).toMatch(/^big,temperature,\d{4}-\d\d-\d\dT[\d:.]+Z,-?[\d.]+,°C$/);
   });
 
   it('finds readings of a metric and value newest first with the total count', async () => {

@@ -86,6 +86,45 @@ describe('import of history: POST /api/v1/readings/import and npm run import', (
     expect(await count(db.client, 'SELECT sum(count) n FROM readings_hourly')).toBe(N - 10);
   }, 300_000);
 
+  it("reads back the API's export (with its unit column): a device exported, deleted and imported is the same", async () => {
+    const res = await http()
+      .get('/api/v1/devices/imp-7/readings/export')
+      .query({ from: '2025-01-01T00:00:00Z', to: '2025-06-02T00:00:00Z' })
+      .auth(viewer, { type: 'bearer' })
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => cb(null, text));
+      })
+      .expect(200);
+    const lines = (res.body as string).trimEnd().split('\n');
+    expect(lines[0]).toBe('device_id,metric,ts,value,unit');
+    // imp-7 has humidity and temperature: each line carries its metric's unit from the catalog
+    expect(lines[1]).toMatch(/^imp-7,humidity,2025-[\d-]+T[\d:.]+Z,[\d.]+,%$/);
+    expect(lines[lines.length - 1]).toMatch(/^imp-7,temperature,2025-[\d-]+T[\d:.]+Z,[\d.]+,°C$/);
+    const before = await db.client.query(
+      `SELECT count(*)::int AS n, sum(value) AS s FROM readings WHERE device_id = 'imp-7'`,
+    );
+    expect(lines.length - 1).toBe(before.rows[0].n);
+    await db.client.query(`DELETE FROM readings WHERE device_id = 'imp-7'`);
+    const back = await post(operator)
+      .send(res.body as string)
+      .expect(200);
+    expect(back.body).toMatchObject({ lines: before.rows[0].n, stored: before.rows[0].n, rejected: 0 });
+    const after = await db.client.query(
+      `SELECT count(*)::int AS n, sum(value) AS s FROM readings WHERE device_id = 'imp-7'`,
+    );
+    expect(after.rows[0]).toEqual(before.rows[0]);
+    // a fifth field is refused without the unit header, as before
+    const plain = await post(operator).send('imp-7,temperature,2025-01-01T00:00:00Z,1,°C\n').expect(200);
+    expect(plain.body).toMatchObject({
+      stored: 0,
+      rejected: 1,
+      errors: [{ line: 1, reason: 'INVALID_LINE' }],
+    });
+  }, 120_000);
+
   it('takes NDJSON, counts duplicates within the file, and is for operators', async () => {
     const lines = [
       { device_id: 'nd-1', metric: 'co2', ts: '2025-02-01T00:00:00Z', value: 400 },

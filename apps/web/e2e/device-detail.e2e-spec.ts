@@ -88,7 +88,7 @@ describe('device detail', () => {
       .readFileSync(await download.path(), 'utf8')
       .trim()
       .split('\n');
-    assert.equal(csv[0], 'device_id,metric,ts,value');
+    assert.equal(csv[0], 'device_id,metric,ts,value,unit');
     const { rows: n } = await stack.db.query(
       `SELECT count(*)::int AS n FROM readings WHERE device_id = $1 AND metric = 'temperature'`,
       [id],
@@ -97,7 +97,7 @@ describe('device detail', () => {
       csv.length - 1 >= n[0].n - 2 && csv.length - 1 <= n[0].n,
       `${csv.length - 1} rows of ${n[0].n}`,
     );
-    assert.ok(csv.slice(1).every((l) => l.startsWith(`${id},temperature,`)));
+    assert.ok(csv.slice(1).every((l) => l.startsWith(`${id},temperature,`) && l.endsWith(',°C')));
     await page.context().close();
   });
 

@@ -40,7 +40,9 @@ export class ReadingsController {
   @Get('export')
   @Roles('viewer')
   @ApiOperation({
-    summary: 'CSV of the raw readings in a range (streamed, no cap): device_id,metric,ts,value',
+    summary:
+      'CSV of the raw readings in a range (streamed, no cap): device_id,metric,ts,value,unit (the unit from the ' +
+      'metric catalog, empty if it names none; `npm run import` and POST /readings/import read the file back)',
   })
   @ApiParam(DEVICE_ID_PARAM)
   @ApiOkResponse({
@@ -48,7 +50,7 @@ export class ReadingsController {
     content: {
       'text/csv': {
         schema: { type: 'string' },
-        example: 'device_id,metric,ts,value\na1b2c3d4,temperature,2026-01-15T10:30:00.000Z,23.5\n',
+        example: 'device_id,metric,ts,value,unit\na1b2c3d4,temperature,2026-01-15T10:30:00.000Z,23.5,°C\n',
       },
     },
   })

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { CatalogService } from '../catalog/catalog.service';
 import { ApiError, badRequest, notFound } from '../common/errors';
 import { ApiConfig } from '../config/api.config';
 import { API_CONFIG } from '../config/config.tokens';
@@ -37,6 +38,7 @@ export class ReadingsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly devices: DevicesService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly catalog: CatalogService,
   ) {}
 
   /**
@@ -156,13 +158,21 @@ export class ReadingsService {
     try {
       const params: unknown[] = q.metric ? [deviceId, from, to, q.metric] : [deviceId, from, to];
       const rows = await runner.stream(EXPORT_SQL(!!q.metric), params);
+      // the unit from the metric catalog (empty when it names none): `npm run import` reads the file back as it is
+      const catalog = this.catalog.current;
+      const units = new Map<string, string>();
+      const unitOf = (metric: string) => {
+        let u = units.get(metric);
+        if (u === undefined) units.set(metric, (u = csvField(catalog.get(metric)?.unit ?? '')));
+        return u;
+      };
       const toCsv = new Transform({
         writableObjectMode: true,
         transform(r: { metric: string; ts: Date; value: number }, _enc, done) {
-          done(null, `${deviceId},${r.metric},${r.ts.toISOString()},${r.value}\n`);
+          done(null, `${deviceId},${r.metric},${r.ts.toISOString()},${r.value},${unitOf(r.metric)}\n`);
         },
       });
-      out.write('device_id,metric,ts,value\n');
+      out.write(`${EXPORT_CSV_HEADER}\n`);
       let released = false;
       const release = () => {
         if (released) return;
@@ -196,6 +206,11 @@ export class ReadingsService {
     return this.zones;
   }
 }
+
+export const EXPORT_CSV_HEADER = 'device_id,metric,ts,value,unit';
+
+/** a CSV field: quoted when it holds a comma, a quote or a line break (a unit is free text in the catalog) */
+const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 function range(q: RangeQueryDto): { from: Date; to: Date } {
   const to = q.to ?? new Date();

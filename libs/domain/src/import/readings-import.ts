@@ -54,6 +54,8 @@ export interface ImportOptions {
 
 const R = IMPORT_REJECT_REASONS;
 const CSV_HEADER = 'device_id,metric,ts,value';
+/** the API's export adds the catalog's unit as a fifth column: read back, it is ignored */
+const CSV_UNIT_HEADER = `${CSV_HEADER},unit`;
 const RESERVED = new Set<string>(Object.values(RESERVED_LEVELS));
 const FLUSH_BYTES = 256 * 1024;
 
@@ -67,7 +69,8 @@ class Rejected extends Error {
 }
 
 /**
- * Imports readings (CSV `device_id,metric,ts,value`, header optional, or NDJSON objects with those keys) from a
+ * Imports readings (CSV `device_id,metric,ts,value`, header optional — or the API's export with its header
+ * `device_id,metric,ts,value,unit`, the unit ignored — or NDJSON objects with those keys) from a
  * stream: each line validated as the wire contract validates a reading (ids, metric, finite value, ts ISO 8601 —
  * UTC without a zone — or epoch seconds or milliseconds, not in the future), the valid ones COPY'd into a staging table, then moved into readings with
  * ON CONFLICT DO NOTHING, so a second import of the same file adds nothing. Partitions for the imported weeks are
@@ -93,7 +96,8 @@ export async function importReadings(
     seconds: 0,
     rowsPerSecond: 0,
   };
-  const parse = opts.format === 'csv' ? parseCsv : parseNdjson;
+  const parse: (line: string, maxTs: number, withUnit: boolean) => string =
+    opts.format === 'csv' ? parseCsv : parseNdjson;
 
   // the staging table lives in local buffers: 8 MB by default would spill a chunk to disk (settable only before the
   // session's first temporary table)
@@ -155,16 +159,25 @@ export async function importReadings(
   try {
     let lineNo = 0;
     let rest = '';
+    /** the header names a fifth column, the unit (as the API's export writes it) */
+    let withUnit = false;
     /** Takes one line; true when the COPY buffer or the chunk is full (the caller awaits `drain`). No promise per line. */
     const handle = (line: string): boolean => {
       lineNo++;
       if (line.endsWith('\r')) line = line.slice(0, -1);
-      if (line.trim() === '' || (lineNo === 1 && opts.format === 'csv' && line.trim() === CSV_HEADER))
+      if (line.trim() === '') return false;
+      if (
+        lineNo === 1 &&
+        opts.format === 'csv' &&
+        (line.trim() === CSV_HEADER || line.trim() === CSV_UNIT_HEADER)
+      ) {
+        withUnit = line.trim() === CSV_UNIT_HEADER;
         return false;
+      }
       report.lines++;
       let row: string;
       try {
-        row = parse(line, maxTs);
+        row = parse(line, maxTs, withUnit);
       } catch (e) {
         if (!(e instanceof Rejected)) throw e;
         report.rejected++;
@@ -199,10 +212,16 @@ export async function importReadings(
 }
 
 /** A COPY text row (`device\tmetric\tISO ts\tvalue`) from a CSV line, or a Rejected. */
-function parseCsv(line: string, maxTs: number): string {
+function parseCsv(line: string, maxTs: number, withUnit: boolean): string {
   const f = line.split(',');
-  if (f.length !== 4) throw new Rejected(R.invalidLine, `expected 4 fields (${CSV_HEADER}), got ${f.length}`);
-  const [deviceId, metric, ts, value] = f.map(unquote);
+  // under a unit header a fifth field is the unit (quoted if it holds a comma): informational, not stored
+  const fits = withUnit ? f.length === 5 || (f.length > 5 && f[4].startsWith('"')) : f.length === 4;
+  if (!fits)
+    throw new Rejected(
+      R.invalidLine,
+      `expected ${withUnit ? 5 : 4} fields (${withUnit ? CSV_UNIT_HEADER : CSV_HEADER}), got ${f.length}`,
+    );
+  const [deviceId, metric, ts, value] = f.slice(0, 4).map(unquote);
   checkIds(deviceId, metric);
   const ms = /^-?\d+(\.\d+)?$/.test(ts) ? epochMs(Number(ts)) : parseIsoTimestamp(ts);
   if (ms === undefined)

@@ -70,7 +70,7 @@ export class ReadingsClient {
   }
 
   /**
-   * CSV of the raw readings in [from, to] (device_id,metric,ts,value), fetched with the session's token.
+   * CSV of the raw readings in [from, to] (device_id,metric,ts,value,unit), fetched with the session's token.
    * The export route takes one metric or all of them: a subset is fetched per metric and joined.
    */
   async exportCsv(deviceId: string, metrics: string[] | null, from: number, to: number): Promise<Blob> {
