@@ -96,4 +96,36 @@ describe('devices overview', () => {
     console.log(`10,000-device fleet: first page shown ${shownIn} ms after login started`);
     await page.context().close();
   });
+
+  it('lists trouble first over the whole fleet, and keeps the table view and its order in the URL', async () => {
+    const { stack } = env;
+    const page = await newPage();
+    await login(page, stack.baseUrl, stack.users.viewer, '/devices');
+    await page.waitForSelector('[data-device]');
+    // of 10,000+ devices the offline ones come first (the server orders the whole fleet, not the page)
+    const firstStatuses = await page.$$eval('[data-device] [data-testid=status]', (els) =>
+      els.slice(0, 5).map((e) => e.textContent!.trim()),
+    );
+    assert.deepEqual(firstStatuses, ['Offline', 'Offline', 'Offline', 'Offline', 'Offline']);
+
+    await page.click('[data-testid=view-table]');
+    await page.waitForSelector('[data-testid=device-table] tbody tr');
+    assert.equal(new URL(page.url()).searchParams.get('view'), 'table');
+    await page.click('button[data-sort=battery]');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'battery');
+    // the seeded Weather station (14 %) has the lowest battery of all
+    await waitFor(
+      async () =>
+        (await page.textContent('[data-testid=device-table] tbody tr:first-child .dev a'))!.trim() ===
+        'Weather station',
+      10_000,
+      'lowest battery first',
+    );
+    await page.reload();
+    await page.waitForSelector('[data-testid=device-table] tbody tr');
+    assert.match((await page.textContent('th[aria-sort=ascending]'))!, /Battery/);
+    assert.match((await page.textContent('[data-testid=device-table] tbody tr:first-child'))!, /14% low/);
+    await shot(page, '44-fleet-table');
+    await page.context().close();
+  });
 });

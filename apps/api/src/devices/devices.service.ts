@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryDeepPartialEntity } from 'typeorm';
 
-import { commandTopic, Device } from '@sensorhub/domain';
+import { commandTopic, Device, DeviceSort, LOW_BATTERY_PERCENT } from '@sensorhub/domain';
 
 import { deviceScopesAsLike } from '../common/device-scope';
 import { notFound } from '../common/errors';
@@ -54,8 +54,22 @@ const ONLINE = `coalesce(d.online, d.last_seen > now() - make_interval(secs => $
 const MATCH = `($1::text IS NULL OR d.id ILIKE $1 OR d.name ILIKE $1 OR d.location ILIKE $1)
   AND ($2::boolean IS NULL OR ${ONLINE} = $2)`;
 const SCOPE = `($4::text[] IS NULL OR d.id LIKE ANY($4::text[]))`;
-const PAGE_SQL = `SELECT d.* FROM devices d WHERE ${MATCH} AND ${SCOPE}
-  ORDER BY lower(coalesce(nullif(btrim(d.name), ''), d.id)), d.id LIMIT $5 OFFSET $6`;
+const NAME = `lower(coalesce(nullif(btrim(d.name), ''), d.id))`;
+/** problems first: a firing alert, offline, low battery, silent for the offline window although presence says online */
+const TROUBLE = `CASE WHEN f.device_id IS NOT NULL THEN 0 WHEN NOT ${ONLINE} THEN 1
+  WHEN d.battery < ${LOW_BATTERY_PERCENT} THEN 2 WHEN d.last_seen <= now() - make_interval(secs => $3) THEN 3 ELSE 4 END`;
+const ORDERS: Record<DeviceSort, string> = {
+  name: NAME,
+  '-name': `${NAME} DESC`,
+  trouble: `${TROUBLE}, ${NAME}`,
+  lastSeen: 'd.last_seen',
+  '-lastSeen': 'd.last_seen DESC',
+  battery: 'd.battery NULLS LAST',
+  '-battery': 'd.battery DESC NULLS LAST',
+};
+const FIRING = `LEFT JOIN (SELECT DISTINCT device_id FROM alerts WHERE state = 'firing') f ON f.device_id = d.id`;
+const pageSql = (sort: DeviceSort) => `SELECT d.* FROM devices d ${sort === 'trouble' ? FIRING : ''}
+  WHERE ${MATCH} AND ${SCOPE} ORDER BY ${ORDERS[sort]}, d.id LIMIT $5 OFFSET $6`;
 const COUNTS_SQL = `SELECT count(*) FILTER (WHERE ${MATCH})::int AS total, count(*)::int AS fleet_total,
   count(*) FILTER (WHERE ${ONLINE})::int AS fleet_online FROM devices d WHERE ${SCOPE}`;
 
@@ -86,7 +100,7 @@ export class DevicesService {
     const offlineAfterSeconds = this.settings.get().DEVICE_OFFLINE_AFTER_SECONDS;
     const params = [search, presence, offlineAfterSeconds, scopes && deviceScopesAsLike(scopes)];
     const [rows, [counts]] = await Promise.all([
-      this.db.query<DeviceRow[]>(PAGE_SQL, [...params, q.limit, q.offset]),
+      this.db.query<DeviceRow[]>(pageSql(q.sort ?? 'name'), [...params, q.limit, q.offset]),
       this.db.query<{ total: number; fleet_total: number; fleet_online: number }[]>(COUNTS_SQL, params),
     ]);
     const latest = rows.length

@@ -6,7 +6,9 @@ import { filter, map } from 'rxjs';
 import { Role } from './core/api.types';
 import { AlertsState } from './core/alerts-state';
 import { AuthService } from './core/auth.service';
+import { Connectivity } from './core/connectivity';
 import { LiveStream } from './core/live-stream';
+import { ConnectionBannerComponent } from './shared/connection-banner.component';
 
 interface NavItem {
   path: string;
@@ -24,14 +26,15 @@ const NAV: NavItem[] = [
 
 @Component({
   selector: 'sh-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, ConnectionBannerComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './app.component.html',
   styleUrl: './app.component.css',
 })
 export class AppComponent {
   protected readonly auth = inject(AuthService);
-  protected readonly live = inject(LiveStream);
+  private readonly live = inject(LiveStream);
+  private readonly connectivity = inject(Connectivity);
   private readonly alerts = inject(AlertsState);
   protected readonly firingCount = computed(() => this.alerts.firing().length);
   protected readonly worstSeverity = computed(() => {
@@ -50,10 +53,18 @@ export class AppComponent {
 
   protected readonly showChrome = computed(() => this.auth.isLoggedIn() && !this.url().startsWith('/login'));
   protected readonly nav = computed(() => NAV.filter((n) => this.auth.can(n.role)));
+  /** the live stream's state, or 'lost' while the api cannot be reached (what the page shows is then stale) */
+  protected readonly liveState = computed(() =>
+    this.connectivity.lostAt() !== null ? 'lost' : this.live.status(),
+  );
   protected readonly liveLabel = computed(
     () =>
-      ({ off: 'Offline', connecting: 'Connecting', open: 'Live', retrying: 'Reconnecting' })[
-        this.live.status()
-      ],
+      ({
+        off: 'Offline',
+        connecting: 'Connecting',
+        open: 'Live',
+        retrying: 'Reconnecting',
+        lost: 'No connection',
+      })[this.liveState()],
   );
 }

@@ -9,6 +9,7 @@ import { provideEchartsCore } from 'ngx-echarts';
 
 import { routes } from './app.routes';
 import { authInterceptor } from './core/auth.interceptor';
+import { connectivityInterceptor } from './core/connectivity.interceptor';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -19,7 +20,7 @@ export const appConfig: ApplicationConfig = {
       withComponentInputBinding(),
       withInMemoryScrolling({ scrollPositionRestoration: 'top' }),
     ),
-    provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
+    provideHttpClient(withFetch(), withInterceptors([connectivityInterceptor, authInterceptor])),
     // ECharts (with only the parts we draw) is fetched by the first chart, not at start-up.
     provideEchartsCore({ echarts: () => import('./shared/chart/echarts-setup').then((m) => m.echarts) }),
   ],

@@ -12,7 +12,13 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import { COMMANDS, DEVICE_STATUSES } from '@sensorhub/contracts';
+import {
+  COMMANDS,
+  DEVICE_SORTS,
+  DEVICE_STATUSES,
+  DeviceSort,
+  LOW_BATTERY_PERCENT,
+} from '@sensorhub/contracts';
 
 import { DEVICE_ID_SCHEMA, Optional } from '../../common/validation/validators';
 
@@ -84,12 +90,25 @@ export class DevicesQueryDto {
   @IsOptional()
   @IsIn(DEVICE_STATUSES)
   status?: (typeof DEVICE_STATUSES)[number];
+
+  @ApiPropertyOptional({
+    enum: DEVICE_SORTS,
+    default: 'name',
+    description:
+      'order: name (the id when unnamed, ignoring case); trouble: a firing alert, then offline, then battery below ' +
+      `${LOW_BATTERY_PERCENT} %, then silent for DEVICE_OFFLINE_AFTER_SECONDS although presence says online, then by ` +
+      'name; lastSeen, battery (no battery last); a leading - reverses',
+  })
+  @IsOptional()
+  @IsIn(DEVICE_SORTS, { message: `sort must be one of ${DEVICE_SORTS.join(', ')}` })
+  sort: DeviceSort = 'name';
 }
 
 export class DevicesPageDto {
   @ApiProperty({
     type: [DeviceDto],
-    description: 'ordered by name (the id when unnamed) ignoring case, then id',
+    description:
+      'in the order `sort` asks (by name, the id when unnamed, ignoring case, by default), then by id',
   })
   items: DeviceDto[];
   @ApiProperty({ description: 'devices matching q and status (for paging)', example: 1 }) total: number;

@@ -4,6 +4,7 @@ import {
   AlertScope,
   AlertSeverity,
   AlertState,
+  DeviceSort,
   Role,
 } from '@sensorhub/contracts';
 
@@ -13,6 +14,7 @@ import {
  */
 export { hasRole, ROLE_RANK } from '@sensorhub/contracts';
 export type {
+  DeviceSort,
   AlertSeverity,
   AlertState,
   LiveAlert,
@@ -76,6 +78,7 @@ export interface DevicePageQuery {
   offset: number;
   q?: string;
   status?: 'online' | 'offline';
+  sort?: DeviceSort;
 }
 
 /** What the API published for a device command. */

@@ -16,7 +16,7 @@ export class DevicesClient {
   async devicesPage(q: DevicePageQuery): Promise<DevicePage> {
     const page = await this.http.get<DevicesPageResponse>(
       '/devices',
-      query({ limit: q.limit, offset: q.offset, q: q.q, status: q.status }),
+      query({ limit: q.limit, offset: q.offset, q: q.q, status: q.status, sort: q.sort }),
     );
     return {
       items: page.items.map(toDevice),

@@ -39,6 +39,11 @@ describe('errors', () => {
       const c = t.api.delete('/api-keys/k1');
       t.http.expectOne('/api/v1/api-keys/k1').error(new ProgressEvent('error'), { status: 0 });
       await expect(c).rejects.toEqual({ statusCode: 0, code: 'NETWORK', message: UNREACHABLE });
+
+      // fetch reports an unreachable server as a TypeError: its "Failed to fetch" is no message for a person
+      const d = api.get('/users');
+      http.expectOne('/api/v1/users').error(new TypeError('Failed to fetch') as never, { status: 0 });
+      await expect(d).rejects.toEqual({ statusCode: 0, code: 'NETWORK', message: UNREACHABLE });
     });
 
     it('keeps an error already in that shape, and names anything else thrown', () => {

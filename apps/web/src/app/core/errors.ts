@@ -19,6 +19,8 @@ const BY_STATUS: Record<number, string> = {
 /** Normalises an HTTP failure to the API's error shape (network errors get code NETWORK). */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof HttpErrorResponse) {
+    // no answer at all: fetch's own TypeError ("Failed to fetch") is no message for a person
+    if (err.status === 0) return { statusCode: 0, code: 'NETWORK', message: UNREACHABLE };
     const body = err.error as Partial<ErrorResponse> | null;
     if (body && typeof body === 'object' && typeof body.message === 'string') {
       return {
@@ -28,7 +30,6 @@ export function toApiError(err: unknown): ApiError {
         details: body.details,
       };
     }
-    if (err.status === 0) return { statusCode: 0, code: 'NETWORK', message: UNREACHABLE };
     return { statusCode: err.status, code: `HTTP_${err.status}`, message: statusMessage(err.status) };
   }
   if (isApiError(err)) return err;

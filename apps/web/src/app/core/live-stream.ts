@@ -3,6 +3,7 @@ import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 import { LiveClient } from './live-client';
 import { LiveAlert, LiveDevice, LiveReading } from './api.types';
 import { AuthService } from './auth.service';
+import { Connectivity } from './connectivity';
 
 export type LiveStatus = 'off' | 'connecting' | 'open' | 'retrying';
 
@@ -20,6 +21,7 @@ export interface LiveListener {
 export class LiveStream {
   private readonly api = inject(LiveClient);
   private readonly auth = inject(AuthService);
+  private readonly connectivity = inject(Connectivity);
   private readonly listeners = new Set<LiveListener>();
   private source: EventSource | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -36,6 +38,16 @@ export class LiveStream {
       untracked(() => {
         if (!loggedIn) this.close();
         else if (this.listeners.size) void this.open();
+      });
+    });
+    // the api is back: reconnect now rather than at the end of the backoff
+    effect(() => {
+      if (!this.connectivity.recovered()) return;
+      untracked(() => {
+        if (this.status() !== 'retrying' || this.source || !this.listeners.size) return;
+        clearTimeout(this.retryTimer);
+        this.status.set('off');
+        if (this.auth.isLoggedIn()) void this.open();
       });
     });
   }

@@ -10,6 +10,8 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
 export class SparklineComponent {
   /** [t, value] pairs, ascending t */
   readonly points = input<readonly (readonly [number, number])[]>([]);
+  /** the value scale [low, high] (shared by the sparklines of one metric); default: this line's own */
+  readonly range = input<readonly [number, number] | undefined>(undefined);
   protected readonly w = 100;
   protected readonly h = 28;
 
@@ -24,6 +26,8 @@ export class SparklineComponent {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
     }
+    const shared = this.range();
+    if (shared) [lo, hi] = [Math.min(lo, shared[0]), Math.max(hi, shared[1])];
     const span = hi - lo || 1;
     const x = (t: number) => (t1 === t0 ? 0 : ((t - t0) / (t1 - t0)) * this.w);
     const y = (v: number) => (hi === lo ? this.h / 2 : 2 + (1 - (v - lo) / span) * (this.h - 4));

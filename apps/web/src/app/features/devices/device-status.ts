@@ -1,4 +1,4 @@
-import { DEVICE_OFFLINE_AFTER_SECONDS_DEFAULT } from '@sensorhub/contracts';
+import { DEVICE_OFFLINE_AFTER_SECONDS_DEFAULT, LOW_BATTERY_PERCENT } from '@sensorhub/contracts';
 
 import { DeviceSummary } from '../../core/api.types';
 
@@ -17,4 +17,17 @@ export function isOnline(
 
 export function displayName(d: Pick<DeviceSummary, 'id' | 'name'>): string {
   return d.name?.trim() || d.id;
+}
+
+/** A value older than the offline window is stale: shown greyed with its age, not as a current reading. */
+export function isStaleValue(
+  ts: number,
+  now: number,
+  offlineAfterMs = DEVICE_OFFLINE_AFTER_SECONDS_DEFAULT * 1000,
+): boolean {
+  return now - ts >= offlineAfterMs;
+}
+
+export function isLowBattery(d: Pick<DeviceSummary, 'battery'>): boolean {
+  return d.battery !== null && d.battery < LOW_BATTERY_PERCENT;
 }

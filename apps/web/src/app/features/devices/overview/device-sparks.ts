@@ -1,4 +1,4 @@
-import { signal } from '@angular/core';
+import { computed, signal } from '@angular/core';
 
 import { ReadingsClient } from '../../../core/readings-client';
 import { LiveReading } from '../../../core/api.types';
@@ -21,6 +21,8 @@ export function sparkKey(deviceId: string, metric: string): string {
 export class DeviceSparks {
   private readonly sparks = signal<Record<string, Spark>>({});
   readonly all = this.sparks.asReadonly();
+  /** per metric, the [low, high] of all its sparklines: one scale, so a 0.3 °C dip looks like one everywhere */
+  readonly ranges = computed(() => sparkRanges(this.sparks()));
   /** when each device's sparklines were last requested (epoch ms) */
   private readonly fetchedAt = new Map<string, number>();
 
@@ -80,4 +82,18 @@ function merge(a: Spark, b: Spark): Spark {
   for (const p of a) m.set(p[0], p);
   for (const p of b) m.set(p[0], p);
   return [...m.values()].sort((x, y) => x[0] - y[0]);
+}
+
+/** The [low, high] of each metric over every device's sparkline. */
+export function sparkRanges(all: Record<string, Spark>): Record<string, readonly [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  for (const [key, pts] of Object.entries(all)) {
+    const metric = key.slice(key.indexOf('\u0000') + 1);
+    for (const [, v] of pts) {
+      const r = (out[metric] ??= [v, v]);
+      if (v < r[0]) r[0] = v;
+      if (v > r[1]) r[1] = v;
+    }
+  }
+  return out;
 }

@@ -7,15 +7,19 @@ import {
   inject,
   input,
   signal,
+  untracked,
 } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
+
+import { DEVICE_SORTS } from '@sensorhub/contracts';
 
 import { AlertsState } from '../../../core/alerts-state';
 import { DevicesClient } from '../../../core/devices-client';
 import { errorMessage } from '../../../core/errors';
 import { ReadingsClient } from '../../../core/readings-client';
-import { DevicePage, DeviceSummary, LiveDevice, LiveReading } from '../../../core/api.types';
+import { DevicePage, DeviceSort, DeviceSummary, LiveDevice, LiveReading } from '../../../core/api.types';
 import { Clock } from '../../../core/clock';
+import { Connectivity } from '../../../core/connectivity';
 import { applyLiveReadings } from '../../../core/live-readings';
 import { LiveStream } from '../../../core/live-stream';
 import { MetricCatalog } from '../../../core/metric-catalog';
@@ -24,8 +28,10 @@ import { COMPARE_MAX } from '../compare/compare';
 import { isOnline } from '../device-status';
 import { DeviceCardComponent } from './device-card.component';
 import { DeviceSparks } from './device-sparks';
+import { DeviceTableComponent } from './device-table.component';
 
 type StatusFilter = 'all' | 'online' | 'offline';
+type View = 'cards' | 'table';
 
 const SPARK_DEBOUNCE_MS = 300;
 /** devices per page: the server searches and pages, so a fleet of 10,000 costs the browser one page */
@@ -34,7 +40,7 @@ const SEARCH_DEBOUNCE_MS = 300;
 
 @Component({
   selector: 'sh-devices-overview',
-  imports: [RouterLink, DeviceCardComponent, StateComponent],
+  imports: [RouterLink, DeviceCardComponent, DeviceTableComponent, StateComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './devices-overview.page.html',
   styleUrl: './devices-overview.page.css',
@@ -52,8 +58,20 @@ export class DevicesOverviewPage {
   private readonly live = inject(LiveStream);
   private readonly catalog = inject(MetricCatalog);
 
+  private readonly router = inject(Router);
+  private readonly connectivity = inject(Connectivity);
+
   /** ?denied=1 after a role guard sent the user here */
   readonly denied = input<string>();
+  /** ?view=table: the latest-values table instead of the cards */
+  readonly view = input<string>();
+  /** ?sort=…: the order the server lists the fleet in; problems first unless asked otherwise */
+  readonly sort = input<string>();
+  protected readonly viewMode = computed<View>(() => (this.view() === 'table' ? 'table' : 'cards'));
+  protected readonly order = computed<DeviceSort>(() => {
+    const s = this.sort();
+    return s && (DEVICE_SORTS as readonly string[]).includes(s) ? (s as DeviceSort) : 'trouble';
+  });
 
   protected readonly statusFilters: StatusFilter[] = ['all', 'online', 'offline'];
   protected readonly skeleton = [1, 2, 3, 4, 5, 6];
@@ -69,6 +87,7 @@ export class DevicesOverviewPage {
   protected readonly picked = signal<readonly string[]>([]);
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private loads = 0;
+  private loadedOrder: DeviceSort | null = null;
 
   /** The page as the server searched, filtered and ordered it; a device whose presence flipped since drops out. */
   protected readonly visible = computed(() => {
@@ -88,14 +107,17 @@ export class DevicesOverviewPage {
 
   constructor() {
     void this.catalog.load();
-    // the first page at once; a new search or status from the first page, once typing pauses
+    // the first page at once; a new search, status or order from the first page, once typing pauses
     void this.load();
     let first = true;
     effect((onCleanup) => {
       const q = this.query().trim();
       const status = this.status();
+      const order = this.order();
       if (first) {
         first = false;
+        // the URL's ?sort arrives after the constructor's load
+        if (order !== this.loadedOrder) untracked(() => void this.load());
         return;
       }
       const timer = setTimeout(() => {
@@ -106,11 +128,15 @@ export class DevicesOverviewPage {
     });
     effect((onCleanup) => {
       const ids = this.shownIds();
-      if (!ids) return;
+      if (!ids || this.viewMode() === 'table') return; // the table has no sparklines
       // the first set at once; later changes (typing a search) once they pause
       const delay = this.sparks.started ? SPARK_DEBOUNCE_MS : 0;
       const timer = setTimeout(() => void this.sparks.load(ids.split(',')), delay);
       onCleanup(() => clearTimeout(timer));
+    });
+    // the api is back after an outage: load the page again (presence and values moved on meanwhile)
+    effect(() => {
+      if (this.connectivity.recovered()) untracked(() => void this.load());
     });
     const stop = this.live.listen({ readings: (r) => this.onReadings(r), devices: (d) => this.onDevices(d) });
     inject(DestroyRef).onDestroy(() => {
@@ -122,12 +148,14 @@ export class DevicesOverviewPage {
   async load(q = this.query().trim(), status = this.status()): Promise<void> {
     this.error.set(null);
     const seq = ++this.loads;
+    this.loadedOrder = this.order();
     try {
       const { items, ...page } = await this.api.devicesPage({
         limit: PAGE_SIZE,
         offset: this.offset(),
         q: q || undefined,
         status: status === 'all' ? undefined : status,
+        sort: this.order(),
       });
       if (seq !== this.loads) return; // a later search answered first
       this.page.set(page);
@@ -135,6 +163,24 @@ export class DevicesOverviewPage {
     } catch (e) {
       if (seq === this.loads) this.error.set(errorMessage(e));
     }
+  }
+
+  /** view and order live in the URL, so a shared link or a reload keeps them */
+  protected setView(view: View): void {
+    void this.router.navigate([], {
+      queryParams: { view: view === 'cards' ? null : view },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
+  }
+
+  protected setSort(sort: DeviceSort): void {
+    this.offset.set(0);
+    void this.router.navigate([], {
+      queryParams: { sort: sort === 'trouble' ? null : sort },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
   }
 
   protected goTo(offset: number): void {
