@@ -141,8 +141,14 @@ export class AuthService {
 
   private refreshCookie(sub: string, fam: string, gen: number, expiresAt: Date) {
     const refreshMaxAge = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 1000));
-    const payload: RefreshPayload = { sub, fam, gen };
-    const refreshToken = this.jwt.sign(payload, { audience: REFRESH_AUDIENCE, expiresIn: refreshMaxAge });
+    // the token ends with its family (expiresIn would count whole seconds from a truncated iat: up to 1 s early)
+    const payload: RefreshPayload & { exp: number } = {
+      sub,
+      fam,
+      gen,
+      exp: Math.ceil(expiresAt.getTime() / 1000),
+    };
+    const refreshToken = this.jwt.sign(payload, { audience: REFRESH_AUDIENCE });
     return { refreshToken, refreshMaxAge };
   }
 
