@@ -51,7 +51,11 @@ export class AppComponent {
     { initialValue: this.router.url },
   );
 
-  protected readonly showChrome = computed(() => this.auth.isLoggedIn() && !this.url().startsWith('/login'));
+  /** signed in, past the login page: the connection notice applies */
+  protected readonly inApp = computed(() => this.auth.isLoggedIn() && !this.url().startsWith('/login'));
+  /** a wall screen (`?kiosk=1`): the page alone, no top bar */
+  protected readonly kiosk = computed(() => /[?&]kiosk=1(&|$)/.test(this.url()));
+  protected readonly showChrome = computed(() => this.inApp() && !this.kiosk());
   protected readonly nav = computed(() => NAV.filter((n) => this.auth.can(n.role)));
   /** the live stream's state, or 'lost' while the api cannot be reached (what the page shows is then stale) */
   protected readonly liveState = computed(() =>

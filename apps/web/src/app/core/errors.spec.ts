@@ -41,8 +41,8 @@ describe('errors', () => {
       await expect(c).rejects.toEqual({ statusCode: 0, code: 'NETWORK', message: UNREACHABLE });
 
       // fetch reports an unreachable server as a TypeError: its "Failed to fetch" is no message for a person
-      const d = api.get('/users');
-      http.expectOne('/api/v1/users').error(new TypeError('Failed to fetch') as never, { status: 0 });
+      const d = t.api.get('/users');
+      t.http.expectOne('/api/v1/users').error(new TypeError('Failed to fetch') as never, { status: 0 });
       await expect(d).rejects.toEqual({ statusCode: 0, code: 'NETWORK', message: UNREACHABLE });
     });
 

@@ -37,6 +37,8 @@ const SPARK_DEBOUNCE_MS = 300;
 /** devices per page: the server searches and pages, so a fleet of 10,000 costs the browser one page */
 export const PAGE_SIZE = 120;
 const SEARCH_DEBOUNCE_MS = 300;
+/** a wall screen re-reads the page this often: the order (trouble first) and presence stay current */
+const KIOSK_REFRESH_MS = 60_000;
 
 @Component({
   selector: 'sh-devices-overview',
@@ -65,6 +67,8 @@ export class DevicesOverviewPage {
   readonly denied = input<string>();
   /** ?view=table: the latest-values table instead of the cards */
   readonly view = input<string>();
+  /** ?kiosk=1: a wall screen — the whole page is fetched again every minute, besides the live updates */
+  readonly kiosk = input<string>();
   /** ?sort=…: the order the server lists the fleet in; problems first unless asked otherwise */
   readonly sort = input<string>();
   protected readonly viewMode = computed<View>(() => (this.view() === 'table' ? 'table' : 'cards'));
@@ -133,6 +137,11 @@ export class DevicesOverviewPage {
       const delay = this.sparks.started ? SPARK_DEBOUNCE_MS : 0;
       const timer = setTimeout(() => void this.sparks.load(ids.split(',')), delay);
       onCleanup(() => clearTimeout(timer));
+    });
+    effect((onCleanup) => {
+      if (this.kiosk() !== '1') return;
+      const timer = setInterval(() => void this.load(), KIOSK_REFRESH_MS);
+      onCleanup(() => clearInterval(timer));
     });
     // the api is back after an outage: load the page again (presence and values moved on meanwhile)
     effect(() => {

@@ -170,6 +170,16 @@ describe(`${DevicesOverviewPage.name} (trouble first, table view, value ages, st
     expect(all('[data-testid=status]')).toEqual(['Offline', 'Online']);
   });
 
+  it('on a wall screen (?kiosk=1) reads the page again every minute', async () => {
+    fixture.componentRef.setInput('kiosk', '1');
+    listRequest().flush(page(devices()));
+    await render();
+    await vi.advanceTimersByTimeAsync(60_000);
+    listRequest().flush(page(devices().slice(1)));
+    await render();
+    expect(all('[data-device] .name')).toEqual(['Greenhouse']);
+  });
+
   it('gives every sparkline of one metric the same scale', () => {
     listRequest().flush(page([]));
     const k = (d: string, m: string) => `${d}\u0000${m}`;
