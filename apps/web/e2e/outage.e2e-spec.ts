@@ -16,6 +16,9 @@ describe('an api outage', () => {
     await page.waitForSelector('[data-testid=live].open');
     assert.equal((await card.locator('[data-testid=status]').textContent())!.trim(), 'Online');
 
+    const detail = await page.context().newPage();
+    await detail.goto(page.url());
+    await detail.waitForSelector(`[data-device="${stack.devices[1].id}"]`);
     await stack.stopApi();
     await page.waitForSelector('[data-testid=live].lost', { timeout: 20_000 });
     assert.match((await page.textContent('[data-testid=live]'))!, /No connection/);
@@ -38,6 +41,9 @@ describe('an api outage', () => {
     assert.match(text, /The server cannot be reached/);
     assert.doesNotMatch(text, /object Object|Failed to fetch/);
     await shot(page, '42-outage-detail');
+    // a second tab (opened before the outage) goes to that device page too and stays there through the recovery
+    await detail.click(`[data-device="${stack.devices[1].id}"]`);
+    await detail.waitForSelector('sh-state[kind=error]', { timeout: 20_000 });
     // back on the overview, which cannot load either: it will retry by itself
     await page.goBack();
     await page.waitForSelector('sh-state[kind=error]');
@@ -53,6 +59,9 @@ describe('an api outage', () => {
       'the card online again',
     );
     console.log(`outage: live again ${Date.now() - back} ms after the api answered health`);
+    // the device page loads by itself too, no "Try again"
+    await detail.waitForSelector('[data-testid=device-name]', { timeout: 15_000 });
+    assert.equal((await detail.textContent('[data-testid=device-name]'))!.trim(), 'Weather station');
     // the live stream works again: a new reading reaches the card
     await stack.publish(`devices/${stack.devices[0].id}/temperature`, { value: 12.25 });
     await waitFor(

@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom } from 'rxjs';
 
-import { Connectivity } from './connectivity';
+import { Connectivity, reloadAfterOutage } from './connectivity';
 import { connectivityInterceptor } from './connectivity.interceptor';
 
 describe(Connectivity.name, () => {
@@ -64,5 +64,18 @@ describe(Connectivity.name, () => {
     http.expectOne('/api/v1/devices').flush({ items: [] });
     expect(connectivity.lostAt()).toBeNull();
     expect(connectivity.recovered()).toBe(2);
+  });
+
+  it('reloads what failed once the api is back, and leaves what loaded alone', async () => {
+    const failed = { error: () => new Error('down'), reload: vi.fn() };
+    const fine = { error: () => undefined, reload: vi.fn() };
+    TestBed.runInInjectionContext(() => reloadAfterOutage(failed, fine));
+    TestBed.tick();
+    expect(failed.reload).not.toHaveBeenCalled();
+    connectivity.lost();
+    connectivity.reached();
+    TestBed.tick();
+    expect(failed.reload).toHaveBeenCalledTimes(1);
+    expect(fine.reload).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,5 @@
 import { HttpClient } from '@angular/common/http';
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 
 import { API_BASE } from './api-http';
 
@@ -54,4 +54,16 @@ export class Connectivity {
       });
     }, delay);
   }
+}
+
+/**
+ * In a component's injection context: when the api is back after an outage, reloads each of these resources that
+ * failed, so the page recovers by itself (no "Try again" click).
+ */
+export function reloadAfterOutage(...resources: { error(): unknown; reload(): unknown }[]): void {
+  const connectivity = inject(Connectivity);
+  effect(() => {
+    if (!connectivity.recovered()) return;
+    untracked(() => resources.filter((r) => r.error()).forEach((r) => r.reload()));
+  });
 }

@@ -1,6 +1,9 @@
+import { inject } from '@angular/core';
+
 import { DEVICE_OFFLINE_AFTER_SECONDS_DEFAULT, LOW_BATTERY_PERCENT } from '@sensorhub/contracts';
 
 import { DeviceSummary } from '../../core/api.types';
+import { Connectivity } from '../../core/connectivity';
 
 /**
  * Without a Last Will presence a device counts as offline after this much silence: the api's
@@ -30,4 +33,22 @@ export function isStaleValue(
 
 export function isLowBattery(d: Pick<DeviceSummary, 'battery'>): boolean {
   return d.battery !== null && d.battery < LOW_BATTERY_PERCENT;
+}
+
+/** Whether what a page shows of a device is live: the api answers (no outage since `lostAt`) and the device is online. */
+export function liveData(
+  lostAt: number | null,
+  d: Pick<DeviceSummary, 'online' | 'lastSeen'> | undefined,
+  now = Date.now(),
+): boolean {
+  return lostAt === null && !!d && isOnline(d, now);
+}
+
+/** In an injection context: liveData() of a device resource, against the app's connectivity. */
+export function liveDataOf(device: {
+  hasValue(): boolean;
+  value(): DeviceSummary | undefined;
+}): () => boolean {
+  const connectivity = inject(Connectivity);
+  return () => liveData(connectivity.lostAt(), device.hasValue() ? device.value() : undefined);
 }

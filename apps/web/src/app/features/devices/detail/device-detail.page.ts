@@ -18,6 +18,7 @@ import { ReadingsClient } from '../../../core/readings-client';
 import { errorMessage } from '../../../core/errors';
 import { LiveReading, Series } from '../../../core/api.types';
 import { AuthService } from '../../../core/auth.service';
+import { reloadAfterOutage } from '../../../core/connectivity';
 import { applyLiveReadings, liveReadingTime } from '../../../core/live-readings';
 import { LiveStream } from '../../../core/live-stream';
 import { MetricCatalog } from '../../../core/metric-catalog';
@@ -25,6 +26,7 @@ import { alertSpans } from '../../../shared/chart/chart-marks';
 import { ZoomWindow } from '../../../shared/chart/chart.component';
 import { formatTime } from '../../../core/format';
 import { StateComponent } from '../../../shared/state.component';
+import { liveDataOf } from '../device-status';
 import { maxPointsFor, relativeLabel } from '../range';
 import { ChartGridComponent } from './chart-grid.component';
 import { LiveTail, alertThresholds, buildChartPanels, downloadCsv, mergeSeries } from './device-charts';
@@ -98,10 +100,13 @@ export class DeviceDetailPage {
   );
   protected readonly rangeSel = this.time.range;
 
+  /** the range note's "live" tag: only while the api answers and the device is online */
+  protected readonly liveNow = computed(() => this.rangeSel().live && this.dataLive());
   protected readonly device = resource({
     params: () => ({ id: this.id() }),
     loader: ({ params }) => this.devicesApi.device(params.id),
   });
+  private readonly dataLive = liveDataOf(this.device);
 
   // equal by content: live updates replace the device object, which must not refetch the readings
   protected readonly metricNames = computed(
@@ -201,6 +206,7 @@ export class DeviceDetailPage {
   protected readonly exportError = signal<string | null>(null);
 
   constructor() {
+    reloadAfterOutage(this.device, this.readings, this.fine);
     void this.catalog.load();
     const stop = this.liveStream.listen({ readings: (b) => this.onLive(b) });
     const onResize = () => this.compact.set(window.innerWidth < 640);

@@ -6,6 +6,7 @@ import { Router, provideRouter } from '@angular/router';
 
 import { Connectivity } from '../../../core/connectivity';
 import { LiveListener, LiveStream } from '../../../core/live-stream';
+import { liveData } from '../device-status';
 import { sparkRanges } from './device-sparks';
 import { DevicesOverviewPage } from './devices-overview.page';
 
@@ -193,5 +194,14 @@ describe(`${DevicesOverviewPage.name} (trouble first, table view, value ages, st
         [k('a', 'rh')]: [[1, 40]],
       }),
     ).toEqual({ temp: [5, 20.3], rh: [40, 40] });
+  });
+
+  it('calls a device page live only while the api answers and the device is online', () => {
+    listRequest().flush(page([]));
+    const d = { online: null, lastSeen: now - 10_000 };
+    expect(liveData(null, d, now)).toBe(true);
+    expect(liveData(now, d, now)).toBe(false);
+    expect(liveData(null, { online: false, lastSeen: now }, now)).toBe(false);
+    expect(liveData(null, undefined, now)).toBe(false);
   });
 });
