@@ -43,7 +43,8 @@ describe(DeviceCommandComponent.name, () => {
     expect(req.request.body).toEqual({ command: 'ping' });
     req.flush({ topic: 'devices/gh 1/cmd', payload: '{"command":"ping"}' });
     await stable();
-    expect(text('[data-testid=command-result]')).toMatch(/^Sent ping at /);
+    expect(text('[data-testid=command-result]')).toMatch(/^Sent ping at .*, no acknowledgement/);
+    expect(el().querySelector('[data-testid=command-offline]')).toBeNull();
   });
 
   it('asks before rebooting, and sends nothing on cancel', async () => {
@@ -91,5 +92,14 @@ describe(DeviceCommandComponent.name, () => {
       );
     await stable();
     expect(text('[data-testid=command-result]')).toBe('Not sent: broker unreachable');
+  });
+
+  it('warns that an offline device gets a command only when it reconnects, reboot included', async () => {
+    fixture.componentRef.setInput('online', false);
+    await stable();
+    expect(text('[data-testid=command-offline]')).toContain('The device is offline');
+    await pick('reboot');
+    await submit();
+    expect(text('.confirm')).toBe('Reboot the device now? It is offline: it reboots when it reconnects.');
   });
 });

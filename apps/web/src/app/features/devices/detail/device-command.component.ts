@@ -17,6 +17,8 @@ export class DeviceCommandComponent {
   private readonly api = inject(DevicesClient);
 
   readonly deviceId = input.required<string>();
+  /** false: the device (or the api) is not reachable now, so a command waits at the broker */
+  readonly online = input(true);
 
   protected readonly commands = COMMANDS;
   protected readonly min = INTERVAL_MIN_S;
@@ -55,7 +57,11 @@ export class DeviceCommandComponent {
       await this.api.sendCommand(this.deviceId(), built.body);
       const what = built.body.seconds ? `interval ${built.body.seconds} s` : built.body.command;
       const at = new Date().toLocaleTimeString();
-      this.result.set({ kind: 'success', text: `Sent ${what} at ${at}` });
+      // the firmware does not acknowledge commands: say what is known, no more
+      this.result.set({
+        kind: 'success',
+        text: `Sent ${what} at ${at}, no acknowledgement (devices send none)`,
+      });
     } catch (e) {
       this.result.set({ kind: 'error', text: `Not sent: ${errorMessage(e)}` });
     } finally {

@@ -106,7 +106,7 @@ export class DeviceDetailPage {
     params: () => ({ id: this.id() }),
     loader: ({ params }) => this.devicesApi.device(params.id),
   });
-  private readonly dataLive = liveDataOf(this.device);
+  protected readonly dataLive = liveDataOf(this.device);
 
   // equal by content: live updates replace the device object, which must not refetch the readings
   protected readonly metricNames = computed(
