@@ -5,6 +5,7 @@ import { SessionsAndKeyScopes1795478400000 } from './1795478400000-sessions-and-
 import { PartitionsAndRollupTriggers1795919781075 } from './1795919781075-partitions-and-rollup-triggers';
 import { DeadLetterReplay1796000000000 } from './1796000000000-dead-letter-replay';
 import { AlertChangesPerPartition1796200000000 } from './1796200000000-alert-changes-per-partition';
+import { PartitionMoveLock1796300000000 } from './1796300000000-partition-move-lock';
 
 /** Every migration in order; the only way the schema changes (synchronize is never on). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DeadLetterReplay1796000000000,
   Alerts1796100000000,
   AlertChangesPerPartition1796200000000,
+  PartitionMoveLock1796300000000,
 ];
