@@ -11,7 +11,8 @@ import { chartPalette } from '../../../shared/chart/palette';
 import { StateComponent } from '../../../shared/state.component';
 import { displayName } from '../device-status';
 import { maxPointsFor, resolveRange } from '../range';
-import { metricOptions, parseDeviceIds, pickMetric, seriesStats } from './compare';
+import { seriesStats } from '../../../shared/chart/chart-stats';
+import { metricOptions, parseDeviceIds, pickMetric } from './compare';
 
 const RANGES = [
   { key: 'now-1h', label: '1 h' },

@@ -1,4 +1,5 @@
-import { COMPARE_MAX, metricOptions, parseDeviceIds, pickMetric, seriesStats } from './compare';
+import { seriesStats } from '../../../shared/chart/chart-stats';
+import { COMPARE_MAX, metricOptions, parseDeviceIds, pickMetric } from './compare';
 
 describe('compare page helpers', () => {
   it('reads distinct valid device ids from the URL, at most COMPARE_MAX', () => {
@@ -27,6 +28,6 @@ describe('compare page helpers', () => {
       { t: 1, min: -20, avg: -19, max: -18, count: 3 },
       { t: 2, min: -21, avg: -15, max: -10, count: 1 },
     ]);
-    expect(s).toEqual({ min: -21, max: -10, avg: -18, last: -15 });
+    expect(s).toEqual({ min: -21, max: -10, avg: -18, last: -15, lastAt: 2 });
   });
 });

@@ -1,7 +1,5 @@
 import { DEVICE_ID_PATTERN, METRIC_PATTERN } from '@sensorhub/contracts';
 
-import { SeriesPoint } from '../../../core/api.types';
-
 /** the most devices one compare chart draws (lines stay tellable apart) */
 export const COMPARE_MAX = 16;
 
@@ -27,28 +25,4 @@ export function pickMetric(metricsByDevice: string[][], wanted: string | null | 
   const all = metricOptions(metricsByDevice);
   if (wanted && METRIC_PATTERN.test(wanted) && all.includes(wanted)) return wanted;
   return all.find((m) => metricsByDevice.every((list) => list.includes(m))) ?? all[0] ?? null;
-}
-
-export interface SeriesStats {
-  min: number;
-  max: number;
-  /** weighted by the readings in each bucket */
-  avg: number;
-  last: number;
-}
-
-/** Min, max, mean and last value of a series' points; null without points. */
-export function seriesStats(points: SeriesPoint[]): SeriesStats | null {
-  if (!points.length) return null;
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let n = 0;
-  for (const p of points) {
-    min = Math.min(min, p.min);
-    max = Math.max(max, p.max);
-    sum += p.avg * p.count;
-    n += p.count;
-  }
-  return { min, max, avg: n ? sum / n : points.at(-1)!.avg, last: points.at(-1)!.avg };
 }
