@@ -3,6 +3,8 @@
 // dense device (30 days every 10 s), with the rollup triggers on. Prints the seeding time, bytes per reading, the plan
 // of a ranged read (partitions pruned), the routes' latency, and the same aggregations run directly in PostgreSQL.
 //   npm run bench:api -- --rows 100000000 [--connections 50] [--duration 8] [--route devices] [--keep]
+//   --seed-only: seed, keep the database, print its name and stop; --reuse NAME: measure a database seeded so
+//   (a 100M-row seed takes half an hour: seed once, measure when the machine is quiet)
 //   (DATABASE_URL: server to create the bench database on; MQTT_URL: broker, optional)
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
@@ -21,7 +23,7 @@ import {
   wholeHours,
 } from '../apps/api/src/readings/readings.sql';
 import { ApiProcess, startApiProcess } from './lib/apps';
-import { ownDatabase } from './lib/databases';
+import { databaseUrl, OwnDatabase, ownDatabase } from './lib/databases';
 import { freePort } from './lib/embedded';
 import { insertUsers } from './lib/seed';
 import { accessToken } from './lib/sessions';
@@ -35,6 +37,8 @@ const { values: args } = parseArgs({
     route: { type: 'string' },
     rows: { type: 'string', default: '10000000' },
     keep: { type: 'boolean', default: false },
+    'seed-only': { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const ROWS = Number(args.rows);
@@ -252,15 +256,54 @@ async function sizes(db: Client, total: number) {
   );
 }
 
-async function main() {
+interface Seeded {
+  end: Date;
+  seedMs: number;
+  vacuumMs: number;
+  stepMs: number;
+  niced: boolean;
+}
+
+/** A fresh bench database seeded (its figures kept in `bench_seed` for --reuse), or the one --reuse names. */
+async function seededDatabase(): Promise<{
+  database: Omit<OwnDatabase, 'drop'> & { drop?(): Promise<void> };
+  s: Seeded;
+}> {
+  if (args.reuse) {
+    const url = databaseUrl(BASE_URL, args.reuse);
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT end_at AS "end", seed_ms AS "seedMs", vacuum_ms AS "vacuumMs", step_ms AS "stepMs", niced FROM bench_seed`,
+    );
+    if (!rows.length) throw new Error(`database ${args.reuse} was not seeded by bench:api --seed-only`);
+    return { database: { name: args.reuse, url, client }, s: rows[0] as Seeded };
+  }
   const database = await ownDatabase(BASE_URL, `sensorhub_bench_api_${Date.now().toString(36)}`);
-  const db = database.client;
-  let api: ApiProcess | undefined;
   try {
     const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const start = new Date(end.getTime() - 365 * 86_400_000);
-    const { seedMs, vacuumMs, stepMs, niced } = await seed(db, start, end);
-    await insertUsers(db, [{ email: 'bench@example.com', password: PASSWORD, role: 'admin' }]);
+    const s = { end, ...(await seed(database.client, start, end)) };
+    await insertUsers(database.client, [{ email: 'bench@example.com', password: PASSWORD, role: 'admin' }]);
+    await database.client.query(
+      `CREATE TABLE bench_seed AS SELECT $1::timestamptz AS end_at, $2::float8 AS seed_ms, $3::float8 AS vacuum_ms,
+         $4::float8 AS step_ms, $5::boolean AS niced`,
+      [s.end, s.seedMs, s.vacuumMs, s.stepMs, s.niced],
+    );
+    return { database, s };
+  } catch (e) {
+    await database.drop();
+    throw e;
+  }
+}
+
+async function main() {
+  const { database, s } = await seededDatabase();
+  const db = database.client;
+  const keep = args.keep || args['seed-only'] || !!args.reuse;
+  let api: ApiProcess | undefined;
+  try {
+    const { end, seedMs, vacuumMs, stepMs, niced } = s;
     const { rows } = await db.query('SELECT count(*)::float8 AS n FROM readings');
     const total = rows[0].n;
     console.log(
@@ -272,6 +315,10 @@ async function main() {
         `${niced ? ', backend at nice 10' : ''}), VACUUM ANALYZE ${(vacuumMs / 1000).toFixed(0)} s`,
     );
     await sizes(db, total);
+    if (args['seed-only']) {
+      console.log(`kept database ${database.name}: measure with --reuse ${database.name}`);
+      return;
+    }
 
     const from30 = new Date(end.getTime() - 30 * 86_400_000);
     const plan = await db.query(
@@ -381,10 +428,10 @@ async function main() {
     console.log(
       `${'PostgreSQL: 1 y in 2 d (count + daily rollup)'.padEnd(44)}${f(dbYear.p50)} ${f(dbYear.p95)}`,
     );
-    if (args.keep) console.log(`kept database ${database.name}`);
+    if (keep) console.log(`kept database ${database.name}`);
   } finally {
     await api?.stop();
-    if (args.keep) await db.end().catch(() => undefined);
+    if (keep || !database.drop) await db.end().catch(() => undefined);
     else await database.drop();
   }
 }
