@@ -1,5 +1,6 @@
-// Imports readings history into DATABASE_URL (npm run import -- FILE [--format csv|ndjson]); `-` reads stdin.
-// CSV device_id,metric,ts,value (header optional) or NDJSON; prints the report as JSON; exit 1 if a line was rejected.
+// Imports readings history into DATABASE_URL (npm run import -- FILE [--format csv|ndjson] [--connections N]);
+// `-` reads stdin. CSV device_id,metric,ts,value (header optional) or NDJSON; prints the report as JSON; exit 1 if a
+// line was rejected. N connections (default 2) move the devices' shares into readings at the same time.
 import * as dotenv from 'dotenv';
 
 import * as fs from 'node:fs';
@@ -13,10 +14,18 @@ dotenv.config({ quiet: true });
 const args = process.argv.slice(2);
 const fi = args.indexOf('--format');
 const format = fi >= 0 ? args.splice(fi, 2)[1] : undefined;
+const ci = args.indexOf('--connections');
+const connections = ci >= 0 ? Number(args.splice(ci, 2)[1]) : 2;
 const file = args[0];
 const url = process.env.DATABASE_URL;
 if (!file || args.length !== 1) {
-  console.error('usage: npm run import -- FILE [--format csv|ndjson]   (FILE "-" reads stdin)');
+  console.error(
+    'usage: npm run import -- FILE [--format csv|ndjson] [--connections N]   (FILE "-" reads stdin)',
+  );
+  process.exit(2);
+}
+if (!Number.isInteger(connections) || connections < 1 || connections > 16) {
+  console.error('import: --connections must be a whole number from 1 to 16');
   process.exit(2);
 }
 if (!url || !/^postgres(ql)?:\/\//.test(url)) {
@@ -35,14 +44,14 @@ async function main() {
     if (file === '-') return resolve();
     input.once('open', () => resolve()).once('error', reject);
   });
-  const client = new Client({ connectionString: url });
-  await client.connect();
+  const clients = Array.from({ length: connections }, () => new Client({ connectionString: url }));
   try {
-    const report = await importReadings(client, input, { format: fmt as 'csv' | 'ndjson' });
+    await Promise.all(clients.map((c) => c.connect()));
+    const report = await importReadings(clients, input, { format: fmt as 'csv' | 'ndjson' });
     console.log(JSON.stringify(report, null, 2));
     if (report.rejected) process.exitCode = 1;
   } finally {
-    await client.end();
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }
 }
 

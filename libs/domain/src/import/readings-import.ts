@@ -68,17 +68,37 @@ class Rejected extends Error {
   }
 }
 
+/** One connection's share of an import: its own staging table, COPY stream and pending text. */
+interface Lane {
+  client: ClientBase;
+  copy?: Writable;
+  buf: string;
+  rows: number;
+}
+
+/** The lane of a device: a stable hash of its id, so each device's lines (keys, rollup rows) stay on one connection. */
+function laneOf(deviceId: string, lanes: number): number {
+  let h = 0;
+  for (let i = 0; i < deviceId.length; i++) h = (h * 31 + deviceId.charCodeAt(i)) | 0;
+  return (h >>> 0) % lanes;
+}
+
 /**
  * Imports readings (CSV `device_id,metric,ts,value`, header optional — or the API's export with its header
  * `device_id,metric,ts,value,unit`, the unit ignored — or NDJSON objects with those keys) from a
  * stream: each line validated as the wire contract validates a reading (ids, metric, finite value, ts ISO 8601 —
  * UTC without a zone — or epoch seconds or milliseconds, not in the future), the valid ones COPY'd into a staging table, then moved into readings with
  * ON CONFLICT DO NOTHING, so a second import of the same file adds nothing. Partitions for the imported weeks are
- * created first, each in its own short transaction; the rollups follow by the table's triggers. `client` is one
- * connection, used only by this call until it resolves.
+ * created first, each in its own short transaction; the rollups follow by the table's triggers.
+ *
+ * `clients` are connections used only by this call until it resolves. With two or more, the devices are split
+ * between them by a hash of their id: each connection has its own staging table and moves its share in its own
+ * transaction, at the same time as the others — PostgreSQL then inserts on several cores. The shares touch disjoint
+ * keys, rollup rows and device rows, so they never wait on each other. A chunk is committed per connection: a
+ * failure can leave another connection's share of that chunk stored, which a second import of the file completes.
  */
 export async function importReadings(
-  client: ClientBase,
+  clients: ClientBase | ClientBase[],
   input: Readable,
   opts: ImportOptions,
 ): Promise<ImportReport> {
@@ -98,46 +118,41 @@ export async function importReadings(
   };
   const parse: (line: string, maxTs: number, withUnit: boolean) => string =
     opts.format === 'csv' ? parseCsv : parseNdjson;
+  const lanes: Lane[] = (Array.isArray(clients) ? clients : [clients]).map((client) => ({
+    client,
+    buf: '',
+    rows: 0,
+  }));
+  if (!lanes.length) throw new Error('importReadings needs a connection');
 
-  // the staging table lives in local buffers: 8 MB by default would spill a chunk to disk (settable only before the
-  // session's first temporary table)
-  await client.query(`SET temp_buffers = '256MB'`).catch(() => undefined);
-  await client.query('DROP TABLE IF EXISTS pg_temp.readings_import');
-  await client.query(
-    `CREATE TEMP TABLE readings_import (device_id text, metric text, ts timestamptz, value float8, line bigint)`,
-  );
-  let copy: Writable | undefined;
-  let rows = 0;
-  let buf = '';
-  const flush = async () => {
-    if (!buf) return;
-    const ok = copy!.write(buf);
-    buf = '';
-    if (!ok) await once(copy!, 'drain');
-  };
-  const finishChunk = async () => {
-    await flush();
-    if (copy) {
-      copy.end();
-      await once(copy, 'finish');
-      copy = undefined;
-    }
-    if (rows === 0) return;
-    const valid = rows;
-    rows = 0;
+  for (const { client } of lanes) {
+    // the staging table lives in local buffers: 8 MB by default would spill a chunk to disk (settable only before
+    // the session's first temporary table)
+    await client.query(`SET temp_buffers = '256MB'`).catch(() => undefined);
+    await client.query('DROP TABLE IF EXISTS pg_temp.readings_import');
     await client.query(
-      `SELECT sensorhub_ensure_partitions(w, w) FROM (
-         SELECT DISTINCT sensorhub_partition_start(ts, (SELECT width FROM readings_partitioning)) AS w
-         FROM readings_import) s`,
+      `CREATE TEMP TABLE readings_import (device_id text, metric text, ts timestamptz, value float8, line bigint)`,
     );
+  }
+  let rows = 0;
+  const flush = async (lane: Lane) => {
+    if (!lane.buf) return;
+    const ok = lane.copy!.write(lane.buf);
+    lane.buf = '';
+    if (!ok) await once(lane.copy!, 'drain');
+  };
+  /** Moves one lane's staged rows into readings in one transaction; the rows it stored. */
+  const move = async ({ client }: Lane): Promise<number> => {
     await client.query('BEGIN');
     try {
       // in key order (index pages filled in turn; the first line of a key repeated in the file wins), sorted and
-      // aggregated by the triggers in memory
+      // aggregated by the triggers in memory; COLLATE "C" sorts by bytes, the order of the key's index (the
+      // database's C.UTF-8 or C) without a locale comparison per row
       await client.query(`SET LOCAL work_mem = '256MB'`);
       const res = await client.query(
         `INSERT INTO readings (device_id, metric, ts, value)
-         SELECT device_id, metric, ts, value FROM readings_import ORDER BY device_id, metric, ts, line
+         SELECT device_id, metric, ts, value FROM readings_import
+         ORDER BY device_id COLLATE "C", metric COLLATE "C", ts, line
          ON CONFLICT DO NOTHING`,
       );
       await client.query(
@@ -147,13 +162,42 @@ export async function importReadings(
            last_seen = GREATEST(devices.last_seen, EXCLUDED.last_seen)`,
       );
       await client.query('COMMIT');
-      report.stored += res.rowCount ?? 0;
-      report.duplicates += valid - (res.rowCount ?? 0);
+      return res.rowCount ?? 0;
     } catch (e) {
       await client.query('ROLLBACK');
       throw e;
+    } finally {
+      await client.query('TRUNCATE readings_import');
     }
-    await client.query('TRUNCATE readings_import');
+  };
+  const finishChunk = async () => {
+    for (const lane of lanes) {
+      await flush(lane);
+      if (lane.copy) {
+        lane.copy.end();
+        await once(lane.copy, 'finish');
+        lane.copy = undefined;
+      }
+    }
+    if (rows === 0) return;
+    const valid = rows;
+    rows = 0;
+    const busy = lanes.filter((l) => l.rows > 0);
+    for (const lane of busy) {
+      lane.rows = 0;
+      // one lane after the other: creating a partition locks the parent table
+      await lane.client.query(
+        `SELECT sensorhub_ensure_partitions(w, w) FROM (
+           SELECT DISTINCT sensorhub_partition_start(ts, (SELECT width FROM readings_partitioning)) AS w
+           FROM readings_import) s`,
+      );
+    }
+    const moved = await Promise.allSettled(busy.map(move));
+    const stored = moved.reduce((n, m) => n + (m.status === 'fulfilled' ? m.value : 0), 0);
+    report.stored += stored;
+    const failed = moved.find((m): m is PromiseRejectedResult => m.status === 'rejected');
+    if (failed) throw failed.reason;
+    report.duplicates += valid - stored;
   };
 
   try {
@@ -161,7 +205,9 @@ export async function importReadings(
     let rest = '';
     /** the header names a fifth column, the unit (as the API's export writes it) */
     let withUnit = false;
-    /** Takes one line; true when the COPY buffer or the chunk is full (the caller awaits `drain`). No promise per line. */
+    /** the lane whose COPY buffer is full (the caller awaits `drain`) */
+    let full: Lane | undefined;
+    /** Takes one line; true when a COPY buffer or the chunk is full (the caller awaits `drain`). No promise per line. */
     const handle = (line: string): boolean => {
       lineNo++;
       if (line.endsWith('\r')) line = line.slice(0, -1);
@@ -185,14 +231,19 @@ export async function importReadings(
           report.errors.push({ line: lineNo, reason: e.reason, detail: e.message });
         return false;
       }
-      copy ??= client.query(copyFrom('COPY readings_import FROM STDIN'));
-      buf += `${row}\t${lineNo}\n`;
+      const lane =
+        lanes.length === 1 ? lanes[0] : lanes[laneOf(row.slice(0, row.indexOf('\t')), lanes.length)];
+      lane.copy ??= lane.client.query(copyFrom('COPY readings_import FROM STDIN'));
+      lane.buf += `${row}\t${lineNo}\n`;
+      lane.rows++;
       rows++;
-      return buf.length >= FLUSH_BYTES || rows >= chunkRows;
+      if (lane.buf.length >= FLUSH_BYTES) full = lane;
+      return full !== undefined || rows >= chunkRows;
     };
     const drain = async () => {
       if (rows >= chunkRows) await finishChunk();
-      else await flush();
+      else if (full) await flush(full);
+      full = undefined;
     };
     input.setEncoding('utf8');
     for await (const piece of input as AsyncIterable<string>) {
@@ -203,8 +254,10 @@ export async function importReadings(
     if (rest !== '' && handle(rest)) await drain();
     await finishChunk();
   } finally {
-    if (copy) copy.destroy();
-    await client.query('DROP TABLE IF EXISTS pg_temp.readings_import').catch(() => undefined);
+    for (const { client, copy } of lanes) {
+      if (copy) copy.destroy();
+      await client.query('DROP TABLE IF EXISTS pg_temp.readings_import').catch(() => undefined);
+    }
   }
   report.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   report.rowsPerSecond = Math.round(report.lines / report.seconds);
