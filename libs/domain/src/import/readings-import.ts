@@ -331,8 +331,16 @@ function checkTs(ms: number, text: string, maxTs: number): string {
     throw new Rejected(R.invalidTimestamp, `ts "${clip(text)}" is not a date`);
   if (ms > maxTs)
     throw new Rejected(R.timestampOutOfRange, `ts ${new Date(ms).toISOString()} is in the future`);
-  return new Date(ms).toISOString();
+  // a valid ts already written as toISOString writes it (`2026-01-01T00:00:00.000Z`, as exports are) goes as it is
+  return isCanonicalIso(text) ? text : new Date(ms).toISOString();
 }
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`: the shape of Date#toISOString for years 0–9999 (the caller checked it is a date). */
+const isCanonicalIso = (t: string): boolean =>
+  t.length === 24 &&
+  t.charCodeAt(23) === 90 /* Z */ &&
+  t.charCodeAt(10) === 84 /* T */ &&
+  t.charCodeAt(19) === 46;
 
 const unquote = (s: string): string =>
   s.length >= 2 && s[0] === '"' && s[s.length - 1] === '"' ? s.slice(1, -1) : s;

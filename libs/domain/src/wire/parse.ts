@@ -388,11 +388,15 @@ const ISO_8601 =
 export function parseIsoTimestamp(text: string): number | undefined {
   const m = ISO_8601.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
   const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  if (day > daysInMonth(year, month)) return undefined;
   let offset = 0;
   const zone = m[8];
   if (zone && zone !== 'Z' && zone !== 'z') {
@@ -404,6 +408,12 @@ export function parseIsoTimestamp(text: string): number | undefined {
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   // Date.UTC maps years 0–99 to 1900–1999; timestamps that old are out of every window anyway
   return year < 100 ? undefined : utc - offset;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days of `month` (1–12) in `year` of the proleptic Gregorian calendar, as Date counts them. */
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month - 1];
 }
 
 /** `{ stamped: true }` when a message had no timestamp, so clean results stay as they were. */
