@@ -208,6 +208,58 @@ describe('device detail', () => {
     await page.context().close();
   });
 
+  it("offers an offline device's last day of data, shows it not live, and warns before commands that wait for it", async () => {
+    const { stack } = env;
+    const id = stack.devices[1].id; // offline, its last reading 3 h ago
+    const topic = `devices/${id}/cmd`;
+    const sub = await stack.subscribe(topic);
+    try {
+      const page = await newPage();
+      await login(page, stack.baseUrl, stack.users.operator, `/devices/${id}?range=now-1h`);
+      const offer = page.locator('[data-testid=last-day-offer]');
+      await offer.waitFor();
+      assert.match((await offer.textContent())!, /No readings in this range.*Its last reading came on \d/s);
+      assert.equal(await page.locator('[data-testid=live-tag]').count(), 0, 'no live tag');
+      await offer.locator('button:has-text("Show its last day of data")').click();
+      await page.waitForURL(/from=.*&to=|to=.*&from=/);
+      await waitForChart(page);
+      const url = new URL(page.url());
+      const to = Date.parse(url.searchParams.get('to')!);
+      assert.equal(to - Date.parse(url.searchParams.get('from')!), 86_400_000);
+      const { rows } = await stack.db.query(
+        `SELECT (extract(epoch FROM max(ts)) * 1000)::float8 AS last FROM readings WHERE device_id = $1`,
+        [id],
+      );
+      assert.ok(to > rows[0].last && to - rows[0].last <= 60_000, 'the day ends at the last reading');
+      const data = await chartData(page, 'temperature');
+      assert.ok(Math.abs(data.times.at(-1)! - rows[0].last) < 1, 'the last reading is the last point drawn');
+      assert.equal(await page.locator('[data-testid=live-tag]').count(), 0);
+
+      // a command to it waits at the broker; reboot asks and says so; the history says what is known
+      const form = page.locator('[data-testid=device-command]');
+      assert.match((await page.locator('[data-testid=command-offline]').textContent())!, /offline/);
+      await form.locator('[data-command=reboot]').click();
+      await form.locator('button[type=submit]').click();
+      assert.match(
+        (await form.locator('.confirm').textContent())!,
+        /It is offline: it reboots when it reconnects/,
+      );
+      await page.click('[data-testid=confirm-reboot]');
+      const history = page.locator('[data-testid=command-history] li');
+      await history.first().waitFor();
+      assert.match(
+        (await history.first().textContent())!.replace(/\s+/g, ' ').trim(),
+        /^reboot · \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} · waiting at the broker until the device reconnects · no acknowledgement$/,
+      );
+      await waitFor(() => sub.messages.length >= 1, 10_000, 'the reboot on MQTT');
+      assert.deepEqual(JSON.parse(sub.messages[0].payload), { command: 'reboot' });
+      await shot(page, '47-detail-offline-last-day-command');
+      await page.context().close();
+    } finally {
+      await sub.unsubscribe();
+    }
+  });
+
   it('lets an operator edit a device (name, location, metadata), which a viewer then sees', async () => {
     const { stack } = env;
     const op = await newPage();

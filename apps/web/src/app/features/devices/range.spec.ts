@@ -1,6 +1,7 @@
 import {
   DEFAULT_RANGE,
   fromLocalInput,
+  lastDayBefore,
   maxPointsFor,
   parseZoom,
   refreshMs,
@@ -88,6 +89,16 @@ describe('time picker moves', () => {
     // near now it cannot grow forward: it grows back
     const recent = { from: now - 2 * H, to: now - H, live: false, relative: null };
     expect(zoomOutRange(recent, now)).toEqual({ from: now - 2.5 * H, to: now - 0.5 * H });
+  });
+
+  it("offers the day ending at a quiet device's last reading, only when the range starts after it", () => {
+    const last = now - 3 * H + 12_345; // 09:00:12.345
+    const day = lastDayBefore(last, { from: now - H });
+    // up to the next whole minute: the reading itself is inside (the api's `to` is exclusive)
+    expect(day).toEqual({ from: now - 3 * H + 60_000 - D, to: now - 3 * H + 60_000, last });
+    expect(day!.to).toBeGreaterThan(last);
+    expect(lastDayBefore(last, { from: now - 24 * H })).toBeNull();
+    expect(lastDayBefore(null, { from: now - H })).toBeNull();
   });
 
   it('names a span in its largest whole unit', () => {

@@ -103,6 +103,20 @@ export function zoomOutRange(
   return { from: to - span * 2, to };
 }
 
+/**
+ * The day that ends at a device's last reading (`to` rounded up to the next whole minute: the api's `to` is
+ * exclusive), when that reading is older than the range shown, so a quiet device's page can offer its last data;
+ * null when the range reaches the reading or there is none.
+ */
+export function lastDayBefore(
+  last: number | null,
+  r: Pick<ResolvedRange, 'from'>,
+): { from: number; to: number; last: number } | null {
+  if (last === null || last >= r.from) return null;
+  const to = Math.floor(last / UNIT_MS.m) * UNIT_MS.m + UNIT_MS.m;
+  return { from: to - UNIT_MS.d, to, last };
+}
+
 /** The auto-refresh choices (`refresh=30s` in the URL). */
 export const REFRESH_CHOICES = [
   { key: 'off', label: 'Off', ms: 0 },

@@ -94,6 +94,57 @@ describe(DeviceCommandComponent.name, () => {
     expect(text('[data-testid=command-result]')).toBe('Not sent: broker unreachable');
   });
 
+  it('lists the commands sent from this tab, newest first, with their time and what is known of delivery', async () => {
+    const items = () =>
+      [...el().querySelectorAll('[data-testid=command-history] li')].map((li) =>
+        li.textContent!.replace(/\s+/g, ' ').trim(),
+      );
+    expect(el().querySelector('[data-testid=command-history]')).toBeNull();
+    await submit();
+    http.expectOne('/api/v1/devices/gh%201/commands').flush({ topic: 't', payload: '{}' });
+    await stable();
+    // the page's en-GB format, in the result line and the history
+    const stamp = /\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}/;
+    expect(text('[data-testid=command-result]')).toMatch(new RegExp(`^Sent ping at ${stamp.source}, no`));
+    expect(items()).toHaveLength(1);
+    expect(items()[0]).toMatch(
+      new RegExp(`^ping · ${stamp.source} · taken by the broker · no acknowledgement$`),
+    );
+
+    fixture.componentRef.setInput('online', false);
+    await pick('reboot');
+    await submit();
+    el().querySelector<HTMLButtonElement>('[data-testid=confirm-reboot]')!.click();
+    await stable();
+    http.expectOne('/api/v1/devices/gh%201/commands').flush({ topic: 't', payload: '{}' });
+    await stable();
+    await pick('ping');
+    await submit();
+    http
+      .expectOne('/api/v1/devices/gh%201/commands')
+      .flush({ statusCode: 503, code: 'X', message: 'broker unreachable' }, { status: 503, statusText: '' });
+    await stable();
+    expect(items().map((i) => i.replace(stamp, 'T'))).toEqual([
+      'ping · T · not sent: broker unreachable',
+      'reboot · T · waiting at the broker until the device reconnects · no acknowledgement',
+      'ping · T · taken by the broker · no acknowledgement',
+    ]);
+    expect(el().querySelector('[data-outcome=failed] .state')!.classList).toContain('error');
+    expect(text('[data-testid=command-history] .note')).toContain('Devices do not acknowledge commands');
+  });
+
+  it('keeps the last five commands of each device', async () => {
+    for (let i = 0; i < 7; i++) {
+      await submit();
+      http.expectOne('/api/v1/devices/gh%201/commands').flush({ topic: 't', payload: '{}' });
+      await stable();
+    }
+    expect(el().querySelectorAll('[data-testid=command-history] li')).toHaveLength(5);
+    fixture.componentRef.setInput('deviceId', 'other');
+    await stable();
+    expect(el().querySelector('[data-testid=command-history]')).toBeNull();
+  });
+
   it('warns that an offline device gets a command only when it reconnects, reboot included', async () => {
     fixture.componentRef.setInput('online', false);
     await stable();

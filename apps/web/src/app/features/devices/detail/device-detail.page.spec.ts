@@ -126,6 +126,44 @@ describe(DeviceDetailPage.name, () => {
     expect(readingRequests()).toEqual([]);
   });
 
+  it("offers a quiet device's last day of data instead of empty charts, and opens it", async () => {
+    setup('viewer', { range: 'now-1h' });
+    const quiet = new Date(now - 3 * HOUR).toISOString();
+    await loadDevice({
+      ...device,
+      online: false,
+      lastSeen: quiet,
+      latest: { temperature: { value: 20, ts: quiet }, humidity: { value: 40, ts: quiet } },
+    });
+    for (const r of readingRequests())
+      r.flush({
+        series: ['humidity', 'temperature'].map((metric) => ({ deviceId: 'gh-1', metric, points: [] })),
+      });
+    await stable();
+    expect(charts()).toHaveLength(0);
+    expect(text('[data-testid=last-day-offer]')).toContain('No readings in this range');
+    expect(text('[data-testid=last-day-offer]')).toContain('Its last reading came on');
+    // an offline device's range is not "live"
+    expect(el().querySelector('[data-testid=live-tag]')).toBeNull();
+    el().querySelector<HTMLButtonElement>('[data-testid=last-day-offer] button')!.click();
+    const to = Math.floor((now - 3 * HOUR) / 60_000) * 60_000 + 60_000;
+    expect(h.navigate).toHaveBeenLastCalledWith([], {
+      queryParams: {
+        range: null,
+        from: new Date(to - 24 * HOUR).toISOString(),
+        to: new Date(to).toISOString(),
+        zoomFrom: null,
+        zoomTo: null,
+      },
+      queryParamsHandling: 'merge',
+      replaceUrl: false,
+    });
+    await stable();
+    await answerReadings();
+    expect(charts()).toHaveLength(2);
+    expect(el().querySelector('[data-testid=last-day-offer]')).toBeNull();
+  });
+
   it('asks for no readings when every metric is unticked', async () => {
     setup('viewer', { metrics: '-' });
     await loadDevice();

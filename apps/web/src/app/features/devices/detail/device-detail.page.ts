@@ -27,7 +27,7 @@ import { ZoomWindow } from '../../../shared/chart/chart.component';
 import { formatTime } from '../../../core/format';
 import { StateComponent } from '../../../shared/state.component';
 import { liveDataOf } from '../device-status';
-import { maxPointsFor, relativeLabel } from '../range';
+import { lastDayBefore, maxPointsFor, relativeLabel } from '../range';
 import { ChartGridComponent } from './chart-grid.component';
 import { LiveTail, alertThresholds, buildChartPanels, downloadCsv, mergeSeries } from './device-charts';
 import { DeviceCommandComponent } from './device-command.component';
@@ -188,6 +188,23 @@ export class DeviceDetailPage {
         ? alertSpans(this.alertHistory.value().items, r.from, Infinity)
         : [],
     });
+  });
+
+  /**
+   * The range is empty but the device has older readings (it went quiet): the day ending at its last reading of the
+   * chosen metrics, offered instead of empty charts.
+   */
+  protected readonly lastDay = computed(() => {
+    if (this.readings.isLoading() || !this.readings.hasValue()) return null;
+    if (this.merged().some((s) => s.points.length)) return null;
+    const chosen = this.selected();
+    const ts = this.device.hasValue()
+      ? this.device
+          .value()
+          .metrics.filter((m) => chosen.includes(m.metric))
+          .map((m) => m.ts)
+      : [];
+    return lastDayBefore(ts.length ? Math.max(...ts) : null, this.rangeSel());
   });
 
   protected readonly rangeLabel = computed(() => {
