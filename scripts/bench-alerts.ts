@@ -2,7 +2,7 @@
 // (2) latency from a committed reading to its alert's SSE event at a steady publish rate, through the real path:
 // MQTT → ingest → readings trigger → alert processor (api) → NOTIFY → SSE. Prints figures; asserts nothing.
 //   DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres)   BENCH_MESSAGES for part 1 (100000)
-//   BENCH_RATE readings/s (1000)   BENCH_SECONDS (20)   BENCH_DEVICES for part 2 (100)   BENCH_SKIP_INGEST=1: part 2 only
+//   BENCH_ROUNDS pairs of ingest runs for part 1 (2)   BENCH_RATE readings/s (1000)   BENCH_SECONDS (20)   BENCH_DEVICES for part 2 (100)   BENCH_SKIP_INGEST=1: part 2 only
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -28,18 +28,44 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-function ingestRate(rules: number): number {
+/** One bench:ingest run with `rules` enabled rules: ingest's rate, and its ratio to the plain rate of the same run. */
+function ingestRate(rules: number): { rate: number; ratio: number } {
   const out = execFileSync(process.execPath, [built('bench-ingest')], {
     env: {
       ...process.env,
       BENCH_RULES: String(rules),
       BENCH_MESSAGES: process.env.BENCH_MESSAGES ?? '100000',
+      BENCH_LATENCY_SECONDS: process.env.BENCH_LATENCY_SECONDS ?? '1',
     },
     encoding: 'utf8',
   });
   const m = /ingest, published → committed:\s+([\d,]+) msg\/s/.exec(out);
-  if (!m) throw new Error(`bench:ingest printed no rate:\n${out}`);
-  return Number(m[1].replace(/,/g, ''));
+  const r = /ratio ingest \/ plain: ([\d.]+)/.exec(out);
+  if (!m || !r) throw new Error(`bench:ingest printed no rate:\n${out}`);
+  return { rate: Number(m[1].replace(/,/g, '')), ratio: Number(r[1]) };
+}
+
+/**
+ * Ingest with 0 and with 100 rules in the order 0, 100, 100, 0 (BENCH_ROUNDS pairs; a machine whose speed drifts
+ * during the runs weighs on both sides alike), compared by the ratio to the plain publisher → subscriber rate each
+ * run measures beside it: the machine's speed of the moment divides out.
+ */
+function ruleCost(): void {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const runs: Record<0 | 100, { rate: number; ratio: number }[]> = { 0: [], 100: [] };
+  for (let i = 0; i < rounds; i++)
+    for (const rules of (i % 2 === 0 ? [0, 100] : [100, 0]) as (0 | 100)[]) {
+      const r = ingestRate(rules);
+      runs[rules].push(r);
+      console.log(
+        `ingest with ${String(rules).padStart(3)} rules: ${r.rate.toLocaleString('en')} msg/s, ratio to plain ${r.ratio.toFixed(2)} (load ${os.loadavg()[0].toFixed(1)})`,
+      );
+    }
+  const mean = (xs: { ratio: number }[]) => xs.reduce((a, x) => a + x.ratio, 0) / xs.length;
+  const [none, hundred] = [mean(runs[0]), mean(runs[100])];
+  console.log(
+    `mean ratio to plain: 0 rules ${none.toFixed(3)}, 100 rules ${hundred.toFixed(3)} (${(((hundred - none) / none) * 100).toFixed(1)} %)`,
+  );
 }
 
 async function latency() {
@@ -149,12 +175,7 @@ async function latency() {
 async function main() {
   console.log(`bench:alerts — ${os.cpus().length} cores`);
   if (process.env.BENCH_SKIP_INGEST !== '1') {
-    const none = ingestRate(0);
-    const hundred = ingestRate(100);
-    console.log(`ingest with   0 rules: ${none.toLocaleString('en')} msg/s`);
-    console.log(
-      `ingest with 100 rules: ${hundred.toLocaleString('en')} msg/s (${(((hundred - none) / none) * 100).toFixed(1)} %)`,
-    );
+    ruleCost();
   }
   await latency();
 }
