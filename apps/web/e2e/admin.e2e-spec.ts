@@ -135,6 +135,23 @@ describe('admin', () => {
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
     await shot(phone, '26-phone-users-reset');
+
+    // a block per row: every user's and key's status and actions are on the screen, not scrolled off to the right
+    const onScreen = (sel: string) =>
+      phone.$$eval(sel, (els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth;
+        }),
+      );
+    const users = await onScreen('[data-testid=users-table] tr[data-user] :is(.badge, button, select)');
+    assert.ok(users.length >= 3 * Object.keys(stack.users).length, `${users.length} controls`);
+    assert.ok(users.every(Boolean), `users' status and actions on screen: ${users}`);
+    await phone.goto(stack.baseUrl + '/admin/api-keys');
+    await phone.locator('tr[data-key="billing export"]').waitFor();
+    const keys = await onScreen('[data-testid=keys-table] tr[data-key] :is(.badge, button)');
+    assert.ok(keys.length >= 1 && keys.every(Boolean), `keys' status and actions on screen: ${keys}`);
+    await shot(phone, '48-phone-api-keys');
     await phone.context().close();
   });
 });

@@ -20,6 +20,19 @@ describe('app shell', () => {
     await waitForChart(page);
     const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow2 <= 0, `horizontal overflow ${overflow2}px`);
+    // the first chart on the first screen; the command panel (an admin sees it) below the charts
+    const box = (sel: string) =>
+      page.$eval(sel, (e) => {
+        const r = e.getBoundingClientRect();
+        return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY };
+      });
+    const firstChart = await box('[data-chart] sh-chart');
+    assert.ok(firstChart.top < 844, `first chart at ${firstChart.top}px`);
+    const chartsEnd = await page.$$eval('[data-chart]', (els) =>
+      Math.max(...els.map((e) => e.getBoundingClientRect().bottom + window.scrollY)),
+    );
+    const commands = await box('[data-testid=device-command]');
+    assert.ok(commands.top >= chartsEnd, `commands at ${commands.top}px, charts end at ${chartsEnd}px`);
     await shot(page, '17-phone-detail');
     await page.context().close();
   });
