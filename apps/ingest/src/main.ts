@@ -121,6 +121,9 @@ async function bootstrap(): Promise<void> {
     strategy: server,
     logger,
   });
+  await app.init();
+  // the decorated handlers without pipes, guards, interceptors or filters run without Nest's RPC context layer
+  logger.log({ msg: 'handlers called directly', count: server.callHandlersDirectly(app) }, 'ingest');
   await app.listen();
   if (config.INGEST_METRICS_PORT) {
     const metrics = app.get(IngestMetrics);

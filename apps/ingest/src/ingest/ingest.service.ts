@@ -31,6 +31,9 @@ export class IngestService implements OnApplicationShutdown {
   private readonly stamps = new ReceiptStamps();
   /** retained readings skipped (already ingested when they were published) */
   skippedRetained = 0;
+  /** the current millisecond and its Date: shared by the messages received in it (see receivedNow) */
+  private clockMs = -1;
+  private clock = new Date(0);
 
   constructor(
     private readonly writer: BatchWriter,
@@ -55,7 +58,7 @@ export class IngestService implements OnApplicationShutdown {
 
   /** Validates one message and resolves once it is committed, as readings or as a dead letter. */
   accept(topic: string, payload: Buffer, delivery: Delivery = {}): Promise<void> {
-    const receivedAt = new Date();
+    const receivedAt = this.receivedNow();
     try {
       const opts = this.parseOptions;
       opts.now = receivedAt;
@@ -87,6 +90,19 @@ export class IngestService implements OnApplicationShutdown {
         delivery,
       );
     }
+  }
+
+  /**
+   * The time of receipt, one Date per millisecond: at full rate dozens of messages arrive in one and each holds its
+   * time until its batch commits. Nothing changes a Date it is given (stamps that move get a new one).
+   */
+  private receivedNow(): Date {
+    const ms = Date.now();
+    if (ms !== this.clockMs) {
+      this.clockMs = ms;
+      this.clock = new Date(ms);
+    }
+    return this.clock;
   }
 
   private dead(

@@ -1,10 +1,28 @@
-import { MqttContext } from '@nestjs/microservices';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, MqttContext, Payload } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
 import mqtt, { MqttClient } from 'mqtt';
 
 import { brokerUrl, connectClient, dropSession, testClientId } from '../../../../test/support/broker';
 import { waitFor } from '../../../../test/support/database';
 import { IngestMqttContext, IngestMqttServer } from './ingest-mqtt.server';
 import { Acks } from './puback-gate';
+
+/** A decorated handler as ingest's: no pipes, guards, interceptors or filters, so the transport calls it directly. */
+@Controller()
+class DirectController {
+  static seen: string[] = [];
+
+  @EventPattern<string>('devices/+/+')
+  message(@Payload() payload: Buffer, @Ctx() ctx: MqttContext): unknown {
+    const v = Number(payload.toString());
+    DirectController.seen.push(`${ctx.getTopic().split('/')[2]}=${v}`);
+    if (v === 2) throw new Error('database unavailable');
+    if (v === 3) return new Promise(() => undefined); // never commits
+    if (v === 4) return Promise.reject(new Error('commit failed'));
+    return undefined; // done at once
+  }
+}
 
 // The transport on the run's real broker, with handlers standing in for the batch writer: a handler's promise
 // resolving is "committed". What matters to a user: nothing is acknowledged before its commit, and reading pauses
@@ -148,6 +166,23 @@ describe(IngestMqttServer.name, () => {
     await publisher.publishAsync(`devices/${t.device}/telemetry`, '{"id":1,"data":2}', { qos: 1 });
     await waitFor(async () => got.length === 2, 5000, 'both messages');
     expect(got.sort()).toEqual(['telemetry:{"id":1,"data":2}', 'temperature:21']);
+  });
+
+  it('calls a decorated handler directly and still acknowledges only what it finished: a throw, a rejection or an unfinished promise leaves the message to the broker', async () => {
+    const t = setup({ shutdownTimeoutMs: 300 });
+    const moduleRef = await Test.createTestingModule({ controllers: [DirectController] }).compile();
+    const app = moduleRef.createNestMicroservice({ strategy: t.server, logger: false });
+    await app.init();
+    expect(t.server.callHandlersDirectly(app)).toBe(1);
+    DirectController.seen = [];
+    await app.listen();
+    await new Promise((r) => setTimeout(r, 300));
+    await publish(t.device, 'temperature', [1, 2, 3, 4, 5]);
+    await waitFor(async () => DirectController.seen.length === 5, 5000, 'the messages');
+    await waitFor(async () => t.server.unacked === 1, 5000, 'the acknowledgements'); // 3 never commits
+
+    await t.stop();
+    expect(await redelivered(t.clientId)).toEqual(['2', '3', '4']);
   });
 
   it('acknowledges a claimed message only when its batch settles it, all of the batch at once', async () => {

@@ -1,8 +1,9 @@
-import { Logger } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { MessageHandler, MqttContext, ServerMqtt } from '@nestjs/microservices';
 import type { IClientOptions, MqttClient, Packet } from 'mqtt';
 import { isObservable, lastValueFrom } from 'rxjs';
 
+import { DirectHandler, directEventHandlers } from './direct-handlers';
 import { Acks, NO_TICKET, PubackGate } from './puback-gate';
 
 export interface IngestMqttServerOptions extends IClientOptions {
@@ -48,7 +49,10 @@ export class IngestMqttContext extends MqttContext {
  *    by the handler's batch through `IngestMqttContext.claimAck()` — while the next messages keep flowing (see
  *    deferPubacks and PubackGate);
  * 2. handlers get the raw payload Buffer: sensor payloads are not Nest envelopes (`id`/`data` keys mean nothing);
- * 3. one subscription for all handlers; a topic goes to the first handler whose pattern matches it.
+ * 3. one subscription for all handlers; a topic goes to the first handler whose pattern matches it;
+ * 4. with `callHandlersDirectly(app)`, a decorated handler that Nest's RPC context layer would call without any effect
+ *    of its own (no pipes, guards, interceptors or filters: see direct-handlers.ts) is called directly, without that
+ *    layer's promises and closures per message.
  */
 export class IngestMqttServer extends ServerMqtt {
   protected readonly logger = new Logger(IngestMqttServer.name);
@@ -56,6 +60,8 @@ export class IngestMqttServer extends ServerMqtt {
   private closing = false;
   /** topic → handler: topics repeat (devices × metrics), matching splits strings */
   private readonly routes = new Map<string, MessageHandler | null>();
+  /** Nest's handler → the decorated method it calls, for handlers that may be called directly */
+  private readonly direct = new Map<MessageHandler, DirectHandler>();
 
   constructor(private readonly ingestOptions: IngestMqttServerOptions) {
     // MQTT.js logs every packet through `debug` (a call per packet even when disabled): not on the hot path
@@ -86,10 +92,25 @@ export class IngestMqttServer extends ServerMqtt {
     return client;
   }
 
+  /**
+   * Calls the handlers of `app` that qualify (see directEventHandlers) directly instead of through Nest's RPC context
+   * layer; the others keep going through it. Call after `app.init()` (handlers registered), before messages flow.
+   * Returns how many handlers are called directly.
+   */
+  callHandlersDirectly(app: INestApplicationContext): number {
+    this.direct.clear();
+    for (const { pattern, call } of directEventHandlers(app, this.transportId)) {
+      const handler = this.messageHandlers.get(this.normalizePattern(pattern as string));
+      // several handlers of one pattern: Nest runs them all (handler.next); leave that to Nest
+      if (handler && !handler.next) this.direct.set(handler, call);
+    }
+    return this.direct.size;
+  }
+
   bindEvents(client: MqttClient): void {
-    client.on('message', (topic: string, payload: Buffer, packet: Packet) =>
-      this.handleMessage(topic, payload, client, packet as unknown as Record<string, unknown>),
-    );
+    client.on('message', (topic: string, payload: Buffer, packet: Packet) => {
+      void this.handleMessage(topic, payload, client, packet as unknown as Record<string, unknown>);
+    });
     client.subscribe(this.ingestOptions.subscription, { qos: 1 }, (err) => {
       if (err) this.logger.error(`subscribe to ${this.ingestOptions.subscription} failed: ${err.message}`);
       else this.logger.log(`subscribed to ${this.ingestOptions.subscription}`);
@@ -125,21 +146,33 @@ export class IngestMqttServer extends ServerMqtt {
       this.logger.error(`no handler for ${channel}: not acknowledged`);
       return Promise.resolve(this.gate.handled(ticket, false));
     }
-    const failed = (err: unknown) => {
-      this.logger.error(
-        `${channel}: ${(err as Error)?.message ?? String(err)}; not acknowledged, the broker will redeliver`,
-      );
-      this.gate.handled(ticket, false);
-    };
-    let result: Promise<unknown>;
+    const ctx = new IngestMqttContext([channel, packet], ticket, this.gate);
+    const direct = this.direct.get(handler);
+    let result: unknown;
     try {
-      result = handler(buffer, new IngestMqttContext([channel, packet], ticket, this.gate));
+      result = direct ? direct(buffer, ctx) : handler(buffer, ctx);
     } catch (err) {
-      return Promise.resolve(failed(err));
+      return Promise.resolve(this.failed(channel, ticket, err));
     }
-    return result
+    if (direct && !isObservable(result) && !isPromiseLike(result)) {
+      // returned without a promise (the usual case): done, nothing to wait for
+      this.gate.handled(ticket, true);
+      return DONE;
+    }
+    return Promise.resolve(result)
       .then((r) => (isObservable(r) ? lastValueFrom(r, { defaultValue: undefined }) : r))
-      .then(() => this.gate.handled(ticket, true), failed);
+      .then(
+        () => this.gate.handled(ticket, true),
+        (err: unknown) => this.failed(channel, ticket, err),
+      );
+  }
+
+  /** The handler failed: the message is not acknowledged, the broker redelivers it. */
+  private failed(channel: string, ticket: number, err: unknown): void {
+    this.logger.error(
+      `${channel}: ${(err as Error)?.message ?? String(err)}; not acknowledged, the broker will redeliver`,
+    );
+    this.gate.handled(ticket, false);
   }
 
   /** Waits (bounded) until every received message is committed and acknowledged, then disconnects. */
@@ -204,5 +237,10 @@ export class IngestMqttServer extends ServerMqtt {
     };
   }
 }
+
+const DONE = Promise.resolve();
+
+const isPromiseLike = (v: unknown): v is PromiseLike<unknown> =>
+  typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
 
 export const redact = (url: string): string => url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
