@@ -1,6 +1,7 @@
 // Imports readings history into DATABASE_URL (npm run import -- FILE [--format csv|ndjson] [--connections N]);
 // `-` reads stdin. CSV device_id,metric,ts,value (header optional) or NDJSON; prints the report as JSON; exit 1 if a
-// line was rejected. N connections (default 2) move the devices' shares into readings at the same time.
+// line was rejected. N connections (default 4): half move a chunk into readings, the devices split between them, while
+// the other half stage the next chunk.
 import * as dotenv from 'dotenv';
 
 import * as fs from 'node:fs';
@@ -15,7 +16,7 @@ const args = process.argv.slice(2);
 const fi = args.indexOf('--format');
 const format = fi >= 0 ? args.splice(fi, 2)[1] : undefined;
 const ci = args.indexOf('--connections');
-const connections = ci >= 0 ? Number(args.splice(ci, 2)[1]) : 2;
+const connections = ci >= 0 ? Number(args.splice(ci, 2)[1]) : 4;
 const file = args[0];
 const url = process.env.DATABASE_URL;
 if (!file || args.length !== 1) {

@@ -48,6 +48,11 @@ export interface ImportOptions {
   maxSkewMs?: number;
   /** rows per staging round (COPY, then one INSERT … ON CONFLICT DO NOTHING in its own transaction) */
   chunkRows?: number;
+  /**
+   * connections that move one chunk together, the devices split between them (default: all of them, or half when
+   * there are at least four: the other half then stages the next chunk while the first moves its own)
+   */
+  lanes?: number;
   maxErrorsListed?: number;
   now?: Date;
 }
@@ -118,14 +123,21 @@ export async function importReadings(
   };
   const parse: (line: string, maxTs: number, withUnit: boolean) => string =
     opts.format === 'csv' ? parseCsv : parseNdjson;
-  const lanes: Lane[] = (Array.isArray(clients) ? clients : [clients]).map((client) => ({
+  const all: Lane[] = (Array.isArray(clients) ? clients : [clients]).map((client) => ({
     client,
     buf: '',
     rows: 0,
   }));
-  if (!lanes.length) throw new Error('importReadings needs a connection');
+  if (!all.length) throw new Error('importReadings needs a connection');
+  const width = opts.lanes ?? (all.length >= 4 ? Math.floor(all.length / 2) : all.length);
+  // one set of lanes, or two taking chunks in turn (pipelined)
+  const sets =
+    all.length >= 2 * width ? [all.slice(0, width), all.slice(width, 2 * width)] : [all.slice(0, width)];
+  let lanes = sets[0];
+  /** the previous chunk's move, still running when pipelined: resolves to its error, if it failed */
+  let moving: Promise<unknown> | undefined;
 
-  for (const { client } of lanes) {
+  for (const { client } of sets.flat()) {
     // the staging table lives in local buffers: 8 MB by default would spill a chunk to disk (settable only before
     // the session's first temporary table)
     await client.query(`SET temp_buffers = '256MB'`).catch(() => undefined);
@@ -183,6 +195,10 @@ export async function importReadings(
     const valid = rows;
     rows = 0;
     const busy = lanes.filter((l) => l.rows > 0);
+    // chunks move in file order (the first line of a key wins), and a partition is made while nothing inserts
+    const failedBefore = await moving;
+    moving = undefined;
+    if (failedBefore) throw failedBefore;
     for (const lane of busy) {
       lane.rows = 0;
       // one lane after the other: creating a partition locks the parent table
@@ -192,12 +208,18 @@ export async function importReadings(
            FROM readings_import) s`,
       );
     }
-    const moved = await Promise.allSettled(busy.map(move));
-    const stored = moved.reduce((n, m) => n + (m.status === 'fulfilled' ? m.value : 0), 0);
-    report.stored += stored;
-    const failed = moved.find((m): m is PromiseRejectedResult => m.status === 'rejected');
-    if (failed) throw failed.reason;
-    report.duplicates += valid - stored;
+    moving = Promise.allSettled(busy.map(move)).then((moved) => {
+      const stored = moved.reduce((n, m) => n + (m.status === 'fulfilled' ? m.value : 0), 0);
+      report.stored += stored;
+      report.duplicates += valid - stored;
+      return moved.find((m): m is PromiseRejectedResult => m.status === 'rejected')?.reason;
+    });
+    if (sets.length === 2) lanes = sets[lanes === sets[0] ? 1 : 0];
+    else {
+      const failed = await moving;
+      moving = undefined;
+      if (failed) throw failed;
+    }
   };
 
   try {
@@ -253,8 +275,12 @@ export async function importReadings(
     }
     if (rest !== '' && handle(rest)) await drain();
     await finishChunk();
+    const failed = await moving;
+    moving = undefined;
+    if (failed) throw failed;
   } finally {
-    for (const { client, copy } of lanes) {
+    await moving;
+    for (const { client, copy } of sets.flat()) {
       if (copy) copy.destroy();
       await client.query('DROP TABLE IF EXISTS pg_temp.readings_import').catch(() => undefined);
     }
