@@ -84,6 +84,7 @@ function leaf(dir: string, name: string, cn: string, ext: string[]): boolean {
     fs.rmSync(path.join(dir, `${name}.csr`), { force: true });
   }
   fs.chmodSync(path.join(dir, `${name}.key`), 0o600);
+  fs.chmodSync(path.join(dir, `${name}.crt`), 0o644); // public: readable whatever the umask (services read them)
   return true;
 }
 
@@ -116,6 +117,7 @@ function main() {
       dir,
     );
     fs.chmodSync(path.join(dir, 'ca.key'), 0o600);
+    fs.chmodSync(path.join(dir, 'ca.crt'), 0o644);
     made.push('ca.crt');
   }
   const names = ['localhost', 'mosquitto', 'api', ...opts.hosts];

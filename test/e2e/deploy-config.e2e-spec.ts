@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { built } from '../../scripts/lib/paths';
+
 const ROOT = path.resolve(__dirname, '../..');
 const PROMETHEUS = path.join(ROOT, 'deploy/prometheus');
 const SYSTEMD = path.join(ROOT, 'deploy/systemd');
@@ -59,6 +61,39 @@ describe('deployment files', () => {
     const tests = run('promtool', ['test', 'rules', 'alerts.test.yml'], PROMETHEUS);
     expect(tests.output).toContain('SUCCESS');
     expect(tests.status).toBe(0);
+  });
+
+  it('npm run certs leaves certificates readable by the services and keys private, whatever the umask', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-certs-'));
+    try {
+      // as in the deployment guide's root shell after `umask 077`
+      execFileSync(
+        'sh',
+        ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, built('certs'), '--out', dir],
+        {
+          stdio: 'pipe',
+        },
+      );
+      const mode = (f: string) => (fs.statSync(path.join(dir, f)).mode & 0o777).toString(8);
+      for (const f of [
+        'ca.crt',
+        'server.crt',
+        'sensorhub-api.crt',
+        'sensorhub-ingest.crt',
+        'devices/esp32-01.crt',
+      ])
+        expect([f, mode(f)]).toEqual([f, '644']);
+      for (const f of [
+        'ca.key',
+        'server.key',
+        'sensorhub-api.key',
+        'sensorhub-ingest.key',
+        'devices/esp32-01.key',
+      ])
+        expect([f, mode(f)]).toEqual([f, '600']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('both systemd units pass systemd-analyze verify without a warning', () => {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import mqtt from 'mqtt';
@@ -13,13 +14,24 @@ describe('ingest over MQTT with TLS and client certificates', () => {
   let certs: string;
   let broker: TlsMosquitto;
   let db: TestDatabase;
+  let dir: string;
   const running: IngestProcess[] = [];
   const file = (name: string) => path.join(certs, name);
+  // secrets as deployed: a NAME_FILE and a systemd credential (Mosquitto's mTLS listener ignores the password; a
+  // database on trust ignores it too, else the credential holds the URL's own password)
+  const MQTT_PASSWORD = 'mqtt-password-from-a-file-0123456789';
+  let dbPassword: string;
+  const logs = () => path.join(dir, 'logs');
 
   beforeAll(async () => {
     certs = makeCerts(['dev-1']);
     broker = await startTlsMosquitto(certs);
     db = await createTestDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-ingest-prod-'));
+    fs.mkdirSync(path.join(dir, 'credentials'));
+    dbPassword = new URL(db.url).password || 'database-credential-0123456789';
+    fs.writeFileSync(path.join(dir, 'credentials', 'DATABASE_PASSWORD'), `${dbPassword}\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'mqtt-password'), MQTT_PASSWORD, { mode: 0o600 });
   });
 
   afterAll(async () => {
@@ -28,6 +40,7 @@ describe('ingest over MQTT with TLS and client certificates', () => {
     await broker?.stop();
     await db?.drop();
     fs.rmSync(certs, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const ingest = (env: Record<string, string | undefined>) => {
@@ -43,11 +56,18 @@ describe('ingest over MQTT with TLS and client certificates', () => {
   };
 
   it('stores a reading a device sent through the TLS listener with its client certificate', async () => {
+    const url = new URL(db.url);
+    url.password = '';
     const app = ingest({
+      DATABASE_URL: url.toString(),
+      CREDENTIALS_DIRECTORY: path.join(dir, 'credentials'),
+      MQTT_USERNAME: 'sensorhub-ingest',
+      MQTT_PASSWORD_FILE: path.join(dir, 'mqtt-password'),
       MQTT_CERT_FILE: file('sensorhub-ingest.crt'),
       MQTT_KEY_FILE: file('sensorhub-ingest.key'),
       ENV_FILE: file('ingest.env'),
       LOG_LEVEL: undefined, // from ENV_FILE: a key of the real environment would win over it
+      LOG_FILE: path.join(logs(), 'server.log'),
     });
     await app.ready;
     expect(app.output()).toContain(`connected to mqtts://127.0.0.1:`);
@@ -83,6 +103,45 @@ describe('ingest over MQTT with TLS and client certificates', () => {
         .slice(mark)
         .match(/"level":"log"/g),
     ).toHaveLength(1); // the change itself
+  });
+
+  it('at debug, logs a dead letter with its topic as a field, in its output and its log file', async () => {
+    const app = running[0];
+    fs.writeFileSync(path.join(certs, 'ingest.env'), 'LOG_LEVEL=debug\n');
+    app.proc.kill('SIGHUP');
+    await waitFor(async () => app.output().includes('"logLevel":"debug"'), 5000, 'the level change');
+    const device = await connectClient(broker.tlsUrl, {
+      ca: fs.readFileSync(file('ca.crt')),
+      cert: fs.readFileSync(file('devices/dev-1.crt')),
+      key: fs.readFileSync(file('devices/dev-1.key')),
+    });
+    await device.publishAsync('devices/dev-1/humidity', 'not a number', { qos: 1 });
+    await device.endAsync();
+    const deadLetter = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((e) => e.msg === 'dead letter');
+    const line = await waitFor(async () => deadLetter(app.output()), 10_000, 'the dead letter line');
+    expect(line).toMatchObject({
+      level: 'debug',
+      app: 'ingest',
+      topic: 'devices/dev-1/humidity',
+      reason: expect.any(String),
+    });
+    await waitFor(
+      async () => deadLetter(fs.readFileSync(path.join(logs(), 'server.log'), 'utf8')) !== undefined,
+      5000,
+      'the line in server.log',
+    );
+  });
+
+  it('never writes a secret to its output or its log file', () => {
+    const logged = running[0].output() + fs.readFileSync(path.join(logs(), 'server.log'), 'utf8');
+    expect(logged).toContain('subscribed to');
+    for (const secret of [MQTT_PASSWORD, dbPassword].filter((s) => s.length >= 16))
+      expect(logged).not.toContain(secret);
   });
 
   it('is refused without a client certificate, and says so', async () => {

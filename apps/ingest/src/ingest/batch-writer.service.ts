@@ -267,10 +267,12 @@ export class BatchWriter implements OnApplicationShutdown {
     }
     if (!refused.length) return;
     // one line per chunk, not per message: a stream of poison must not flood the log
-    this.logger.warn(
-      `${refused.length} of ${items.length} messages refused by the database, stored as dead letters ` +
-        `(first: ${noNul(refused[0].topic)}: ${refused[0].detail})`,
-    );
+    this.logger.warn({
+      msg:
+        `${refused.length} of ${items.length} messages refused by the database, stored as dead letters ` +
+        `(first: ${refused[0].detail})`,
+      topic: noNul(refused[0].topic),
+    });
     await tx.query('SAVEPOINT dead_letters');
     try {
       await this.writeDead(tx, refused);
@@ -281,7 +283,7 @@ export class BatchWriter implements OnApplicationShutdown {
       // even the dead letter is refused: say so loudly rather than stall every device behind it
       await tx.query('ROLLBACK TO SAVEPOINT dead_letters');
       for (const r of refused)
-        this.logger.error(`could not store a dead letter for ${noNul(r.topic)}: ${r.detail}`);
+        this.logger.error({ msg: `could not store a dead letter: ${r.detail}`, topic: noNul(r.topic) });
     }
   }
 
@@ -426,7 +428,14 @@ export class BatchWriter implements OnApplicationShutdown {
         dead.map((d) => d.receivedAt.toISOString()),
       ],
     );
-    this.logger.debug(`${dead.length} dead letters`);
+    // at debug, one line per dead letter naming its topic (the dead-letters page has them all, with payloads)
+    for (const d of dead)
+      this.logger.debug({
+        msg: 'dead letter',
+        topic: noNul(d.topic),
+        reason: d.reason,
+        detail: noNul(d.detail),
+      });
   }
 }
 

@@ -143,7 +143,7 @@ export class IngestMqttServer extends ServerMqtt {
     if (this.closing) return Promise.resolve(this.gate.handled(ticket, false));
     const handler = this.getHandlerByPattern(channel);
     if (!handler) {
-      this.logger.error(`no handler for ${channel}: not acknowledged`);
+      this.logger.error({ msg: 'no handler for the topic: not acknowledged', topic: channel });
       return Promise.resolve(this.gate.handled(ticket, false));
     }
     const ctx = new IngestMqttContext([channel, packet], ticket, this.gate);
@@ -169,9 +169,10 @@ export class IngestMqttServer extends ServerMqtt {
 
   /** The handler failed: the message is not acknowledged, the broker redelivers it. */
   private failed(channel: string, ticket: number, err: unknown): void {
-    this.logger.error(
-      `${channel}: ${(err as Error)?.message ?? String(err)}; not acknowledged, the broker will redeliver`,
-    );
+    this.logger.error({
+      msg: `${(err as Error)?.message ?? String(err)}; not acknowledged, the broker will redeliver`,
+      topic: channel,
+    });
     this.gate.handled(ticket, false);
   }
 

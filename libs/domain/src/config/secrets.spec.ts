@@ -17,6 +17,23 @@ describe(resolveSecrets.name, () => {
     expect(resolveSecrets({ JWT_SECRET_FILE: write('jwt', 'from-a-file\n') }).JWT_SECRET).toBe('from-a-file');
   });
 
+  // every secret the deployment docs name, webhook signing key included
+  it.each([
+    'JWT_SECRET',
+    'DATABASE_PASSWORD',
+    'MQTT_PASSWORD',
+    'ADMIN_PASSWORD',
+    'ALERT_WEBHOOK_SECRET',
+    'METRICS_TOKEN',
+    'REDIS_PASSWORD',
+  ])('reads %s from NAME_FILE and from a systemd credential', (key) => {
+    expect(resolveSecrets({ [`${key}_FILE`]: write(key.toLowerCase(), 'from-a-file\n') })[key]).toBe(
+      'from-a-file',
+    );
+    write(key, 'from-credentials');
+    expect(resolveSecrets({ CREDENTIALS_DIRECTORY: dir })[key]).toBe('from-credentials');
+  });
+
   it('reads a systemd credential when the key is not set otherwise', () => {
     write('MQTT_PASSWORD', 'from-credentials');
     expect(resolveSecrets({ CREDENTIALS_DIRECTORY: dir }).MQTT_PASSWORD).toBe('from-credentials');
