@@ -37,6 +37,56 @@ describe('app shell', () => {
     await page.context().close();
   });
 
+  it('is drawn dark when the system asks or the user toggles it, readable (axe) on the overview and a device page, charts too', async () => {
+    const { stack } = env;
+    const page = await newPage();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await login(page, stack.baseUrl, stack.users.admin);
+    await page.waitForSelector(`[data-device="${stack.devices[0].id}"] sh-sparkline path`);
+    const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const toggle = page.locator('[data-testid=theme-toggle]');
+    assert.equal(await bg(), 'rgb(13, 17, 23)');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    await shot(page, '49-dark-overview');
+
+    // an offline device over a day: charts, its offline warning on the commands
+    await page.goto(`${stack.baseUrl}/devices/${stack.devices[1].id}?range=now-24h`);
+    await waitForChart(page);
+    await page.locator('[data-testid=command-offline]').waitFor();
+    // the charts' words follow the scheme: the y axis labels' pixels are light on the dark page
+    const labelLightness = () =>
+      page.$eval('[data-chart] sh-chart canvas', (c: HTMLCanvasElement) => {
+        const { data } = c.getContext('2d')!.getImageData(0, 0, Math.round(c.width * 0.08), c.height);
+        let sum = 0;
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4)
+          if (data[i + 3] > 200) {
+            sum += (data[i] + data[i + 1] + data[i + 2]) / 765;
+            n++;
+          }
+        return n ? sum / n : NaN;
+      });
+    const dark = await labelLightness();
+    assert.ok(dark > 0.5, `y axis labels' lightness ${dark}`);
+    await shot(page, '50-dark-detail');
+
+    // the toggle: light, kept across a reload though the system still prefers dark
+    await toggle.click();
+    await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'light');
+    assert.equal(await bg(), 'rgb(244, 246, 249)');
+    await waitForChart(page);
+    await page.waitForFunction(
+      () => document.querySelector('[data-chart] sh-chart')?.getAttribute('data-state') === 'ready',
+    );
+    const light = await labelLightness();
+    assert.ok(light < dark - 0.15, `labels darker in light mode: ${light} vs ${dark}`);
+    await page.reload();
+    await waitForChart(page);
+    assert.equal(await bg(), 'rgb(244, 246, 249)');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await page.context().close();
+  });
+
   it('runs the dashboard and Swagger UI under the Content-Security-Policy without a single violation', async () => {
     const { stack } = env;
     const page = await newPage();

@@ -8,6 +8,7 @@ import { AlertsState } from './core/alerts-state';
 import { AuthService } from './core/auth.service';
 import { Connectivity } from './core/connectivity';
 import { LiveStream } from './core/live-stream';
+import { chooseColorScheme, colorScheme } from './core/theme';
 import { ConnectionBannerComponent } from './shared/connection-banner.component';
 
 interface NavItem {
@@ -57,6 +58,11 @@ export class AppComponent {
   protected readonly kiosk = computed(() => /[?&]kiosk=1(&|$)/.test(this.url()));
   protected readonly showChrome = computed(() => this.inApp() && !this.kiosk());
   protected readonly nav = computed(() => NAV.filter((n) => this.auth.can(n.role)));
+  /** dark mode: the system's scheme until the user toggles it (kept for the next visits) */
+  protected readonly dark = computed(() => colorScheme() === 'dark');
+  protected toggleScheme(): void {
+    chooseColorScheme(this.dark() ? 'light' : 'dark');
+  }
   /** the live stream's state, or 'lost' while the api cannot be reached (what the page shows is then stale) */
   protected readonly liveState = computed(() =>
     this.connectivity.lostAt() !== null ? 'lost' : this.live.status(),

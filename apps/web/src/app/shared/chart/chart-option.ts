@@ -3,7 +3,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { SeriesPoint } from '../../core/api.types';
 import { formatClock, formatDay, formatMeasure, formatTime, formatValue } from '../../core/format';
 import { ChartAlertSpan, ChartThreshold, metricMarks } from './chart-marks';
-import { chartGridLine, chartPalette } from './palette';
+import { chartGridLine, chartInk, chartPalette } from './palette';
 
 export { formatMeasure, formatTime, formatValue } from '../../core/format';
 
@@ -123,6 +123,9 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
   });
 
   const gridLine = chartGridLine();
+  // words and frames in the page's scheme (light or dark): ECharts' own defaults are for a light page
+  const ink = chartInk();
+  const label = { color: ink.muted };
   const twoAxes = units.length > 1;
   return {
     // no draw-in animation: options are replaced on every live point and zoom
@@ -131,8 +134,13 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
     grid: compact
       ? { left: 8, right: 12, top: multi ? 32 : 12, bottom: 28, containLabel: true }
       : { left: 12, right: twoAxes ? 12 : 24, top: multi ? 36 : 16, bottom: 64, containLabel: true },
-    legend: multi ? { top: 0, data: series.map(seriesName), icon: 'roundRect' } : { show: false },
+    legend: multi
+      ? { top: 0, data: series.map(seriesName), icon: 'roundRect', textStyle: { color: ink.text } }
+      : { show: false },
     tooltip: {
+      backgroundColor: ink.surface,
+      borderColor: ink.border,
+      textStyle: { color: ink.text },
       trigger: 'axis',
       axisPointer: { type: 'line' },
       confine: true,
@@ -150,7 +158,8 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       type: 'time',
       min: from,
       max: xMax,
-      axisLabel: { hideOverlap: true, formatter: timeLabelFormatter(timeZone) },
+      axisLabel: { ...label, hideOverlap: true, formatter: timeLabelFormatter(timeZone) },
+      axisLine: { lineStyle: { color: ink.border } },
       splitLine: { show: false },
     },
     yAxis: units.slice(0, 2).map((unit, i) => ({
@@ -161,7 +170,10 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       max: y.max ?? undefined,
       position: i === 0 ? 'left' : 'right',
       splitLine: { show: i === 0, lineStyle: { color: gridLine } },
-      axisLabel: { formatter: (v: number) => (unit ? `${formatValue(v)} ${unit}` : formatValue(v)) },
+      axisLabel: {
+        ...label,
+        formatter: (v: number) => (unit ? `${formatValue(v)} ${unit}` : formatValue(v)),
+      },
     })),
     dataZoom: [
       // the wheel zooms; a drag selects (no panning)
@@ -175,6 +187,8 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
               filterMode: 'none',
               height: 22,
               bottom: 8,
+              textStyle: label,
+              borderColor: ink.border,
               labelFormatter: (v: number) => formatTime(v, timeZone, false),
               ...zoomWindow(zoom),
             },

@@ -11,6 +11,8 @@ import {
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
 
+import { chartInk, tokenColor } from './palette';
+
 export interface ZoomWindow {
   start: number;
   end: number;
@@ -38,7 +40,12 @@ export class ChartComponent {
   /** the visible time window after the user zooms; null when back to the full range */
   readonly zoomed = output<ZoomWindow | null>();
 
-  protected readonly loadingOpts = { text: '', color: '#0f6cbd', maskColor: 'rgba(255,255,255,.6)' };
+  /** the loading veil in the page's scheme */
+  protected readonly loadingOpts = computed(() => ({
+    text: '',
+    color: tokenColor('--accent') ?? '#0f6cbd',
+    maskColor: chartInk().mask,
+  }));
   private chart: ECharts | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** the options ECharts last finished drawing */

@@ -1,4 +1,7 @@
-import { PALETTE_SIZE, chartGridLine, chartPalette } from './palette';
+import { computed } from '@angular/core';
+
+import { chooseColorScheme } from '../../core/theme';
+import { PALETTE_SIZE, chartGridLine, chartInk, chartPalette, tokenColor } from './palette';
 
 describe('chartPalette', () => {
   it('reads the 16 series colours from the design tokens', () => {
@@ -19,5 +22,39 @@ describe('chartPalette', () => {
     const palette = chartPalette(document.createElement('div'));
     expect(new Set(palette).size).toBe(16);
     expect(chartGridLine(null)).toBe('#e6e9ef');
+  });
+
+  it('is read again by a computed when the colour scheme changes (so charts redraw in the new scheme)', () => {
+    let runs = 0;
+    const palette = computed(() => {
+      runs++;
+      return chartPalette(document.createElement('div'));
+    });
+    palette();
+    palette();
+    expect(runs).toBe(1);
+    chooseColorScheme('dark');
+    palette();
+    expect(runs).toBe(2);
+    chooseColorScheme('light');
+    localStorage.clear();
+    delete document.documentElement.dataset['theme'];
+  });
+
+  it("gives the chart's words and frames from the tokens, with light defaults where none are loaded", () => {
+    const root = document.createElement('div');
+    root.style.setProperty('--text', '#010203');
+    document.body.append(root);
+    expect(tokenColor('--text', root)).toBe('#010203');
+    expect(tokenColor('--nothing', root)).toBeNull();
+    expect(tokenColor('--text', null)).toBeNull();
+    expect(chartInk(root)).toEqual({
+      text: '#010203',
+      muted: '#5d6b7c',
+      surface: '#ffffff',
+      border: '#dde3ea',
+      mask: 'rgba(255, 255, 255, 0.6)',
+    });
+    root.remove();
   });
 });

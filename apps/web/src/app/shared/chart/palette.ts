@@ -1,19 +1,58 @@
+import { colorScheme } from '../../core/theme';
+
 /** How many distinct series colours tokens.css defines (`--series-1` … `--series-16`). */
 export const PALETTE_SIZE = 16;
 
+const docRoot = (): Element | null => globalThis.document?.documentElement ?? null;
+
 /**
- * The series colours from the design tokens, in order. ECharts draws on a canvas, which cannot read CSS variables,
- * so they are resolved here; where no stylesheet is loaded (unit tests) evenly spaced hues stand in.
+ * A colour token's value as a canvas can use it, or null when the token is not defined. ECharts draws on a canvas,
+ * which cannot read CSS variables; a token written `light-dark(a, b)` is resolved by an element in the page's current
+ * scheme. Reads colorScheme(), so a computed that calls it runs again when the scheme changes.
  */
-export function chartPalette(root: Element | null = globalThis.document?.documentElement ?? null): string[] {
-  const style = root ? getComputedStyle(root) : null;
-  return Array.from({ length: PALETTE_SIZE }, (_, i) => {
-    const token = style?.getPropertyValue(`--series-${i + 1}`).trim();
-    return token || `hsl(${Math.round((i * 360) / PALETTE_SIZE)} 70% 40%)`;
-  });
+export function tokenColor(name: string, root: Element | null = docRoot()): string | null {
+  colorScheme();
+  if (!root) return null;
+  const raw = getComputedStyle(root).getPropertyValue(name).trim();
+  if (!raw) return null;
+  if (!raw.startsWith('light-dark(')) return raw;
+  const probe = root.ownerDocument.createElement('span');
+  probe.style.display = 'none';
+  probe.style.color = `var(${name})`;
+  root.appendChild(probe);
+  const resolved = getComputedStyle(probe).color;
+  probe.remove();
+  return resolved || null;
+}
+
+/** The series colours from the design tokens, in order; where no stylesheet is loaded (unit tests) evenly spaced hues. */
+export function chartPalette(root: Element | null = docRoot()): string[] {
+  return Array.from(
+    { length: PALETTE_SIZE },
+    (_, i) => tokenColor(`--series-${i + 1}`, root) ?? `hsl(${Math.round((i * 360) / PALETTE_SIZE)} 70% 40%)`,
+  );
 }
 
 /** The colour of the chart grid's lines (token `--chart-grid-line`). */
-export function chartGridLine(root: Element | null = globalThis.document?.documentElement ?? null): string {
-  return (root && getComputedStyle(root).getPropertyValue('--chart-grid-line').trim()) || '#e6e9ef';
+export function chartGridLine(root: Element | null = docRoot()): string {
+  return tokenColor('--chart-grid-line', root) ?? '#e6e9ef';
+}
+
+/** The colours of a chart's words and frames in the current scheme: labels, legend, tooltip, loading veil. */
+export interface ChartInk {
+  text: string;
+  muted: string;
+  surface: string;
+  border: string;
+  mask: string;
+}
+
+export function chartInk(root: Element | null = docRoot()): ChartInk {
+  return {
+    text: tokenColor('--text', root) ?? '#1b2430',
+    muted: tokenColor('--muted', root) ?? '#5d6b7c',
+    surface: tokenColor('--surface', root) ?? '#ffffff',
+    border: tokenColor('--border', root) ?? '#dde3ea',
+    mask: tokenColor('--chart-mask', root) ?? 'rgba(255, 255, 255, 0.6)',
+  };
 }

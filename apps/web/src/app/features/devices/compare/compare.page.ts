@@ -7,7 +7,7 @@ import { MetricCatalog } from '../../../core/metric-catalog';
 import { ReadingsClient } from '../../../core/readings-client';
 import { ChartComponent } from '../../../shared/chart/chart.component';
 import { buildChartOption, formatMeasure } from '../../../shared/chart/chart-option';
-import { chartPalette } from '../../../shared/chart/palette';
+import { PALETTE_SIZE, chartPalette } from '../../../shared/chart/palette';
 import { StateComponent } from '../../../shared/state.component';
 import { displayName } from '../device-status';
 import { maxPointsFor, resolveRange } from '../range';
@@ -46,8 +46,8 @@ export class ComparePage {
   readonly to = input<string>();
 
   protected readonly ranges = RANGES;
-  /** the chart's series colours (the design tokens), for the legend's swatches */
-  private readonly palette = chartPalette();
+  /** the chart's series colours (the design tokens, in the page's scheme), for the legend's swatches */
+  private readonly palette = computed(() => chartPalette());
   private readonly timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   private readonly maxPoints = maxPointsFor(Math.min(window.innerWidth, 1400));
   protected readonly ids = computed(() => parseDeviceIds(this.devices()));
@@ -122,7 +122,7 @@ export class ComparePage {
       return {
         id: s.deviceId,
         name: this.names().get(s.deviceId) ?? s.deviceId,
-        color: this.palette[i % this.palette.length],
+        color: this.palette()[i % PALETTE_SIZE],
         cells: st ? [fmt(st.min), fmt(st.max), fmt(st.avg), fmt(st.last)] : null,
       };
     });
