@@ -135,6 +135,9 @@ const OPTIONAL_KEYS = [
   'REDIS_URL',
 ];
 
+/** Every key ingest reads (docs/configuration.md lists them). */
+export const INGEST_CONFIG_KEYS = new Set([...Object.keys(new IngestConfig()), ...OPTIONAL_KEYS]);
+
 /** Validates `env`; a bad value throws a ConfigError naming its key. */
 export function validateIngestConfig(env: Record<string, unknown>): IngestConfig {
   return validateEnv(IngestConfig, env, OPTIONAL_KEYS);
