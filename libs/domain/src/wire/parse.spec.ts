@@ -24,6 +24,17 @@ describe(parseMessage.name, () => {
       });
     });
 
+    it('reads a topic the same however often it comes, and past the bound of the topics it remembers', () => {
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 20_005; i++) {
+          const m = parse(`devices/r${i}/temperature`, '1');
+          expect(m.ok && m.deviceId === `r${i}` && m.readings[0].metric === 'temperature').toBe(true);
+        }
+        // a refused topic is refused every time
+        expect(parse('devices/r1/Temperature', '1')).toMatchObject({ ok: false, reason: R.invalidTopic });
+      }
+    });
+
     it.each(['-3', '0', '1e3', '  42  ', '.5', '7.'])('takes the number text %p', (text) => {
       const m = parse('devices/d1/x', text);
       expect(m.ok && m.readings[0].value).toBe(Number(text));

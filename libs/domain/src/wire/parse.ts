@@ -1,11 +1,8 @@
-import {
-  DEAD_LETTER_REASONS as R,
-  DeadLetterReason,
-  DEVICE_ID_PATTERN,
-  METRIC_PATTERN,
-  MetricInfo,
-  RESERVED_LEVELS,
-} from '@sensorhub/contracts';
+import * as contracts from '@sensorhub/contracts';
+import type { DeadLetterReason, MetricInfo } from '@sensorhub/contracts';
+
+// read once: the package's CommonJS re-exports are getters, and an imported name is read through one at each use
+const { DEAD_LETTER_REASONS: R, DEVICE_ID_PATTERN, METRIC_PATTERN, RESERVED_LEVELS } = contracts;
 
 export interface ReadingRow {
   deviceId: string;
@@ -159,7 +156,13 @@ function parseOrThrow(topic: string, payload: Buffer | Uint8Array, opts: ParseOp
   return parseReading(deviceId, level, text, window);
 }
 
+/** Checked topics and their parts: topics repeat (devices × metrics), and the parts are then shared, not copied. */
+const TOPICS = new Map<string, { deviceId: string; level: string }>();
+const TOPICS_KEPT = 20_000;
+
 function parseTopic(topic: string): { deviceId: string; level: string } {
+  const known = TOPICS.get(topic);
+  if (known) return known;
   const parts = topic.split('/');
   if (parts.length !== 3 || parts[0] !== 'devices') {
     throw new Invalid(R.invalidTopic, `topic "${clip(topic)}" is not devices/{id}/{metric}`);
@@ -171,7 +174,10 @@ function parseTopic(topic: string): { deviceId: string; level: string } {
   if (!METRIC_PATTERN.test(level)) {
     throw new Invalid(R.invalidTopic, `metric "${clip(level)}" must be 1-64 of [a-z0-9_]`);
   }
-  return { deviceId, level };
+  if (TOPICS.size >= TOPICS_KEPT) TOPICS.clear();
+  const parsed = { deviceId, level };
+  TOPICS.set(topic, parsed);
+  return parsed;
 }
 
 /** What a message is checked against besides its own shape: the clock and the metric catalog. */
