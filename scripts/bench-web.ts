@@ -3,7 +3,7 @@
  * production bundle's initial JavaScript (gzipped); Lighthouse's mobile performance of the overview and of a device
  * page over 30 days (cold cache, signed in); the time to the first and to all charts of a 12-metric device over 30
  * days in Chromium. Prints figures only. BENCH_RUNS (default 5) cold page loads for the chart times; BENCH_LIGHTHOUSE=0
- * skips Lighthouse. The dashboard is built first if its sources changed. TEST_DATABASE_URL / TEST_MQTT_URL: the
+ * skips Lighthouse; BENCH_LIGHTHOUSE_REPORTS=DIR writes each page's whole Lighthouse report there (JSON). The dashboard is built first if its sources changed. TEST_DATABASE_URL / TEST_MQTT_URL: the
  * PostgreSQL server and broker to use (as for the tests).
  */
 import * as fs from 'node:fs';
@@ -63,7 +63,12 @@ async function main() {
           ['device page, 30 days (2 metrics)', `/devices/${stack.devices[0].id}?range=30d`],
           ['device page, 30 days (12 metrics)', `/devices/${wide}?range=30d`],
         ];
-        for (const [name, path] of pages) printScore(name, await lh.mobilePerformance(stack.baseUrl + path));
+        const reports = process.env.BENCH_LIGHTHOUSE_REPORTS;
+        if (reports) fs.mkdirSync(reports, { recursive: true });
+        for (const [i, [name, page]] of pages.entries()) {
+          const file = reports ? path.join(reports, `lighthouse-${i + 1}.json`) : undefined;
+          printScore(name, await lh.mobilePerformance(stack.baseUrl + page, file));
+        }
       } finally {
         await lh.close();
       }

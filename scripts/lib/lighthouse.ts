@@ -1,4 +1,6 @@
 // Lighthouse 12 (pinned, ESM) in Debian's Chromium, launched by chrome-launcher, for bench:web.
+import * as fs from 'node:fs';
+
 import { chromium } from 'playwright-core';
 
 import { signIn } from './web-stack';
@@ -46,8 +48,11 @@ export interface PerformanceScore {
 }
 
 export interface LighthouseSession {
-  /** Lighthouse's mobile performance of `url`: default mobile config (Moto G Power, simulated slow 4G), cold cache */
-  mobilePerformance(url: string): Promise<PerformanceScore>;
+  /**
+   * Lighthouse's mobile performance of `url`: default mobile config (Moto G Power, simulated slow 4G), cold cache.
+   * `reportFile`: the whole report (JSON: LCP element, long tasks, request chains…) is also written there.
+   */
+  mobilePerformance(url: string, reportFile?: string): Promise<PerformanceScore>;
   close(): Promise<void>;
 }
 
@@ -74,7 +79,7 @@ export async function lighthouseSession(
     throw e;
   }
   return {
-    async mobilePerformance(url) {
+    async mobilePerformance(url, reportFile) {
       const r = await lighthouse(url, {
         port: chrome.port,
         output: 'json',
@@ -83,6 +88,7 @@ export async function lighthouseSession(
       });
       if (!r) throw new Error(`Lighthouse returned nothing for ${url}`);
       const { lhr } = r;
+      if (reportFile) fs.writeFileSync(reportFile, JSON.stringify(lhr));
       if (lhr.runtimeError || lhr.categories.performance.score === null)
         throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError?.message ?? 'no score'}`);
       const v = (id: string) => lhr.audits[id]?.numericValue ?? NaN;

@@ -1,6 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 
+import { refreshHourlyRollup } from '@sensorhub/domain';
+
 import { createUsers, login, startApi } from '../../../test/support/api';
 import { createTestDatabase, TestDatabase } from '../../../test/support/database';
 
@@ -103,6 +105,43 @@ describe('several series in one request', () => {
       .auth(viewer, { type: 'bearer' })
       .expect(400);
     expect(reversed.body.message).toBe('from must be before to');
+  });
+
+  it('takes device:* for every metric of the device, in name order, each as if named', async () => {
+    await db.client.query(`INSERT INTO devices (id, first_seen, last_seen) VALUES ('silent', now(), now())`);
+    const all = await http()
+      .get(`/api/v1/series?series=room:*,freezer:temperature,room:humidity&${range}`)
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    const named = await http()
+      .get(`/api/v1/series?series=room:humidity,room:temperature,freezer:temperature&${range}`)
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    // room:humidity once, where room:* put it
+    expect(all.body.series).toEqual(named.body.series);
+    const none = await http()
+      .get(`/api/v1/series?series=silent:*&${range}`)
+      .auth(viewer, { type: 'bearer' })
+      .expect(200);
+    expect(none.body.series).toEqual([]);
+    const ghost = await http()
+      .get(`/api/v1/series?series=ghost:*&${range}`)
+      .auth(viewer, { type: 'bearer' })
+      .expect(404);
+    expect(ghost.body.message).toContain('ghost');
+    // SERIES_MAX (4) counts the metrics * stands for
+    await db.client.query(
+      `INSERT INTO readings (device_id, metric, ts, value)
+       SELECT 'silent', m, $1, 1 FROM unnest(ARRAY['a', 'b', 'c', 'd', 'e']) m`,
+      [new Date(end.getTime() - 3_600_000)],
+    );
+    await refreshHourlyRollup(db.client);
+    const tooMany = await http()
+      .get(`/api/v1/series?series=silent:*&${range}&maxPoints=100`) // not the cached answer above
+      .auth(viewer, { type: 'bearer' })
+      .expect(400);
+    expect(tooMany.body.message).toBe('series must name at most 4 device:metric pairs');
+    await http().get(`/api/v1/series?series=freezer:*&${range}`).set('X-API-Key', roomKey).expect(403);
   });
 
   it('answers 404 naming an unknown device', async () => {

@@ -11,7 +11,7 @@ import { API_CONFIG } from '../config/config.tokens';
 import { DevicesService } from '../devices/devices.service';
 import { chooseBucketSeconds, DAY_SECONDS } from './bucket';
 import { ExportQueryDto, PointDto, RangeQueryDto, ReadingsDto, ReadingsQueryDto } from './dto/readings.dto';
-import { SeriesDto, SeriesQueryDto } from './dto/series.dto';
+import { ALL_METRICS, SeriesDto, SeriesQueryDto } from './dto/series.dto';
 import { SparklineSeriesDto, SparklinesDto, SparklinesQueryDto } from './dto/sparklines.dto';
 import {
   BUCKET_SQL,
@@ -47,14 +47,16 @@ export class ReadingsService {
    */
   async many(q: SeriesQueryDto): Promise<SeriesDto> {
     const max = this.config.SERIES_MAX;
-    if (q.series.length > max) {
-      throw badRequest(`series must name at most ${max} device:metric pairs`, [
+    const tooMany = () =>
+      badRequest(`series must name at most ${max} device:metric pairs`, [
         { field: 'series', errors: [`at most ${max} (SERIES_MAX)`] },
       ]);
-    }
+    if (q.series.length > max) throw tooMany();
     const { from, to } = range(q);
+    const pairs = await this.expandAllMetrics(q.series);
+    if (pairs.length > max) throw tooMany();
     const series = await Promise.all(
-      q.series.map((s) => {
+      pairs.map((s) => {
         const [deviceId, metric] = s.split(':');
         return this.query(deviceId, { ...q, metric, from, to }).catch((e: unknown) => {
           // among several devices, say which one is unknown
@@ -63,6 +65,23 @@ export class ReadingsService {
       }),
     );
     return { from, to, tz: q.tz ?? null, series };
+  }
+
+  /** `device:*` → that device's `device:metric` pairs in name order (404 when the device is unknown); once each. */
+  private async expandAllMetrics(series: string[]): Promise<string[]> {
+    const out = await Promise.all(
+      series.map(async (s) => {
+        const [deviceId, metric] = s.split(':');
+        if (metric !== ALL_METRICS) return [s];
+        const metrics = await this.devices.metricsOf(deviceId);
+        if (!metrics.length)
+          await this.devices.assertExists(deviceId).catch(() => {
+            throw notFound(`device ${deviceId}`);
+          });
+        return metrics.map((m) => `${deviceId}:${m}`);
+      }),
+    );
+    return [...new Set(out.flat())];
   }
 
   /**

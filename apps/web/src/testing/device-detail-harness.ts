@@ -41,7 +41,11 @@ export function deviceDetailHarness() {
     },
   };
 
+  /** the device as last answered: `gh-1:*` (every metric) stands for its metrics */
+  let answered: { latest?: object } = device;
+
   function setup(role: 'viewer' | 'operator', inputs: Record<string, string> = {}): void {
+    answered = device;
     localStorage.setItem(
       SESSION_KEY,
       JSON.stringify({
@@ -106,17 +110,27 @@ export function deviceDetailHarness() {
 
   async function loadDevice(body: object = device): Promise<void> {
     await stable();
+    answered = body;
     http.expectOne('/api/v1/devices/gh-1').flush(body);
     await stable();
   }
-  /** answers each series request with two hourly buckets of every metric it names; the metrics asked for */
-  async function answerReadings(reqs: TestRequest[] = readingRequests()): Promise<string[]> {
+  /**
+   * answers each series request with two hourly buckets of every metric it names (`*`: `all`, by default the
+   * metrics of the device as last answered, in name order); the metrics answered
+   */
+  async function answerReadings(
+    reqs: TestRequest[] = readingRequests(),
+    all: string[] = Object.keys(answered.latest ?? {}).sort(),
+  ): Promise<string[]> {
     const asked: string[] = [];
     for (const r of reqs) {
       const metrics = r.request.params
         .get('series')!
         .split(',')
-        .map((k) => k.split(':')[1]);
+        .flatMap((k) => {
+          const m = k.split(':')[1];
+          return m === '*' ? all : [m];
+        });
       asked.push(...metrics);
       const series = metrics.map((metric) => {
         const v = metric === 'temperature' ? 20 : 50;

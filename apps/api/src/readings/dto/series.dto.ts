@@ -6,10 +6,12 @@ import { DEVICE_ID_PATTERN, METRIC_PATTERN } from '@sensorhub/domain';
 
 import { ReadingsDto, ReadingsQueryDto } from './readings.dto';
 
-/** `device:metric`: device ids never hold a colon, metrics neither */
+/** `device:metric`, or `device:*` for every metric of the device: device ids never hold a colon, metrics neither */
 export const SERIES_PATTERN = new RegExp(
-  `^${DEVICE_ID_PATTERN.source.slice(1, -1)}:${METRIC_PATTERN.source.slice(1, -1)}$`,
+  `^${DEVICE_ID_PATTERN.source.slice(1, -1)}:(${METRIC_PATTERN.source.slice(1, -1)}|\\*)$`,
 );
+/** `device:*`: every metric the device has readings of, in name order */
+export const ALL_METRICS = '*';
 
 /** `a:x,b:y` (or repeated `series=`) → distinct entries in the order given; anything else is left for the validators. */
 const toList = ({ value }: { value: unknown }) => {
@@ -21,7 +23,9 @@ const toList = ({ value }: { value: unknown }) => {
 export class SeriesQueryDto extends OmitType(ReadingsQueryDto, ['metric'] as const) {
   @ApiProperty({
     description:
-      'comma-separated `device:metric` pairs, in the order the answer lists them; at most SERIES_MAX (default 50)',
+      'comma-separated `device:metric` pairs, in the order the answer lists them; `device:*` stands for every metric ' +
+      'of the device, in name order (a device page asks for its series beside the device itself, not after it); at ' +
+      'most SERIES_MAX (default 50) series in all',
     type: String,
     example: 'greenhouse-1:temperature,greenhouse-1:humidity,cold-room-2:temperature',
   })
@@ -30,7 +34,8 @@ export class SeriesQueryDto extends OmitType(ReadingsQueryDto, ['metric'] as con
   @ArrayMinSize(1, { message: 'series must name at least one device:metric' })
   @Matches(SERIES_PATTERN, {
     each: true,
-    message: 'each series must be device:metric (device 1-64 of [A-Za-z0-9_-], metric 1-64 of [a-z0-9_])',
+    message:
+      'each series must be device:metric or device:* (device 1-64 of [A-Za-z0-9_-], metric 1-64 of [a-z0-9_])',
   })
   series: string[];
 }

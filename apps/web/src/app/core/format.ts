@@ -59,13 +59,26 @@ export function fileStamp(t: number, timeZone?: string): string {
   return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}${parts['minute']}`;
 }
 
+// number formats by fraction digits: toLocaleString builds a new one per call, which axis labels and legends pay
+// thousands of times per page
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function nf(min: number, max: number): Intl.NumberFormat {
+  const key = `${min}|${max}`;
+  let f = numberFormats.get(key);
+  if (!f)
+    numberFormats.set(
+      key,
+      (f = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: min, maximumFractionDigits: max })),
+    );
+  return f;
+}
+
 /** A value at the catalog's `decimals`, else at a precision that suits its size. */
 export function formatValue(v: number, decimals?: number): string {
-  if (decimals !== undefined)
-    return v.toLocaleString(LOCALE, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  if (decimals !== undefined) return nf(decimals, decimals).format(v);
   const a = Math.abs(v);
   const digits = a >= 1000 ? 0 : a >= 100 ? 1 : 2;
-  return v.toLocaleString(LOCALE, { maximumFractionDigits: digits });
+  return nf(0, digits).format(v);
 }
 
 /** A value with its unit (`21.5 °C`), or the bare value when the metric has none. */

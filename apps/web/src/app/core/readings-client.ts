@@ -10,6 +10,9 @@ import {
 import { ApiHttp, query } from './api-http';
 import { MetricInfo, ReadingsQuery, Series, Sparkline } from './api.types';
 
+/** A series key's metric for every metric of the device (`device:*`): the answer lists each, in name order. */
+export const ALL_METRICS = '*';
+
 /** One device's metric, as GET /series names it (`device:metric`). */
 export interface SeriesKey {
   deviceId: string;

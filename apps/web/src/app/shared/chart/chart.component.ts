@@ -9,7 +9,17 @@ import {
   signal,
 } from '@angular/core';
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
-import { NgxEchartsDirective } from 'ngx-echarts';
+import { NGX_ECHARTS_CONFIG, NgxEchartsDirective } from 'ngx-echarts';
+
+/**
+ * Starts fetching ECharts (the lazy chunk the first chart needs) now, in parallel with a chart page's data, rather
+ * than after the data arrived and the first chart asked for it. Call in a chart page's constructor (injection context).
+ */
+export function prefetchECharts(): void {
+  const { echarts } = inject(NGX_ECHARTS_CONFIG);
+  // a function is the app's lazy import; tests provide the library itself
+  if (typeof echarts === 'function') echarts().catch(() => undefined);
+}
 
 import { chartInk, tokenColor } from './palette';
 

@@ -5,7 +5,7 @@ import { DevicesClient } from '../../../core/devices-client';
 import { errorMessage } from '../../../core/errors';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { ReadingsClient } from '../../../core/readings-client';
-import { ChartComponent } from '../../../shared/chart/chart.component';
+import { ChartComponent, prefetchECharts } from '../../../shared/chart/chart.component';
 import { buildChartOption, formatMeasure } from '../../../shared/chart/chart-option';
 import { PALETTE_SIZE, chartPalette } from '../../../shared/chart/palette';
 import { StateComponent } from '../../../shared/state.component';
@@ -142,6 +142,7 @@ export class ComparePage {
   }
 
   constructor() {
+    prefetchECharts();
     void this.catalog.load();
   }
 

@@ -119,9 +119,26 @@ describe(DeviceDetailPage.name, () => {
     });
   });
 
+  it('asks for every metric at once, beside the device, and not again when the device answers', async () => {
+    setup('viewer');
+    await stable();
+    // before the device's answer: one request for all its metrics
+    const reqs = readingRequests();
+    expect(reqs.map((r) => r.request.params.get('series'))).toEqual(['gh-1:*']);
+    await loadDevice();
+    expect(readingRequests()).toEqual([]);
+    await answerReadings(reqs);
+    expect(charts().map((c) => c.nativeElement.closest('[data-chart]').getAttribute('data-chart'))).toEqual([
+      'humidity',
+      'temperature',
+    ]);
+  });
+
   it('says so when the device has no readings yet, or when no metric is picked', async () => {
     setup('viewer');
     await loadDevice({ ...device, latest: {} });
+    // every metric was asked for before the device answered; it has none
+    expect(await answerReadings()).toEqual([]);
     expect(text('sh-state')).toContain('No readings yet');
     expect(readingRequests()).toEqual([]);
   });
@@ -280,8 +297,14 @@ describe(DeviceDetailPage.name, () => {
     // a metric the device starts sending gets its own chart
     h.live!.readings!([{ deviceId: 'gh-1', metric: 'co2', ts, value: 415 }]);
     await stable();
-    // in name order, as a reload of the page shows them
-    expect(await answerReadings()).toEqual(['co2', 'humidity', 'temperature']);
-    expect(charts()).toHaveLength(3);
+    // every metric again (the api lists them in its collation's order), drawn in name order as a reload shows them
+    const reqs = readingRequests();
+    expect(reqs.map((r) => r.request.params.get('series'))).toEqual(['gh-1:*']);
+    await answerReadings(reqs, ['humidity', 'temperature', 'co2']);
+    expect(charts().map((c) => c.nativeElement.closest('[data-chart]').getAttribute('data-chart'))).toEqual([
+      'co2',
+      'humidity',
+      'temperature',
+    ]);
   });
 });

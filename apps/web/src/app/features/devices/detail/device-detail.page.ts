@@ -14,7 +14,7 @@ import { Router, RouterLink } from '@angular/router';
 import { AlertsState } from '../../../core/alerts-state';
 import { AlertsClient } from '../../../core/alerts-client';
 import { DevicesClient } from '../../../core/devices-client';
-import { ReadingsClient } from '../../../core/readings-client';
+import { ALL_METRICS, ReadingsClient } from '../../../core/readings-client';
 import { errorMessage } from '../../../core/errors';
 import { LiveReading, Series } from '../../../core/api.types';
 import { AuthService } from '../../../core/auth.service';
@@ -23,7 +23,7 @@ import { applyLiveReadings, liveReadingTime } from '../../../core/live-readings'
 import { LiveStream } from '../../../core/live-stream';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { alertSpans } from '../../../shared/chart/chart-marks';
-import { ZoomWindow } from '../../../shared/chart/chart.component';
+import { ZoomWindow, prefetchECharts } from '../../../shared/chart/chart.component';
 import { formatTime } from '../../../core/format';
 import { StateComponent } from '../../../shared/state.component';
 import { liveDataOf } from '../device-status';
@@ -125,14 +125,27 @@ export class DeviceDetailPage {
 
   private readonly maxPoints = maxPointsFor(Math.min(window.innerWidth, 1400));
 
+  /** bumped when a live reading brings a metric the device had not: all its metrics are loaded again */
+  private readonly metricsAdded = signal(0);
+
+  /**
+   * What the range's readings are loaded for: the metrics picked in the URL (once the device says which it has), or
+   * with none picked every metric of the device (`device:*`), asked at once beside the device, not after its answer.
+   */
+  private readonly readingsFor = computed(
+    () => {
+      const r = this.rangeSel();
+      const base = { id: this.id(), from: r.from, to: r.to, added: this.metricsAdded() };
+      if (!this.metrics()) return { ...base, metrics: null };
+      const metrics = this.selected();
+      return metrics.length ? { ...base, metrics } : undefined;
+    },
+    { equal: sameLoad },
+  );
+
   /** the whole range, downsampled to about one point per 2 px */
   protected readonly readings = resource({
-    params: () => {
-      const metrics = this.selected();
-      if (!metrics.length) return undefined;
-      const r = this.rangeSel();
-      return { id: this.id(), metrics, from: r.from, to: r.to };
-    },
+    params: () => this.readingsFor(),
     loader: ({ params: p }) => this.loadSeries(p.id, p.metrics, p.from, p.to),
   });
 
@@ -223,6 +236,7 @@ export class DeviceDetailPage {
   protected readonly exportError = signal<string | null>(null);
 
   constructor() {
+    prefetchECharts();
     reloadAfterOutage(this.device, this.readings, this.fine);
     void this.catalog.load();
     const stop = this.liveStream.listen({ readings: (b) => this.onLive(b) });
@@ -287,16 +301,31 @@ export class DeviceDetailPage {
     }
   }
 
-  private loadSeries(id: string, metrics: string[], from: number, to: number): Promise<Series[]> {
-    const keys = metrics.map((metric) => ({ deviceId: id, metric })); // all in one request (GET /series)
-    return this.readingsApi.series(keys, { from, to, maxPoints: this.maxPoints, tz: this.timeZone });
+  /** the metrics' series in one request (GET /series); null: every metric of the device, in the page's name order */
+  private async loadSeries(
+    id: string,
+    metrics: string[] | null,
+    from: number,
+    to: number,
+  ): Promise<Series[]> {
+    const keys = (metrics ?? [ALL_METRICS]).map((metric) => ({ deviceId: id, metric }));
+    const series = await this.readingsApi.series(keys, {
+      from,
+      to,
+      maxPoints: this.maxPoints,
+      tz: this.timeZone,
+    });
+    return metrics ? series : series.sort((a, b) => a.metric.localeCompare(b.metric));
   }
 
   private onLive(batch: LiveReading[]): void {
     const id = this.id();
     const mine = batch.filter((r) => r.deviceId === id);
     if (!mine.length) return;
+    const had = this.metricNames();
     this.device.update((d) => d && applyLiveReadings([d], mine)[0]);
+    if (this.device.hasValue() && mine.some((r) => !had.includes(r.metric)))
+      this.metricsAdded.update((n) => n + 1);
     if (!this.rangeSel().live) return;
     this.tail.update((t) => {
       const next = { ...t };
@@ -312,4 +341,19 @@ export class DeviceDetailPage {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+interface ReadingsLoad {
+  id: string;
+  metrics: string[] | null;
+  added: number;
+  from: number;
+  to: number;
+}
+
+/** equal by content: a new list of the same metrics (the device's live updates make one) loads nothing */
+function sameLoad(a: ReadingsLoad | undefined, b: ReadingsLoad | undefined): boolean {
+  if (!a || !b) return a === b;
+  const metrics = a.metrics && b.metrics ? sameList(a.metrics, b.metrics) : a.metrics === b.metrics;
+  return a.id === b.id && a.from === b.from && a.to === b.to && a.added === b.added && metrics;
 }
