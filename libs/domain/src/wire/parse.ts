@@ -196,8 +196,8 @@ function parseReading(deviceId: string, metric: string, text: string, window: Ti
     const json = parseJson(text);
     if (!isPlainObject(json)) throw new Invalid(R.invalidPayload, 'expected a number or {"value", "ts"}');
     if (!('value' in json)) throw new Invalid(R.invalidPayload, 'object has no "value"', 'value');
-    const extra = Object.keys(json).filter((k) => k !== 'value' && k !== 'ts');
-    if (extra.length) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra[0])}"`, extra[0]);
+    const extra = firstKeyNotIn(json, READING_FIELDS);
+    if (extra !== undefined) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra)}"`, extra);
     value = json.value;
     ts = json.ts;
   } else {
@@ -210,7 +210,9 @@ function parseReading(deviceId: string, metric: string, text: string, window: Ti
     ts: toTimestamp(ts, window, 'ts'),
     value: withinBounds(metric, toValue(value, 'value'), window, 'value'),
   };
-  return { ok: true, kind: 'reading', deviceId, readings: [reading], ...stampedIf(ts) };
+  return ts === undefined
+    ? { ok: true, kind: 'reading', deviceId, readings: [reading], stamped: true }
+    : { ok: true, kind: 'reading', deviceId, readings: [reading] };
 }
 
 /** Telemetry fields; `battery_level` is the original specification's name for `battery`. */
@@ -231,8 +233,8 @@ function parseTelemetry(
 ): ParsedMessage {
   const json = parseJson(text);
   if (!isPlainObject(json)) throw new Invalid(R.invalidPayload, 'telemetry must be a JSON object');
-  const extra = Object.keys(json).filter((k) => !TELEMETRY_FIELDS.has(k));
-  if (extra.length) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra[0])}"`, extra[0]);
+  const extra = firstKeyNotIn(json, TELEMETRY_FIELDS);
+  if (extra !== undefined) throw new Invalid(R.invalidPayload, `unexpected field "${clip(extra)}"`, extra);
   if (json.battery !== undefined && json.battery_level !== undefined) {
     throw new Invalid(R.invalidPayload, 'battery and battery_level are the same field: send one', 'battery');
   }
@@ -424,6 +426,14 @@ function daysInMonth(year: number, month: number): number {
 
 /** `{ stamped: true }` when a message had no timestamp, so clean results stay as they were. */
 const stampedIf = (ts: unknown): { stamped?: true } => (ts === undefined ? { stamped: true } : {});
+
+const READING_FIELDS = new Set(['value', 'ts']);
+
+/** The first key of `o` (in Object.keys order) that `allowed` does not hold. */
+function firstKeyNotIn(o: Record<string, unknown>, allowed: ReadonlySet<string>): string | undefined {
+  for (const k in o) if (!allowed.has(k)) return k;
+  return undefined;
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
