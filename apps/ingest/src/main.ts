@@ -55,7 +55,10 @@ export function createIngestServer(config: IngestConfig): IngestMqttServer {
   });
 }
 
-/** LOG_LEVEL from ENV_FILE, as the api's /rereadenv does; a level in the real environment wins. */
+/**
+ * LOG_LEVEL from ENV_FILE, as the api's /rereadenv does (called on SIGHUP and when the file changes, so one edit and
+ * POST /rereadenv change both apps); a level in the real environment wins.
+ */
 function rereadLogLevel(logger: ReturnType<typeof createLogger>, pinned: boolean): void {
   if (pinned) return;
   const file = process.env.ENV_FILE || '.env';
@@ -65,7 +68,7 @@ function rereadLogLevel(logger: ReturnType<typeof createLogger>, pinned: boolean
   } catch {
     return; // no file: nothing to re-read
   }
-  if (!level) return;
+  if (!level || level === logger.level) return;
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     logger.warn(
       { msg: `${file}: LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; level unchanged` },
@@ -113,6 +116,10 @@ async function bootstrap(): Promise<void> {
     rereadLogLevel(logger, pinnedLogLevel);
     app?.get(CatalogService).reload('SIGHUP');
   });
+  // polling, as for the catalog: survives editors that save by renaming a new file over the old one
+  fs.watchFile(process.env.ENV_FILE || '.env', { interval: 1000 }, (now, before) => {
+    if (now.mtimeMs !== before.mtimeMs) rereadLogLevel(logger, pinnedLogLevel);
+  }).unref();
 
   // not ready (no subscription: the broker keeps queueing) until the database answers with the current schema
   await prepareDatabase(config.DATABASE_URL, { log: logger });
