@@ -91,7 +91,9 @@ interface Committed {
 }
 const committed = (): Committed => ({ readings: [], dead: [] });
 const mergeInto = (to: Committed, from: Committed) => {
-  for (const r of from.readings) to.readings.push(r);
+  if (!to.readings.length)
+    to.readings = from.readings; // the usual case: one transaction, nothing to copy
+  else for (const r of from.readings) to.readings.push(r);
   for (const d of from.dead) to.dead.push(d);
 };
 
@@ -386,16 +388,13 @@ export class BatchWriter implements OnApplicationShutdown {
     }
 
     if (dead.length) await this.writeDead(tx, dead);
-    for (const r of readings) if (!refusedReadings.has(r)) out.readings.push(r);
+    // no per-reading Set lookup unless something was refused: each would give every reading object an identity hash
+    const stored = refusedReadings.size ? readings.filter((r) => !refusedReadings.has(r)) : readings;
+    for (const r of stored) out.readings.push(r);
     for (const d of dead) out.dead.push(d);
     // delivered to LISTENers only when this transaction commits
     const live = encodeLive(
-      (refusedReadings.size ? readings.filter((r) => !refusedReadings.has(r)) : readings).map((r) => [
-        r.deviceId,
-        r.metric,
-        r.ts.getTime(),
-        r.value,
-      ]),
+      stored.map((r) => [r.deviceId, r.metric, r.ts.getTime(), r.value]),
       devices.map((d) => ({
         id: d.id,
         lastSeen: d.seen.getTime(),
