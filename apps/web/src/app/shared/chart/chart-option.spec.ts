@@ -40,6 +40,11 @@ describe('buildChartOption', () => {
     expect(opt.legend.show).toBe(false);
   });
 
+  it('keeps one y axis while there are no series yet (an axis-less grid makes ECharts throw on drag-to-zoom)', () => {
+    const opt = buildChartOption({ series: [], from, to }) as { yAxis: unknown[] };
+    expect(opt.yAxis).toHaveLength(1);
+  });
+
   it('adds a stacked min–max band under the average line when the points are downsampled', () => {
     const opt = buildChartOption({
       series: [

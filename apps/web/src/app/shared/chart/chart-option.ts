@@ -162,7 +162,9 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
       axisLine: { lineStyle: { color: ink.border } },
       splitLine: { show: false },
     },
-    yAxis: units.slice(0, 2).map((unit, i) => ({
+    // one y axis even before there are series: a grid without one has no coordinate system, and the drag-to-zoom
+    // select then throws inside ECharts and leaves the chart blank
+    yAxis: (units.length ? units : [undefined]).slice(0, 2).map((unit, i) => ({
       type: y.log ? 'log' : 'value',
       // fitted to the data, not to zero; a limit the user set wins
       scale: true,

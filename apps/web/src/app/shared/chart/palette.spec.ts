@@ -1,7 +1,7 @@
 import { computed } from '@angular/core';
 
 import { chooseColorScheme } from '../../core/theme';
-import { PALETTE_SIZE, chartGridLine, chartInk, chartPalette, tokenColor } from './palette';
+import { PALETTE_SIZE, chartGridLine, chartInk, chartPalette, lightDark, tokenColor } from './palette';
 
 describe('chartPalette', () => {
   it('reads the 16 series colours from the design tokens', () => {
@@ -55,6 +55,26 @@ describe('chartPalette', () => {
       border: '#dde3ea',
       mask: 'rgba(255, 255, 255, 0.6)',
     });
+    root.remove();
+  });
+
+  it("takes a light-dark() token's half of the current scheme", () => {
+    expect(lightDark('light-dark(#fff, #000)')).toEqual(['#fff', '#000']);
+    expect(lightDark('light-dark(rgba(255, 255, 255, 0.6), rgba(13, 17, 23, 0.6))')).toEqual([
+      'rgba(255, 255, 255, 0.6)',
+      'rgba(13, 17, 23, 0.6)',
+    ]);
+    expect(lightDark('#123456')).toBeNull();
+    const root = document.createElement('div');
+    root.style.setProperty('--series-1', 'light-dark(#0f6cbd, #4c9cf0)');
+    document.body.append(root);
+    chooseColorScheme('light');
+    expect(tokenColor('--series-1', root)).toBe('#0f6cbd');
+    chooseColorScheme('dark');
+    expect(tokenColor('--series-1', root)).toBe('#4c9cf0');
+    chooseColorScheme('light');
+    localStorage.clear();
+    delete document.documentElement.dataset['theme'];
     root.remove();
   });
 });

@@ -7,22 +7,30 @@ const docRoot = (): Element | null => globalThis.document?.documentElement ?? nu
 
 /**
  * A colour token's value as a canvas can use it, or null when the token is not defined. ECharts draws on a canvas,
- * which cannot read CSS variables; a token written `light-dark(a, b)` is resolved by an element in the page's current
- * scheme. Reads colorScheme(), so a computed that calls it runs again when the scheme changes.
+ * which cannot read CSS variables; a token written `light-dark(light, dark)` gives the half of the current scheme.
+ * Reads colorScheme(), so a computed that calls it runs again when the scheme changes.
  */
 export function tokenColor(name: string, root: Element | null = docRoot()): string | null {
-  colorScheme();
+  const scheme = colorScheme();
   if (!root) return null;
   const raw = getComputedStyle(root).getPropertyValue(name).trim();
   if (!raw) return null;
-  if (!raw.startsWith('light-dark(')) return raw;
-  const probe = root.ownerDocument.createElement('span');
-  probe.style.display = 'none';
-  probe.style.color = `var(${name})`;
-  root.appendChild(probe);
-  const resolved = getComputedStyle(probe).color;
-  probe.remove();
-  return resolved || null;
+  const pair = lightDark(raw);
+  return pair ? pair[scheme === 'dark' ? 1 : 0] : raw;
+}
+
+/** `light-dark(a, b)` → [a, b] (split at its top-level comma: `rgba(…)` has commas of its own); null otherwise. */
+export function lightDark(value: string): [string, string] | null {
+  const m = /^light-dark\((.*)\)$/s.exec(value);
+  if (!m) return null;
+  let depth = 0;
+  for (let i = 0; i < m[1].length; i++) {
+    const c = m[1][i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) return [m[1].slice(0, i).trim(), m[1].slice(i + 1).trim()];
+  }
+  return null;
 }
 
 /** The series colours from the design tokens, in order; where no stylesheet is loaded (unit tests) evenly spaced hues. */
