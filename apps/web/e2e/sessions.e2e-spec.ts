@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 
 import type { Page } from 'playwright-core';
 
-import { login, shot, useStack } from './support';
+import { login, shot, useStack, waitForChart } from './support';
 
 const env = useStack({ apiEnv: { JWT_TTL: '30s', REFRESH_TTL: '40s', THROTTLE_LIMIT: '300' } });
 
@@ -47,8 +47,47 @@ describe('sessions of an open page', () => {
       'response',
       (r) => new URL(r.url()).pathname === '/api/v1/devices' && kioskLists.push(r.status()),
     );
+    // and a device page and a comparison as wall screens: no chrome, their series read again every minute
+    const [gh, ws] = stack.devices.map((d) => d.id);
+    const walls: { page: Page; series: number[]; name: string }[] = [];
+    for (const [name, path] of [
+      ['51-kiosk-device', `/devices/${gh}?kiosk=1&range=now-6h`],
+      ['52-kiosk-compare', `/devices/compare?devices=${gh},${ws}&metric=temperature&range=now-24h&kiosk=1`],
+    ]) {
+      const wall = await env.newPage();
+      const series: number[] = [];
+      wall.on('response', (r) => new URL(r.url()).pathname === '/api/v1/series' && series.push(r.status()));
+      await login(wall, stack.baseUrl, stack.users.viewer, path);
+      await waitForChart(wall);
+      assert.equal(await wall.locator('header.topbar').count(), 0, `${name}: no top bar`);
+      assert.equal(await wall.locator('a.back').count(), 0, `${name}: no way back`);
+      walls.push({ page: wall, series, name });
+    }
     await page.waitForTimeout(70_000);
     assert.ok(kioskLists.length >= 1 && kioskLists.every((s) => s === 200), `kiosk re-reads: ${kioskLists}`);
+    for (const w of walls) {
+      // the lines are drawn: the canvas holds pixels of the first series' colour (its legend swatch)
+      const inked = await w.page.evaluate(() => {
+        const swatch = document.querySelector('.swatch, [data-chart] .swatch');
+        const c = getComputedStyle(swatch!).backgroundColor.match(/\d+/g)!.map(Number);
+        const canvas = document.querySelector('sh-chart canvas') as HTMLCanvasElement;
+        const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 0; i < px.length; i += 4)
+          if (
+            px[i + 3] > 200 &&
+            Math.abs(px[i] - c[0]) + Math.abs(px[i + 1] - c[1]) + Math.abs(px[i + 2] - c[2]) < 40
+          )
+            n++;
+        return n;
+      });
+      assert.ok(inked > 100, `${w.name}: ${inked} pixels of the first line`);
+      assert.ok(w.series.length >= 2 && w.series.every((s) => s === 200), `${w.name} reads: ${w.series}`);
+      assert.ok(!new URL(w.page.url()).pathname.startsWith('/login'), w.page.url());
+      await waitForChart(w.page);
+      await shot(w.page, w.name);
+      await w.page.context().close();
+    }
     assert.ok(!new URL(kiosk.url()).pathname.startsWith('/login'), kiosk.url());
     await kiosk.reload();
     await kiosk.waitForSelector(`[data-device="${stack.devices[0].id}"]`);

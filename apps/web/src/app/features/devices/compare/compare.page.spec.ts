@@ -73,6 +73,34 @@ describe(ComparePage.name, () => {
   const seriesRequests = () => t.http.match((r) => r.url === '/api/v1/series');
   afterEach(() => t.done());
 
+  it('on a wall screen (kiosk=1) hides the way back and reads the series again every minute, moved on to now', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      open({ devices: 'gh,freezer', range: 'now-1h', kiosk: '1' });
+      await answerDevices([
+        device('gh', 'Greenhouse', ['temperature']),
+        device('freezer', 'Freezer', ['temperature']),
+      ]);
+      const keys = ['gh:temperature', 'freezer:temperature'];
+      const [first] = seriesRequests();
+      const to = Date.parse(first.request.params.get('to')!);
+      first.flush(series(keys, [[1], [2]]));
+      await t.stable();
+      expect(t.el().querySelector('a.back')).toBeNull();
+      expect(charts).toHaveLength(1);
+
+      vi.advanceTimersByTime(60_000);
+      await t.stable();
+      const again = seriesRequests();
+      expect(again).toHaveLength(1);
+      expect(Date.parse(again[0].request.params.get('to')!) - to).toBe(60_000);
+      again[0].flush(series(keys, [[1], [2]]));
+      await t.stable();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('charts the metric all devices share for every device, from one request', async () => {
     open({ devices: 'gh,freezer,ws' });
     await answerDevices([

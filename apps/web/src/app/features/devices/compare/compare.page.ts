@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, resource } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  linkedSignal,
+  resource,
+} from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 
 import { DevicesClient } from '../../../core/devices-client';
@@ -10,6 +19,7 @@ import { buildChartOption, formatMeasure } from '../../../shared/chart/chart-opt
 import { PALETTE_SIZE, chartPalette } from '../../../shared/chart/palette';
 import { StateComponent } from '../../../shared/state.component';
 import { displayName } from '../device-status';
+import { KIOSK_REFRESH_MS, isKiosk } from '../kiosk';
 import { maxPointsFor, resolveRange } from '../range';
 import { seriesStats } from '../../../shared/chart/chart-stats';
 import { metricOptions, parseDeviceIds, pickMetric } from './compare';
@@ -44,6 +54,16 @@ export class ComparePage {
   readonly range = input<string>();
   readonly from = input<string>();
   readonly to = input<string>();
+  /** `?kiosk=1`: a wall screen — read again every minute (a relative range moves on to now) */
+  readonly kiosk = input<string>();
+  protected readonly onWall = computed(() => isKiosk(this.kiosk()));
+  /** "now" of a relative range: when the range was chosen, moved on by the kiosk's refresh */
+  private readonly anchor = linkedSignal(() => {
+    this.range();
+    this.from();
+    this.to();
+    return Date.now();
+  });
 
   protected readonly ranges = RANGES;
   /** the chart's series colours (the design tokens, in the page's scheme), for the legend's swatches */
@@ -52,7 +72,7 @@ export class ComparePage {
   private readonly maxPoints = maxPointsFor(Math.min(window.innerWidth, 1400));
   protected readonly ids = computed(() => parseDeviceIds(this.devices()));
   protected readonly rangeSel = computed(() =>
-    resolveRange({ range: this.range(), from: this.from(), to: this.to() }, Date.now()),
+    resolveRange({ range: this.range(), from: this.from(), to: this.to() }, this.anchor()),
   );
 
   /** names and metrics of the devices (small: the series come in one request below) */
@@ -144,6 +164,11 @@ export class ComparePage {
   constructor() {
     prefetchECharts();
     void this.catalog.load();
+    effect((onCleanup) => {
+      if (!this.onWall()) return;
+      const timer = setInterval(() => this.anchor.set(Date.now()), KIOSK_REFRESH_MS);
+      onCleanup(() => clearInterval(timer));
+    });
   }
 
   protected retry(): void {

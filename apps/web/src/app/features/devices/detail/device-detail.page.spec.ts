@@ -181,6 +181,17 @@ describe(DeviceDetailPage.name, () => {
     expect(el().querySelector('[data-testid=last-day-offer]')).toBeNull();
   });
 
+  it('on a wall screen (kiosk=1) shows no way back, no editing and no commands, and refreshes every minute', async () => {
+    setup('operator', { kiosk: '1' });
+    await loadDevice();
+    await answerReadings();
+    expect(charts()).toHaveLength(2);
+    expect(el().querySelector('a.back')).toBeNull();
+    expect(el().querySelector('[data-testid=edit-device]')).toBeNull();
+    expect(el().querySelector('sh-device-command')).toBeNull();
+    expect(el().querySelector<HTMLSelectElement>('[data-testid=refresh]')!.value).toBe('1m');
+  });
+
   it('asks for no readings when every metric is unticked', async () => {
     setup('viewer', { metrics: '-' });
     await loadDevice();

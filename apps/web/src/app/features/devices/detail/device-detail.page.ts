@@ -27,6 +27,7 @@ import { ZoomWindow, prefetchECharts } from '../../../shared/chart/chart.compone
 import { formatTime } from '../../../core/format';
 import { StateComponent } from '../../../shared/state.component';
 import { liveDataOf } from '../device-status';
+import { KIOSK_REFRESH, isKiosk } from '../kiosk';
 import { lastDayBefore, maxPointsFor, relativeLabel } from '../range';
 import { ChartGridComponent } from './chart-grid.component';
 import { LiveTail, alertThresholds, buildChartPanels, downloadCsv, mergeSeries } from './device-charts';
@@ -80,6 +81,9 @@ export class DeviceDetailPage {
   readonly zoomFrom = input<string>();
   readonly zoomTo = input<string>();
   readonly refresh = input<string>();
+  /** `?kiosk=1`: a wall screen — no editing or commands, the range read again every minute unless `refresh` says */
+  readonly kiosk = input<string>();
+  protected readonly onWall = computed(() => isKiosk(this.kiosk()));
 
   protected readonly timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   protected readonly canEdit = computed(() => this.auth.can('operator'));
@@ -94,7 +98,7 @@ export class DeviceDetailPage {
       to: this.to,
       zoomFrom: this.zoomFrom,
       zoomTo: this.zoomTo,
-      refresh: this.refresh,
+      refresh: computed(() => this.refresh() ?? (this.onWall() ? KIOSK_REFRESH : undefined)),
     },
     () => this.readings.reload(),
   );

@@ -26,6 +26,7 @@ import { MetricCatalog } from '../../../core/metric-catalog';
 import { StateComponent } from '../../../shared/state.component';
 import { COMPARE_MAX } from '../compare/compare';
 import { isOnline } from '../device-status';
+import { KIOSK_REFRESH_MS, isKiosk } from '../kiosk';
 import { DeviceCardComponent } from './device-card.component';
 import { DeviceSparks } from './device-sparks';
 import { DeviceTableComponent } from './device-table.component';
@@ -38,7 +39,6 @@ const SPARK_DEBOUNCE_MS = 300;
 export const PAGE_SIZE = 120;
 const SEARCH_DEBOUNCE_MS = 300;
 /** a wall screen re-reads the page this often: the order (trouble first) and presence stay current */
-const KIOSK_REFRESH_MS = 60_000;
 
 @Component({
   selector: 'sh-devices-overview',
@@ -139,7 +139,7 @@ export class DevicesOverviewPage {
       onCleanup(() => clearTimeout(timer));
     });
     effect((onCleanup) => {
-      if (this.kiosk() !== '1') return;
+      if (!isKiosk(this.kiosk())) return;
       const timer = setInterval(() => void this.load(), KIOSK_REFRESH_MS);
       onCleanup(() => clearInterval(timer));
     });
