@@ -114,7 +114,7 @@ describe('ingest over MQTT with TLS and client certificates', () => {
     const app = running[0];
     // as the api's POST /rereadenv after the same edit: one file, both apps
     fs.writeFileSync(path.join(certs, 'ingest.env'), 'LOG_LEVEL=debug\n');
-    await waitFor(async () => app.output().includes('"logLevel":"debug"'), 5000, 'the level change');
+    await waitFor(async () => app.output().includes('"logLevel":"debug"'), 10_000, 'the level change');
     const device = await connectClient(broker.tlsUrl, {
       ca: fs.readFileSync(file('ca.crt')),
       cert: fs.readFileSync(file('devices/dev-1.crt')),
