@@ -1,7 +1,6 @@
 import { Routes } from '@angular/router';
 
 import { authGuard, roleGuard } from './core/auth.guards';
-import { DEVICES_ROUTES } from './features/devices/devices.routes';
 
 export const routes: Routes = [
   { path: 'login', loadChildren: () => import('./features/login/login.routes').then((m) => m.LOGIN_ROUTES) },
@@ -10,7 +9,10 @@ export const routes: Routes = [
     canActivate: [authGuard],
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'devices' },
-      ...DEVICES_ROUTES,
+      {
+        path: 'devices',
+        loadChildren: () => import('./features/devices/devices.routes').then((m) => m.DEVICES_ROUTES),
+      },
       {
         path: 'dead-letters',
         canActivate: [roleGuard('operator')],
