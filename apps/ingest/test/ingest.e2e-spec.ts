@@ -228,4 +228,25 @@ describe('ingest: wire contract end to end', () => {
       await count(db.client, `SELECT count(*) n FROM dead_letters WHERE topic = $1`, [`devices/${id}-f/cmd`]),
     ).toBe(0);
   });
+
+  it("moves a busy device's last_seen to its last message, although batches write it at most once a second", async () => {
+    const device = `${id}-g`;
+    const base = Date.now() - 60_000;
+    await publish(`devices/${device}/v`, JSON.stringify({ value: 0, ts: base }));
+    await waitFor(async () => (await readings(device)).length === 1, 5000, 'the first reading');
+    let last = 0;
+    for (let i = 1; i <= 300; i++) {
+      last = Date.now();
+      await publish(`devices/${device}/v`, JSON.stringify({ value: i, ts: base + i }));
+    }
+    await waitFor(async () => (await readings(device)).length === 301, 10_000, '301 readings');
+    // the held last_seen is written by the next batch or within the second after: never left behind
+    await waitFor(
+      async () =>
+        (await db.client.query('SELECT last_seen FROM devices WHERE id = $1', [device])).rows[0].last_seen >=
+        new Date(last),
+      5000,
+      'last_seen at the last message',
+    );
+  });
 });

@@ -11,6 +11,9 @@ export function isDataError(err: unknown): boolean {
   return code !== undefined && ['22', '23', '54'].includes(code.slice(0, 2));
 }
 
+/** A unique constraint refused a row (SQLSTATE 23505). */
+export const isUniqueViolation = (err: unknown): boolean => sqlState(err) === '23505';
+
 function sqlState(err: unknown): string | undefined {
   const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
   const code = e?.driverError?.code ?? e?.code;
