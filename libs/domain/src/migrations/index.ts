@@ -6,6 +6,7 @@ import { PartitionsAndRollupTriggers1795919781075 } from './1795919781075-partit
 import { DeadLetterReplay1796000000000 } from './1796000000000-dead-letter-replay';
 import { AlertChangesPerPartition1796200000000 } from './1796200000000-alert-changes-per-partition';
 import { PartitionMoveLock1796300000000 } from './1796300000000-partition-move-lock';
+import { HourlyFillfactor1796400000000 } from './1796400000000-hourly-fillfactor';
 
 /** Every migration in order; the only way the schema changes (synchronize is never on). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Alerts1796100000000,
   AlertChangesPerPartition1796200000000,
   PartitionMoveLock1796300000000,
+  HourlyFillfactor1796400000000,
 ];
