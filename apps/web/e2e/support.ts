@@ -35,7 +35,7 @@ export function useStack({ apiEnv }: { apiEnv?: Record<string, string> } = {}): 
     apiLogin: (email, password) => login(ctx.stack.baseUrl, email, password),
   };
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
+    fs.mkdirSync(path.join(SHOTS, 'other-scheme'), { recursive: true });
     ctx.stack = await startStack({ databasePrefix: testDatabasePrefix(), apiEnv });
     ctx.browser = await launchBrowser();
   }, 600_000); // the first file of a run may build the dashboard (ng build)
@@ -54,12 +54,42 @@ async function newPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
 }
 
 /**
- * A screenshot of a page state the test reached, which must also pass axe-core (expectAccessible) — unless `axe` is
+ * A screenshot of a page state the test reached, which must also pass axe-core (expectAccessible) in both colour
+ * schemes — the other one drawn just for the check (its screenshot in screenshots/other-scheme/) — unless `axe` is
  * false, for pages that are not the dashboard's (Swagger UI's own markup is not ours to fix).
  */
 export async function shot(page: Page, name: string, { axe = true } = {}): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  if (axe) await expectAccessible(page, name);
+  if (!axe) return;
+  await expectAccessible(page, name);
+  await inOtherScheme(page, async (scheme) => {
+    await page.screenshot({ path: path.join(SHOTS, 'other-scheme', `${name}.png`), fullPage: true });
+    await expectAccessible(page, `${name} (${scheme})`);
+  });
+}
+
+/**
+ * Runs `fn` with the page drawn in the other colour scheme, then puts the page's scheme back: the system's
+ * preference emulated when the user has not chosen one (the app follows it, charts included), else the user's choice
+ * (data-theme on <html>) swapped.
+ */
+async function inOtherScheme(page: Page, fn: (scheme: 'light' | 'dark') => Promise<void>): Promise<void> {
+  const { chosen, systemDark } = await page.evaluate(() => ({
+    chosen: document.documentElement.dataset['theme'] ?? null,
+    systemDark: matchMedia('(prefers-color-scheme: dark)').matches,
+  }));
+  const current = chosen ?? (systemDark ? 'dark' : 'light');
+  const other = current === 'dark' ? 'light' : 'dark';
+  const setChosen = (v: string) => page.evaluate((t) => (document.documentElement.dataset['theme'] = t), v);
+  if (chosen) await setChosen(other);
+  else await page.emulateMedia({ colorScheme: other });
+  try {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await fn(other);
+  } finally {
+    if (chosen) await setChosen(chosen);
+    else await page.emulateMedia({ colorScheme: current });
+  }
 }
 
 /** Polls every 100 ms, retrying what throws meanwhile (a page navigating). */
