@@ -1,4 +1,5 @@
 import { AlertItem, AlertSeverity, SeriesPoint } from '../../core/api.types';
+import { tokenColor } from './palette';
 
 /** A horizontal line on a metric's chart: an alert threshold, or (`clear`) the value an alert clears past. */
 export interface ChartThreshold {
@@ -20,11 +21,25 @@ export interface ChartAlertSpan {
   toValue?: number | null;
 }
 
-export const SEVERITY_COLOR: Record<AlertSeverity, string> = {
-  critical: '#d92d20',
-  warning: '#dc6803',
-  info: '#1570ef',
-};
+/**
+ * The marks' colours in the current scheme, from the tokens (`--mark-*` in tokens.css; these fallbacks where no
+ * stylesheet is loaded). Reads colorScheme() through tokenColor, so chart options rebuild when the scheme changes.
+ */
+function markColors() {
+  const c = (name: string, fallback: string) => tokenColor(`--mark-${name}`) ?? fallback;
+  return {
+    severity: {
+      critical: c('critical', '#d92d20'),
+      warning: c('warning', '#dc6803'),
+      info: c('info', '#1570ef'),
+    } as Record<AlertSeverity, string>,
+    threshold: c('threshold', '#d92d20'),
+    thresholdText: c('threshold-text', '#b42318'),
+    clear: c('clear', '#667085'),
+    clearText: c('clear-text', '#475467'),
+    resolved: c('resolved', '#12b76a'),
+  };
+}
 
 /** markLine (thresholds), markArea and markPoint (alert spans) of one metric's line; {} when it has none. */
 export function metricMarks(
@@ -37,6 +52,8 @@ export function metricMarks(
   const lines = thresholds.filter((t) => t.metric === metric);
   const spans = alerts.filter((a) => a.metric === metric);
   const out: Record<string, unknown> = {};
+  if (!lines.length && !spans.length) return out;
+  const color = markColors();
   if (lines.length)
     out['markLine'] = {
       silent: true,
@@ -46,11 +63,11 @@ export function metricMarks(
         name: t.label,
         yAxis: t.value,
         lineStyle: {
-          color: t.clear ? '#667085' : '#d92d20',
+          color: t.clear ? color.clear : color.threshold,
           type: t.clear ? 'dotted' : 'dashed',
           width: 1.2,
         },
-        label: { color: t.clear ? '#475467' : '#b42318' },
+        label: { color: t.clear ? color.clearText : color.thresholdText },
       })),
     };
   if (!spans.length) return out;
@@ -60,7 +77,7 @@ export function metricMarks(
       {
         name: a.label,
         xAxis: a.from,
-        itemStyle: { color: SEVERITY_COLOR[a.severity], opacity: 0.12 },
+        itemStyle: { color: color.severity[a.severity], opacity: 0.12 },
         label: { show: false },
       },
       { xAxis: a.to ?? xMax },
@@ -74,8 +91,8 @@ export function metricMarks(
     symbolSize: 22,
     label: { show: false },
     data: spans.flatMap((a) => [
-      ...pin(a.from, a.fromValue, `fired: ${a.label}`, SEVERITY_COLOR[a.severity], 'pin'),
-      ...(a.to === null ? [] : pin(a.to, a.toValue, `resolved: ${a.label}`, '#12b76a', 'pin')),
+      ...pin(a.from, a.fromValue, `fired: ${a.label}`, color.severity[a.severity], 'pin'),
+      ...(a.to === null ? [] : pin(a.to, a.toValue, `resolved: ${a.label}`, color.resolved, 'pin')),
     ]),
   };
   return out;
