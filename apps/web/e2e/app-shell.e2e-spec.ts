@@ -47,6 +47,13 @@ describe('app shell', () => {
     const toggle = page.locator('[data-testid=theme-toggle]');
     assert.equal(await bg(), 'rgb(13, 17, 23)');
     assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    // the sparklines in the dark scheme's accent (#4c9cf0), light enough on the dark cards
+    const sparkline = () =>
+      page.$eval(
+        `[data-device="${stack.devices[0].id}"] sh-sparkline path`,
+        (p) => getComputedStyle(p).stroke,
+      );
+    assert.equal(await sparkline(), 'rgb(76, 156, 240)');
     await shot(page, '49-dark-overview');
 
     // an offline device over a day: charts, its offline warning on the commands
@@ -84,6 +91,46 @@ describe('app shell', () => {
     await waitForChart(page);
     assert.equal(await bg(), 'rgb(244, 246, 249)');
     assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await page.context().close();
+  });
+
+  it('keeps kiosk while a wall screen follows links (a card, a range, back, the table view) until it loads a URL without it', async () => {
+    const { stack } = env;
+    const [gh, ws] = stack.devices.map((d) => d.id);
+    const page = await newPage();
+    const kioskOn = async (what: string) => {
+      assert.equal(new URL(page.url()).searchParams.get('kiosk'), '1', `${what}: ${page.url()}`);
+      assert.equal(await page.locator('header.topbar').count(), 0, `${what}: no top bar`);
+    };
+    await login(page, stack.baseUrl, stack.users.admin, '/devices?kiosk=1');
+    await page.click(`[data-device="${gh}"]`);
+    await page.waitForURL((u) => u.pathname === `/devices/${gh}`);
+    await waitForChart(page);
+    await kioskOn('a card followed');
+    // a wall screen: no way back, no editing or commands, though an admin is signed in
+    assert.equal(await page.locator('a.back').count(), 0);
+    assert.equal(await page.locator('[data-testid=device-command]').count(), 0);
+    await page.click('[data-range="now-7d"]');
+    await page.waitForURL((u) => u.searchParams.get('range') === 'now-7d');
+    await waitForChart(page);
+    await kioskOn('a range chosen');
+    await shot(page, '53-kiosk-followed-link');
+    await page.goBack();
+    await page.goBack();
+    await page.waitForURL((u) => u.pathname === '/devices');
+    await page.locator(`[data-device="${ws}"]`).waitFor();
+    await kioskOn('back on the overview');
+    // the table view's links too
+    await page.goto(`${stack.baseUrl}/devices?kiosk=1&view=table`);
+    await page.locator(`a[href="/devices/${ws}"]`).click();
+    await page.waitForURL((u) => u.pathname === `/devices/${ws}`);
+    await kioskOn("a table row's link followed");
+    // leaving: the same page loaded without it has its top bar and way back again
+    await page.goto(`${stack.baseUrl}/devices/${ws}`);
+    await page.locator('a.back').click();
+    await page.waitForURL((u) => u.pathname === '/devices');
+    assert.equal(new URL(page.url()).searchParams.get('kiosk'), null);
+    await page.locator('header.topbar').waitFor();
     await page.context().close();
   });
 

@@ -1,12 +1,15 @@
 import { Routes } from '@angular/router';
 
 import { authGuard, roleGuard } from './core/auth.guards';
+import { keepKioskGuard } from './core/kiosk.guard';
 
 export const routes: Routes = [
   { path: 'login', loadChildren: () => import('./features/login/login.routes').then((m) => m.LOGIN_ROUTES) },
   {
     path: '',
-    canActivate: [authGuard],
+    canActivate: [authGuard, keepKioskGuard],
+    // on every navigation, a change of query alone included: kiosk must survive a page rewriting its query
+    runGuardsAndResolvers: 'always',
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'devices' },
       {
