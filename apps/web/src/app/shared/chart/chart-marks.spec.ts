@@ -1,11 +1,43 @@
 import { SeriesPoint } from '../../core/api.types';
 import { AlertItem } from '../../core/api.types';
+import { chooseColorScheme } from '../../core/theme';
 import { alertSpans, metricMarks, spansOf } from './chart-marks';
 
 const p = (t: number, v: number): SeriesPoint => ({ t, avg: v, min: v, max: v, count: 1 });
 
 describe('metricMarks', () => {
   const points = [p(1000, 20), p(2000, 45), p(3000, 30)];
+
+  it("colours thresholds and alert pins from the tokens, in the current scheme's half", () => {
+    const root = document.documentElement;
+    root.style.setProperty('--mark-threshold', 'light-dark(#aa0000, #ff9999)');
+    root.style.setProperty('--mark-critical', 'light-dark(#bb0000, #ffbbbb)');
+    const colours = () => {
+      const m = metricMarks(
+        'temp',
+        points,
+        4000,
+        [{ metric: 'temp', value: 40, label: 'threshold 40' }],
+        [{ metric: 'temp', from: 2000, to: null, label: 'hot', severity: 'critical' }],
+      ) as {
+        markLine: { data: { lineStyle: { color: string } }[] };
+        markPoint: { data: { itemStyle: { color: string } }[] };
+      };
+      return [m.markLine.data[0].lineStyle.color, m.markPoint.data[0].itemStyle.color];
+    };
+    try {
+      chooseColorScheme('light');
+      expect(colours()).toEqual(['#aa0000', '#bb0000']);
+      chooseColorScheme('dark');
+      expect(colours()).toEqual(['#ff9999', '#ffbbbb']);
+    } finally {
+      chooseColorScheme('light');
+      localStorage.clear();
+      delete root.dataset['theme'];
+      root.style.removeProperty('--mark-threshold');
+      root.style.removeProperty('--mark-critical');
+    }
+  });
 
   it('draws nothing for a metric without thresholds or alerts', () => {
     expect(metricMarks('temp', points, 4000, [{ metric: 'hum', value: 1, label: 'x' }], [])).toEqual({});
