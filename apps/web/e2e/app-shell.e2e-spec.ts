@@ -15,6 +15,11 @@ describe('app shell', () => {
     await page.waitForSelector(`[data-device="${stack.devices[0].id}"]`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+    // all five of an admin's pages in sight in the top bar, none scrolled away
+    const hidden = await page.$$eval('nav[aria-label=Main] a', (as) =>
+      as.filter((a) => a.getBoundingClientRect().right > window.innerWidth).map((a) => a.textContent!.trim()),
+    );
+    assert.deepEqual(hidden, []);
     await shot(page, '16-phone-overview');
     await page.click(`[data-device="${stack.devices[0].id}"]`);
     await waitForChart(page);
