@@ -2,7 +2,7 @@
 // Against a real stack in Chromium (apps/web/e2e/support.ts); screenshots in apps/web/e2e/screenshots/.
 import assert from 'node:assert/strict';
 
-import { login, shot, useStack, waitFor } from './support';
+import { login, PHONE, shot, useStack, waitFor } from './support';
 
 const env = useStack();
 const { newPage } = env;
@@ -101,6 +101,28 @@ describe('dead letters', () => {
     assert.equal(stored.value, 19.5);
     await page.waitForSelector('tr[data-dead-letter] .replayed');
     await shot(page, '34-dead-letters-replayed');
+
+    // on a phone a block per dead letter: topic, reason and Replay on the screen, the topic on one line (it was a
+    // column a few letters wide)
+    const phone = await newPage(PHONE);
+    await login(phone, stack.baseUrl, stack.users.operator, '/dead-letters');
+    const phoneRow = phone.locator('tr[data-dead-letter]', { hasText: `devices/${dev}/humidity` });
+    await phoneRow.waitFor();
+    const boxes = await phoneRow.evaluate((tr) =>
+      [...tr.querySelectorAll('.topic code, [data-testid=reason], button')].map((e) => {
+        const r = e.getBoundingClientRect();
+        return { left: r.left, right: r.right, height: r.height };
+      }),
+    );
+    assert.ok(
+      boxes.length >= 3 && boxes.every((b) => b.left >= 0 && b.right <= PHONE.width),
+      JSON.stringify(boxes),
+    );
+    assert.ok(boxes[0].height < 20, `the topic on one line, not ${boxes[0].height}px tall`);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+    await shot(phone, '35-phone-dead-letters');
+    await phone.context().close();
 
     // a viewer has no entry and no access
     const viewer = await newPage();

@@ -78,7 +78,7 @@ async function inOtherScheme(page: Page, fn: (scheme: 'light' | 'dark') => Promi
     chosen: document.documentElement.dataset['theme'] ?? null,
     systemDark: matchMedia('(prefers-color-scheme: dark)').matches,
   }));
-  const current = chosen ?? (systemDark ? 'dark' : 'light');
+  const current = (chosen ?? (systemDark ? 'dark' : 'light')) === 'dark' ? 'dark' : 'light';
   const other = current === 'dark' ? 'light' : 'dark';
   const setChosen = (v: string) => page.evaluate((t) => (document.documentElement.dataset['theme'] = t), v);
   if (chosen) await setChosen(other);
