@@ -50,6 +50,9 @@ describe(AlertsPage.name, () => {
     t = setUpPage(AlertsPage, [live]);
     await t.stable();
     expect(t.text('sh-state')).toContain('Loading alerts');
+    t.http.expectOne('/api/v1/metrics/catalog').flush({
+      metrics: [{ name: 'temperature', displayName: 'Temperature', unit: '°C', decimals: 1 }],
+    });
   }
   afterEach(() => t.done());
 
@@ -58,6 +61,8 @@ describe(AlertsPage.name, () => {
     list().flush(page([alert('a1'), alert('a2', { state: 'resolved', ruleName: 'Dry soil' })]));
     await t.stable();
     expect(rows().map((r) => r.getAttribute('data-rule'))).toEqual(['Too warm', 'Dry soil']);
+    // the metric by its catalog name, the value with its unit
+    expect(t.text('[data-alert=a1] [data-testid=alert-value]')).toBe('Temperature 31.5 °C');
     // a resolved alert has nothing left to acknowledge
     expect(rows()[1].querySelector('[data-testid=ack]')).toBeNull();
 

@@ -7,6 +7,8 @@ import { AlertsClient } from '../../core/alerts-client';
 import { errorMessage } from '../../core/errors';
 import { AlertItem, AlertSeverity, AlertState } from '../../core/api.types';
 import { AuthService } from '../../core/auth.service';
+import { formatMeasure } from '../../core/format';
+import { MetricCatalog } from '../../core/metric-catalog';
 import { StateComponent } from '../../shared/state.component';
 import { TimePipe } from '../../shared/time.pipe';
 
@@ -23,6 +25,7 @@ export class AlertsPage {
   private readonly api = inject(AlertsClient);
   private readonly auth = inject(AuthService);
   private readonly alerts = inject(AlertsState);
+  private readonly catalog = inject(MetricCatalog);
 
   protected readonly pageSize = PAGE;
   protected readonly state = signal<AlertState | ''>('');
@@ -45,6 +48,16 @@ export class AlertsPage {
     }),
     loader: ({ params }) => this.api.alerts({ ...params, limit: PAGE }),
   });
+
+  constructor() {
+    void this.catalog.load();
+  }
+
+  /** the metric by its catalog name and the value with its unit and decimals ("Temperature 31.5 °C") */
+  protected valueOf(a: AlertItem): string {
+    const { unit, decimals } = this.catalog.info(a.metric);
+    return `${this.catalog.label(a.metric)} ${a.value === null ? '—' : formatMeasure(a.value, unit, decimals)}`;
+  }
 
   protected errMsg(e: unknown): string {
     return errorMessage(e);
