@@ -79,6 +79,31 @@ describe('several series in one request', () => {
     expect(Math.max(...freezer.map((p) => p.max))).toBeLessThan(-16);
   });
 
+  it('rounds min, avg and max to digits= significant digits, and refuses digits outside 1-17', async () => {
+    const url = `/api/v1/series?series=room:humidity,freezer:temperature&${range}`;
+    const full = await http().get(url).auth(viewer, { type: 'bearer' }).expect(200);
+    const short = await http().get(`${url}&digits=6`).auth(viewer, { type: 'bearer' }).expect(200);
+    type Points = { series: { points: { ts: string; min: number; avg: number; max: number; count: number }[] }[] };
+    const a = full.body as Points;
+    const b = short.body as Points;
+    const values = (x: Points) => x.series.flatMap((s) => s.points.flatMap((p) => [p.min, p.avg, p.max]));
+    // the seeded sine has 17 digits; each rounded value is within 6 significant digits of the stored one
+    expect(values(a).some((v) => String(Math.abs(v)).replace(/[.-]/g, '').length > 6)).toBe(true);
+    expect(values(b).every((v) => Number(v.toPrecision(6)) === v)).toBe(true);
+    const rounded = values(b);
+    const worst = Math.max(...values(a).map((v, i) => Math.abs(rounded[i] - v) / Math.abs(v)));
+    expect(worst).toBeLessThanOrEqual(5e-6);
+    // the same buckets, times and counts
+    expect(b.series.map((s) => s.points.map((p) => [p.ts, p.count]))).toEqual(
+      a.series.map((s) => s.points.map((p) => [p.ts, p.count])),
+    );
+    expect(JSON.stringify(b).length).toBeLessThan(JSON.stringify(a).length * 0.8);
+    for (const bad of ['0', '18', '2.5', 'x']) {
+      const res = await http().get(`${url}&digits=${bad}`).auth(viewer, { type: 'bearer' }).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
   it('lists a series once when asked twice, and takes repeated series= parameters', async () => {
     const res = await http()
       .get(

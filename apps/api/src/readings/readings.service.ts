@@ -64,7 +64,7 @@ export class ReadingsService {
         });
       }),
     );
-    return { from, to, tz: q.tz ?? null, series };
+    return { from, to, tz: q.tz ?? null, series: q.digits ? series.map(rounded(q.digits)) : series };
   }
 
   /** `device:*` → that device's `device:metric` pairs in name order (404 when the device is unknown); once each. */
@@ -225,6 +225,14 @@ export class ReadingsService {
     return this.zones;
   }
 }
+
+/** a series with min, avg and max at `digits` significant digits */
+const rounded =
+  (digits: number) =>
+  (s: ReadingsDto): ReadingsDto => {
+    const r = (v: number) => Number(v.toPrecision(digits));
+    return { ...s, points: s.points.map((p) => ({ ...p, min: r(p.min), avg: r(p.avg), max: r(p.max) })) };
+  };
 
 export const EXPORT_CSV_HEADER = 'device_id,metric,ts,value,unit';
 

@@ -1,6 +1,6 @@
-import { ApiProperty, OmitType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMinSize, IsArray, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 import { DEVICE_ID_PATTERN, METRIC_PATTERN } from '@sensorhub/domain';
 
@@ -38,6 +38,21 @@ export class SeriesQueryDto extends OmitType(ReadingsQueryDto, ['metric'] as con
       'each series must be device:metric or device:* (device 1-64 of [A-Za-z0-9_-], metric 1-64 of [a-z0-9_])',
   })
   series: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'min, avg and max rounded to this many significant digits (a chart needs 6; an average of 30 days carries 17, ' +
+      'a third of the answer); default: as stored',
+    minimum: 1,
+    maximum: 17,
+    example: 6,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(17)
+  digits?: number;
 }
 
 export class SeriesDto {
