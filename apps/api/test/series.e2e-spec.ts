@@ -83,7 +83,9 @@ describe('several series in one request', () => {
     const url = `/api/v1/series?series=room:humidity,freezer:temperature&${range}`;
     const full = await http().get(url).auth(viewer, { type: 'bearer' }).expect(200);
     const short = await http().get(`${url}&digits=6`).auth(viewer, { type: 'bearer' }).expect(200);
-    type Points = { series: { points: { ts: string; min: number; avg: number; max: number; count: number }[] }[] };
+    type Points = {
+      series: { points: { ts: string; min: number; avg: number; max: number; count: number }[] }[];
+    };
     const a = full.body as Points;
     const b = short.body as Points;
     const values = (x: Points) => x.series.flatMap((s) => s.points.flatMap((p) => [p.min, p.avg, p.max]));

@@ -41,8 +41,8 @@ export class SeriesQueryDto extends OmitType(ReadingsQueryDto, ['metric'] as con
 
   @ApiPropertyOptional({
     description:
-      'min, avg and max rounded to this many significant digits (a chart needs 6; an average of 30 days carries 17, ' +
-      'a third of the answer); default: as stored',
+      'min, avg and max rounded to this many significant digits (a chart needs 6; averages carry 17, most of the ' +
+      "answer's bytes); default: as stored",
     minimum: 1,
     maximum: 17,
     example: 6,

@@ -92,6 +92,8 @@ describe(ReadingsClient.name, () => {
     expect(req.request.params.get('series')).toBe('gh-1:temperature,cold:temperature');
     expect(req.request.params.get('maxPoints')).toBe('500');
     expect(req.request.params.has('tz')).toBe(false);
+    // charts need no more than 6 significant digits: the answer is half the size
+    expect(req.request.params.get('digits')).toBe('6');
     const one = (deviceId: string, v: number) => ({
       deviceId,
       metric: 'temperature',
