@@ -3,7 +3,8 @@
  * production bundle's initial JavaScript (gzipped); Lighthouse's mobile performance of the overview and of a device
  * page over 30 days (cold cache, signed in); the time to the first and to all charts of a 12-metric device over 30
  * days in Chromium. Prints figures only. BENCH_RUNS (default 5) cold page loads for the chart times; BENCH_LIGHTHOUSE=0
- * skips Lighthouse; BENCH_LIGHTHOUSE_REPORTS=DIR writes each page's whole Lighthouse report there (JSON). The dashboard is built first if its sources changed. TEST_DATABASE_URL / TEST_MQTT_URL: the
+ * skips Lighthouse; BENCH_LIGHTHOUSE_REPORTS=DIR writes each page's whole Lighthouse report there (JSON);
+ * BENCH_TRACE=1 prints each chart run's timeline (charts present/ready, ms) and its requests (start–end, bytes). The dashboard is built first if its sources changed. TEST_DATABASE_URL / TEST_MQTT_URL: the
  * PostgreSQL server and broker to use (as for the tests).
  */
 import * as fs from 'node:fs';
@@ -12,6 +13,7 @@ import * as zlib from 'node:zlib';
 
 import { refreshHourlyRollup } from '@sensorhub/domain';
 import type { Client } from 'pg';
+import type { Page } from 'playwright-core';
 
 import { buildDashboardIfStale } from './lib/dashboard';
 import { lighthouseSession, PerformanceScore } from './lib/lighthouse';
@@ -146,11 +148,14 @@ async function chartTimes(stack: Awaited<ReturnType<typeof startStack>>, id: str
       await context.addInitScript(
         ([s, n]) => {
           localStorage.setItem('sensorhub.session', s);
-          const w = window as unknown as { __bench?: { first?: number; all?: number } };
-          w.__bench = {};
+          const w = window as unknown as { __bench?: { first?: number; all?: number; trace: string[] } };
+          w.__bench = { trace: [] };
           const tick = () => {
             const charts = [...document.querySelectorAll('sh-chart')];
             const ready = charts.filter((c) => c.getAttribute('data-state') === 'ready').length;
+            const seen = `${charts.length}/${ready}`;
+            if (!w.__bench!.trace.at(-1)?.endsWith(` ${seen}`))
+              w.__bench!.trace.push(`${Math.round(performance.now())} ${seen}`);
             if (ready > 0) w.__bench!.first ??= performance.now();
             if (charts.length >= n && ready === charts.length) w.__bench!.all = performance.now();
             else requestAnimationFrame(tick);
@@ -169,7 +174,8 @@ async function chartTimes(stack: Awaited<ReturnType<typeof startStack>>, id: str
           undefined,
           { timeout: 60_000 },
         )
-      ).jsonValue()) as { first: number; all: number };
+      ).jsonValue()) as { first: number; all: number; trace: string[] };
+      if (process.env.BENCH_TRACE) await printTrace(page, t.trace);
       first.push(t.first);
       all.push(t.all);
       await context.close();
@@ -184,6 +190,21 @@ async function chartTimes(stack: Awaited<ReturnType<typeof startStack>>, id: str
   } finally {
     await browser.close();
   }
+}
+
+/** a run's timeline: when charts appeared and turned ready (ms: present/ready), and each request's timing */
+async function printTrace(page: Page, trace: string[]): Promise<void> {
+  const requests = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e as PerformanceResourceTiming)
+      .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd, bytes: e.encodedBodySize })),
+  );
+  console.log(`  charts: ${trace.join(' | ')}`);
+  for (const r of requests)
+    console.log(
+      `    ${new URL(r.url).pathname.padEnd(32)} ${Math.round(r.start)}–${Math.round(r.end)} ms ${kb(r.bytes)}`,
+    );
 }
 
 main().catch((e: Error) => {
