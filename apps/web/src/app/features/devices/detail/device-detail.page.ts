@@ -5,7 +5,6 @@ import {
   computed,
   inject,
   input,
-  linkedSignal,
   resource,
   signal,
 } from '@angular/core';
@@ -14,12 +13,12 @@ import { Router, RouterLink } from '@angular/router';
 import { AlertsState } from '../../../core/alerts-state';
 import { AlertsClient } from '../../../core/alerts-client';
 import { DevicesClient } from '../../../core/devices-client';
-import { ALL_METRICS, ReadingsClient } from '../../../core/readings-client';
+import { ReadingsClient } from '../../../core/readings-client';
 import { errorMessage } from '../../../core/errors';
-import { LiveReading, Series } from '../../../core/api.types';
+import { LiveReading } from '../../../core/api.types';
 import { AuthService } from '../../../core/auth.service';
 import { reloadAfterOutage } from '../../../core/connectivity';
-import { applyLiveReadings, liveReadingTime } from '../../../core/live-readings';
+import { applyLiveReadings } from '../../../core/live-readings';
 import { LiveStream } from '../../../core/live-stream';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { alertSpans } from '../../../shared/chart/chart-marks';
@@ -30,11 +29,12 @@ import { liveDataOf } from '../device-status';
 import { KIOSK_REFRESH, isKiosk } from '../kiosk';
 import { lastDayBefore, maxPointsFor, relativeLabel } from '../range';
 import { ChartGridComponent } from './chart-grid.component';
-import { LiveTail, alertThresholds, buildChartPanels, downloadCsv, mergeSeries } from './device-charts';
+import { alertThresholds, buildChartPanels, downloadCsv } from './device-charts';
 import { DeviceCommandComponent } from './device-command.component';
 import { DeviceHeaderComponent } from './device-header.component';
 import { DeviceEdit, DeviceEditFormComponent } from './device-edit-form.component';
 import { metadataEntries } from './device-forms';
+import { DeviceSeries, sameList } from './device-series';
 import { ChartLayout, RangeToolbarComponent } from './range-toolbar.component';
 import { TimeControl } from './time-control';
 
@@ -127,70 +127,29 @@ export class DeviceDetailPage {
   );
   protected readonly layout = computed<ChartLayout>(() => (this.view() === 'overlay' ? 'overlay' : 'split'));
 
-  private readonly maxPoints = maxPointsFor(Math.min(window.innerWidth, 1400));
-
   /** bumped when a live reading brings a metric the device had not: all its metrics are loaded again */
   private readonly metricsAdded = signal(0);
 
-  /**
-   * What the range's readings are loaded for: the metrics picked in the URL (once the device says which it has), or
-   * with none picked every metric of the device (`device:*`), asked at once beside the device, not after its answer.
-   */
-  private readonly readingsFor = computed(
-    () => {
-      const r = this.rangeSel();
-      const base = { id: this.id(), from: r.from, to: r.to, added: this.metricsAdded() };
-      if (!this.metrics()) return { ...base, metrics: null };
-      const metrics = this.selected();
-      return metrics.length ? { ...base, metrics } : undefined;
-    },
-    { equal: sameLoad },
-  );
-
-  /** the whole range, downsampled to about one point per 2 px */
-  protected readonly readings = resource({
-    params: () => this.readingsFor(),
-    loader: ({ params: p }) => this.loadSeries(p.id, p.metrics, p.from, p.to),
+  /** the range's readings, the zoomed window's and the live points, merged */
+  private readonly series = new DeviceSeries({
+    id: this.id,
+    range: this.rangeSel,
+    zoom: this.time.zoom,
+    picked: this.metrics,
+    selected: this.selected,
+    added: this.metricsAdded,
+    timeZone: this.timeZone,
+    maxPoints: maxPointsFor(Math.min(window.innerWidth, 1400)),
   });
-
-  /** what was loaded last: kept on screen while a new range or an auto-refresh loads */
-  private readonly shown = linkedSignal<Series[] | undefined, Series[]>({
-    source: () => (this.readings.hasValue() ? this.readings.value() : undefined),
-    computation: (v, prev) => v ?? prev?.value ?? [],
-  });
-
-  /** the zoomed window at finer resolution */
+  protected readonly readings = this.series.readings;
+  protected readonly fine = this.series.fine;
   protected readonly zoom = this.time.zoom;
-  protected readonly fine = resource({
-    params: () => {
-      const z = this.zoom();
-      const metrics = this.selected();
-      if (!z || !metrics.length) return undefined;
-      return { id: this.id(), metrics, from: z.start, to: z.end };
-    },
-    loader: ({ params: p }) => this.loadSeries(p.id, p.metrics, p.from, p.to),
-  });
-
-  /** live points received since the range was loaded */
-  private readonly tail = linkedSignal<unknown, LiveTail>({
-    source: () => [this.id(), this.rangeSel()],
-    computation: () => ({}),
-  });
-
-  private readonly merged = computed(() =>
-    mergeSeries(
-      this.shown(),
-      this.zoom(),
-      this.zoom() && this.fine.hasValue() ? this.fine.value() : [],
-      this.tail(),
-    ),
-  );
 
   protected readonly charts = computed(() => {
     const r = this.rangeSel();
     return buildChartPanels({
-      series: this.merged(),
-      fine: this.zoom() && this.fine.hasValue() ? this.fine.value() : null,
+      series: this.series.merged(),
+      fine: this.series.fineShown(),
       layout: this.layout(),
       catalog: this.catalog,
       metrics: this.metricNames(),
@@ -213,7 +172,7 @@ export class DeviceDetailPage {
    */
   protected readonly lastDay = computed(() => {
     if (this.readings.isLoading() || !this.readings.hasValue()) return null;
-    if (this.merged().some((s) => s.points.length)) return null;
+    if (this.series.merged().some((s) => s.points.length)) return null;
     const chosen = this.selected();
     const ts = this.device.hasValue()
       ? this.device
@@ -305,23 +264,6 @@ export class DeviceDetailPage {
     }
   }
 
-  /** the metrics' series in one request (GET /series); null: every metric of the device, in the page's name order */
-  private async loadSeries(
-    id: string,
-    metrics: string[] | null,
-    from: number,
-    to: number,
-  ): Promise<Series[]> {
-    const keys = (metrics ?? [ALL_METRICS]).map((metric) => ({ deviceId: id, metric }));
-    const series = await this.readingsApi.series(keys, {
-      from,
-      to,
-      maxPoints: this.maxPoints,
-      tz: this.timeZone,
-    });
-    return metrics ? series : series.sort((a, b) => a.metric.localeCompare(b.metric));
-  }
-
   private onLive(batch: LiveReading[]): void {
     const id = this.id();
     const mine = batch.filter((r) => r.deviceId === id);
@@ -330,34 +272,6 @@ export class DeviceDetailPage {
     this.device.update((d) => d && applyLiveReadings([d], mine)[0]);
     if (this.device.hasValue() && mine.some((r) => !had.includes(r.metric)))
       this.metricsAdded.update((n) => n + 1);
-    if (!this.rangeSel().live) return;
-    this.tail.update((t) => {
-      const next = { ...t };
-      for (const r of mine)
-        next[r.metric] = [
-          ...(next[r.metric] ?? []),
-          { t: liveReadingTime(r), avg: r.value, min: r.value, max: r.value, count: 1 },
-        ];
-      return next;
-    });
+    this.series.appendLive(mine);
   }
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-interface ReadingsLoad {
-  id: string;
-  metrics: string[] | null;
-  added: number;
-  from: number;
-  to: number;
-}
-
-/** equal by content: a new list of the same metrics (the device's live updates make one) loads nothing */
-function sameLoad(a: ReadingsLoad | undefined, b: ReadingsLoad | undefined): boolean {
-  if (!a || !b) return a === b;
-  const metrics = a.metrics && b.metrics ? sameList(a.metrics, b.metrics) : a.metrics === b.metrics;
-  return a.id === b.id && a.from === b.from && a.to === b.to && a.added === b.added && metrics;
 }
