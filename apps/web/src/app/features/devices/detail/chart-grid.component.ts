@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, model, output, signal } from '@angular/core';
 
 import { formatValue } from '../../../core/format';
 import { ChartTableComponent } from '../../../shared/chart/chart-table.component';
@@ -8,17 +8,18 @@ import { buildChartTable } from '../../../shared/chart/chart-table';
 import { seriesStats } from '../../../shared/chart/chart-stats';
 import { StateComponent } from '../../../shared/state.component';
 import { ChartPanel } from './device-charts';
+import { PanelAxes } from './y-axes';
 
-/** A panel's own choices: table instead of chart, the axis form open, y limits / log scale / band. */
+/** A panel's view choices: table instead of chart, the axis form open. */
 interface PanelSettings {
   table?: boolean;
   axisOpen?: boolean;
-  y?: ChartYOptions;
 }
 
 /**
  * The device's charts side by side (one per metric, or overlays), each with its title, resolution note, legend
- * statistics for the shown window, a data-table view and its own y-axis choices. The charts share crosshair and zoom.
+ * statistics for the shown window, a data-table view and its own y-axis choices (`axes`, which the page keeps in the
+ * URL). The charts share crosshair and zoom.
  */
 @Component({
   selector: 'sh-chart-grid',
@@ -36,26 +37,31 @@ export class ChartGridComponent {
   /** charts of one group (the device) share crosshair and zoom */
   readonly group = input<string | null>(null);
   readonly zoomed = output<ZoomWindow | null>();
+  /** each panel's y limits, log scale and band, by panel key */
+  readonly axes = model<PanelAxes>({});
 
   private readonly settings = signal<Record<string, PanelSettings>>({});
 
   protected readonly views = computed(() => {
     const all = this.settings();
+    const axes = this.axes();
     return this.charts().map((c) => {
       const s = all[c.key] ?? {};
+      const y = axes[c.key] ?? {};
       const win = c.input.zoom ?? { start: c.input.from, end: Infinity };
       const positive = c.input.series.every((x) => x.points.every((p) => p.min > 0));
       return {
         ...c,
         settings: s,
+        y,
         positive,
         // limits in the wrong order are refused (the form says so): the axis stays fitted
         option: buildChartOption({
           ...c.input,
           y: {
-            ...s.y,
-            ...(this.limitError(s.y) ? { min: null, max: null } : {}),
-            log: positive && !!s.y?.log,
+            ...y,
+            ...(this.limitError(y) ? { min: null, max: null } : {}),
+            log: positive && !!y.log,
           },
         }),
         table: s.table
@@ -88,11 +94,15 @@ export class ChartGridComponent {
   protected setLimit(key: string, which: 'min' | 'max', text: string): void {
     const v = text.trim() === '' ? null : Number(text);
     if (v !== null && !Number.isFinite(v)) return;
-    this.patch(key, (s) => ({ ...s, y: { ...s.y, [which]: v } }));
+    this.setAxis(key, { [which]: v });
   }
 
   protected setFlag(key: string, which: 'log' | 'band', on: boolean): void {
-    this.patch(key, (s) => ({ ...s, y: { ...s.y, [which]: on } }));
+    this.setAxis(key, { [which]: on });
+  }
+
+  private setAxis(key: string, change: ChartYOptions): void {
+    this.axes.update((all) => ({ ...all, [key]: { ...all[key], ...change } }));
   }
 
   protected limitError(y: ChartYOptions | undefined): string | null {

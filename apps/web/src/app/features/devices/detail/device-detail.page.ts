@@ -37,6 +37,7 @@ import { metadataEntries } from './device-forms';
 import { DeviceSeries, sameList } from './device-series';
 import { ChartLayout, RangeToolbarComponent } from './range-toolbar.component';
 import { TimeControl } from './time-control';
+import { PanelAxes, formatAxes, parseAxes } from './y-axes';
 
 @Component({
   selector: 'sh-device-detail',
@@ -81,6 +82,8 @@ export class DeviceDetailPage {
   readonly zoomFrom = input<string>();
   readonly zoomTo = input<string>();
   readonly refresh = input<string>();
+  /** each panel's y-axis choices (limits, log scale, band): see parseAxes */
+  readonly y = input<string>();
   /** `?kiosk=1`: a wall screen — no editing or commands, the range read again every minute unless `refresh` says */
   readonly kiosk = input<string>();
   protected readonly onWall = computed(() => isKiosk(this.kiosk()));
@@ -125,6 +128,7 @@ export class DeviceDetailPage {
     },
     { equal: sameList },
   );
+  protected readonly axes = computed(() => parseAxes(this.y()));
   protected readonly layout = computed<ChartLayout>(() => (this.view() === 'overlay' ? 'overlay' : 'split'));
 
   /** bumped when a live reading brings a metric the device had not: all its metrics are loaded again */
@@ -235,6 +239,14 @@ export class DeviceDetailPage {
               .join(',')
           : '-';
     void this.router.navigate([], { queryParams: { metrics: value }, queryParamsHandling: 'merge' });
+  }
+
+  protected setAxes(axes: PanelAxes): void {
+    void this.router.navigate([], {
+      queryParams: { y: formatAxes(axes) },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
   }
 
   protected onZoom(z: ZoomWindow | null): void {

@@ -113,4 +113,21 @@ describe(`${DeviceDetailPage.name} (time picker)`, () => {
     expect(again.request.params.get('from')).toBe('2026-01-01T00:00:00.000Z');
     await answerReadings([again]);
   });
+
+  it("keeps each chart's y limits, log scale and band in the URL, and opens a link with them", async () => {
+    h.setup('viewer', { range: 'now-24h', metrics: 'temperature', y: 'temperature:-30..0:noband' });
+    await loadDevice();
+    await answerReadings();
+    const yAxis = () => (h.echarts.at(-1)!.getOption()['yAxis'] as { min?: number; max?: number }[])[0];
+    expect(yAxis()).toMatchObject({ min: -30, max: 0 });
+    expect(h.drawn().map((x) => x.id)).toEqual(['temperature']);
+
+    await click('[data-testid=axis-toggle]');
+    const max = el().querySelector<HTMLInputElement>('[data-testid=axis-form] input[name=ymax]')!;
+    expect(max.value).toBe('0');
+    max.value = '5';
+    max.dispatchEvent(new Event('change'));
+    await stable();
+    expect(lastQuery()).toEqual({ y: 'temperature:-30..5:noband' });
+  });
 });
