@@ -150,6 +150,14 @@ async function chartTimes(stack: Awaited<ReturnType<typeof startStack>>, id: str
           localStorage.setItem('sensorhub.session', s);
           const w = window as unknown as { __bench?: { first?: number; all?: number; trace: string[] } };
           w.__bench = { trace: [] };
+          // what the largest contentful paint was, and when: Lighthouse scores it
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries() as (PerformanceEntry & { element?: Element })[]) {
+              const el = e.element;
+              const what = el ? `${el.tagName.toLowerCase()}.${el.className}` : '?';
+              w.__bench!.trace.push(`${Math.round(e.startTime)} LCP ${what}`);
+            }
+          }).observe({ type: 'largest-contentful-paint', buffered: true });
           const tick = () => {
             const charts = [...document.querySelectorAll('sh-chart')];
             const ready = charts.filter((c) => c.getAttribute('data-state') === 'ready').length;
