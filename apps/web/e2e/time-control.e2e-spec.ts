@@ -295,6 +295,14 @@ describe('charts and time control', () => {
     await waitForChart(page, 'temperature');
     const after = await paint(page, 'temperature');
     assert.ok(after.extent < before.extent * 0.5, `curve ${before.extent} px → ${after.extent} px`);
+    // kept in the URL: a reload (as a shared link) draws the same axis
+    await page.waitForURL((u) => u.searchParams.get('y') === 'temperature:-100..100');
+    await page.reload();
+    await waitForChart(page, 'temperature');
+    const restored = (await paint(page, 'temperature')).extent;
+    assert.ok(restored < before.extent * 0.5, `curve after reload ${restored} px`);
+    await panel.locator('[data-testid=axis-toggle]').click();
+    assert.equal(await panel.locator('input[name=ymax]').inputValue(), '100');
     // min above max is refused with a message
     await panel.locator('input[name=ymin]').fill('200');
     await panel.locator('input[name=ymin]').press('Tab');
