@@ -21,6 +21,7 @@ import {
   RAW_SQL,
   ROLLUP_BUCKET_SQL,
   ROLLUP_COUNT_SQL,
+  ROLLUP_COUNTS_SQL,
   ROLLUP_LOCAL_BUCKET_SQL,
   SPARKLINES_SQL,
   wholeDays,
@@ -55,10 +56,11 @@ export class ReadingsService {
     const { from, to } = range(q);
     const pairs = await this.expandAllMetrics(q.series);
     if (pairs.length > max) throw tooMany();
+    const counts = await this.countWholeHoursOf(pairs, from, to);
     const series = await Promise.all(
       pairs.map((s) => {
         const [deviceId, metric] = s.split(':');
-        return this.query(deviceId, { ...q, metric, from, to }).catch((e: unknown) => {
+        return this.query(deviceId, { ...q, metric, from, to }, counts.get(s) ?? 0).catch((e: unknown) => {
           // among several devices, say which one is unknown
           throw e instanceof ApiError && e.getStatus() === 404 ? notFound(`device ${deviceId}`) : e;
         });
@@ -89,7 +91,7 @@ export class ReadingsService {
    * Counting and whole-hour buckets read the hourly rollup, whole-day buckets the daily one, not the raw rows; every
    * statement bounds ts (or the rollup's bucket) by the range, so only the partitions of the range are read.
    */
-  async query(deviceId: string, q: ReadingsQueryDto): Promise<ReadingsDto> {
+  async query(deviceId: string, q: ReadingsQueryDto, wholeHoursCount?: number): Promise<ReadingsDto> {
     const { from, to } = range(q);
     if (q.tz !== undefined && !(await this.timeZones()).has(q.tz)) {
       throw badRequest(`unknown time zone ${q.tz}`, [{ field: 'tz', errors: ['not in pg_timezone_names'] }]);
@@ -97,7 +99,7 @@ export class ReadingsService {
     const base = { deviceId, metric: q.metric, from, to, tz: q.tz ?? null };
     const [a, b] = wholeHours(from, to);
     // the whole hours' count is a lower bound: above maxPoints there is no need to probe the raw rows
-    const whole = a < b ? await this.countWholeHours(deviceId, q.metric, a, b) : 0;
+    const whole = a < b ? (wholeHoursCount ?? (await this.countWholeHours(deviceId, q.metric, a, b))) : 0;
     let points: PointDto[] | undefined;
     if (whole <= q.maxPoints) {
       const raw = await this.db.query<{ ts: Date; value: number }[]>(RAW_SQL, [
@@ -133,6 +135,33 @@ export class ReadingsService {
     }
     if (points.length === 0) await this.devices.assertExists(deviceId);
     return { ...base, bucketSeconds, points };
+  }
+
+  /**
+   * The whole hours' counts of `device:metric` pairs, one statement per device rather than one per series (a device
+   * page of 12 metrics: 12 statements fewer). Pairs without readings there are absent (count 0).
+   */
+  private async countWholeHoursOf(pairs: string[], from: Date, to: Date): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const [a, b] = wholeHours(from, to);
+    if (a >= b) return counts;
+    const byDevice = new Map<string, string[]>();
+    for (const s of pairs) {
+      const [deviceId, metric] = s.split(':');
+      byDevice.set(deviceId, [...(byDevice.get(deviceId) ?? []), metric]);
+    }
+    await Promise.all(
+      [...byDevice].map(async ([deviceId, metrics]) => {
+        const rows = await this.db.query<{ metric: string; n: number }[]>(ROLLUP_COUNTS_SQL, [
+          deviceId,
+          metrics,
+          a,
+          b,
+        ]);
+        for (const r of rows) counts.set(`${deviceId}:${r.metric}`, r.n);
+      }),
+    );
+    return counts;
   }
 
   private async countWholeHours(deviceId: string, metric: string, a: Date, b: Date): Promise<number> {

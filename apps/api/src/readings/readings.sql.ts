@@ -30,6 +30,10 @@ export function wholeHours(from: Date, to: Date): [Date, Date] {
 export const ROLLUP_COUNT_SQL = `SELECT coalesce(sum(count), 0)::float8 AS n FROM readings_hourly
   WHERE device_id = $1 AND metric = $2 AND bucket >= $3 AND bucket < $4`;
 
+/** ROLLUP_COUNT_SQL for several metrics ($2, text[]) of one device in one statement: a row per metric that has any. */
+export const ROLLUP_COUNTS_SQL = `SELECT metric, coalesce(sum(count), 0)::float8 AS n FROM readings_hourly
+  WHERE device_id = $1 AND metric = ANY($2::text[]) AND bucket >= $3 AND bucket < $4 GROUP BY metric`;
+
 /** The whole UTC days [c, d) inside the whole hours [a, b): what readings_daily answers. c = d when none fits. */
 export function wholeDays(a: Date, b: Date): [Date, Date] {
   const day = 86_400_000;
