@@ -22,8 +22,3 @@ export function relativeTime(t: number | null, now: number): string {
   if (h < 48) return `${h} h ago`;
   return `${Math.floor(h / 24)} d ago`;
 }
-
-/** A time of day as the page shows it (en-GB, 24 h, seconds): "09:01:02". */
-export function formatClock(t: number): string {
-  return new Date(t).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}

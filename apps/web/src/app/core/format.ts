@@ -1,18 +1,46 @@
 /**
- * The one way the dashboard writes dates and numbers: the page's locale (British English: 29 Nov 2026, 14:05:09)
- * in the browser's time zone, so axis labels, tooltips, tables, notes and the range picker agree.
+ * The one way the dashboard writes dates and numbers: in the browser's language (set once at start-up by
+ * usePageLocale, so the page agrees with the browser's own date-time fields, which Chromium writes in that language)
+ * and the browser's time zone. British English (29 Nov 2026, 14:05:09) until then, and for a language Intl lacks.
  */
-export const LOCALE = 'en-GB';
+export const DEFAULT_LOCALE = 'en-GB';
+let locale = DEFAULT_LOCALE;
+
+/** The locale the page writes in. */
+export function pageLocale(): string {
+  return locale;
+}
+
+/** Writes the page in the first of the browser's languages (navigator.languages) that Intl knows, else en-GB. */
+export function usePageLocale(languages: readonly string[] | undefined): string {
+  const first = languages?.[0];
+  let next = DEFAULT_LOCALE;
+  try {
+    if (first && Intl.DateTimeFormat.supportedLocalesOf([first]).length > 0) next = first;
+  } catch {
+    // not a well-formed language tag (RangeError): keep the default
+  }
+  if (next !== locale) {
+    locale = next;
+    cache.clear();
+    numberFormats.clear();
+  }
+  return locale;
+}
 
 const cache = new Map<string, Intl.DateTimeFormat>();
-function dtf(timeZone: string | undefined, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${timeZone ?? ''}|${JSON.stringify(opts)}`;
+function dtf(
+  timeZone: string | undefined,
+  opts: Intl.DateTimeFormatOptions,
+  lang = locale,
+): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone ?? ''}|${JSON.stringify(opts)}`;
   let f = cache.get(key);
-  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(LOCALE, { timeZone, hourCycle: 'h23', ...opts })));
+  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(lang, { timeZone, ...opts })));
   return f;
 }
 
-/** `29 Nov 2026, 14:05:09` (or without seconds). */
+/** `29 Nov 2026, 14:05:09` (or without seconds); en-US: `Nov 29, 2026, 02:05:09 PM`. */
 export function formatTime(t: number, timeZone?: string, withSeconds = true): string {
   return dtf(timeZone, {
     year: 'numeric',
@@ -24,7 +52,7 @@ export function formatTime(t: number, timeZone?: string, withSeconds = true): st
   }).format(t);
 }
 
-/** `14:05` */
+/** `14:05` (en-US: `02:05 PM`) */
 export function formatClock(t: number, timeZone?: string, withSeconds = false): string {
   return dtf(timeZone, {
     hour: '2-digit',
@@ -43,16 +71,29 @@ export function formatDate(t: number, timeZone?: string): string {
   return dtf(timeZone, { year: 'numeric', month: 'short', day: 'numeric' }).format(t);
 }
 
-/** Local time for file names: `2026-11-29T1405` (no colons), in the given zone. */
+/** Whether `t` is midnight in the zone (an axis marks the day there), whatever the page's clock looks like. */
+export function isMidnight(t: number, timeZone?: string): boolean {
+  return (
+    dtf(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, DEFAULT_LOCALE).format(t) ===
+    '00:00'
+  );
+}
+
+/** Local time for file names, whatever the page's language: `2026-11-29T1405` (24-hour, no colons), in the given zone. */
 export function fileStamp(t: number, timeZone?: string): string {
   const parts = Object.fromEntries(
-    dtf(timeZone, {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
+    dtf(
+      timeZone,
+      {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      },
+      DEFAULT_LOCALE,
+    )
       .formatToParts(t)
       .map((p) => [p.type, p.value]),
   );
@@ -68,9 +109,14 @@ function nf(min: number, max: number): Intl.NumberFormat {
   if (!f)
     numberFormats.set(
       key,
-      (f = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: min, maximumFractionDigits: max })),
+      (f = new Intl.NumberFormat(locale, { minimumFractionDigits: min, maximumFractionDigits: max })),
     );
   return f;
+}
+
+/** A count or size with at most `maxDigits` fraction digits (`1,234`, `2.5`). */
+export function formatNumber(v: number, maxDigits = 0): string {
+  return nf(0, maxDigits).format(v);
 }
 
 /** A value at the catalog's `decimals`, else at a precision that suits its size. */
@@ -84,4 +130,10 @@ export function formatValue(v: number, decimals?: number): string {
 /** A value with its unit (`21.5 °C`), or the bare value when the metric has none. */
 export function formatMeasure(v: number, unit?: string, decimals?: number): string {
   return unit ? `${formatValue(v, decimals)} ${unit}` : formatValue(v, decimals);
+}
+
+const names = new Intl.Collator(DEFAULT_LOCALE, { numeric: true });
+/** Names in natural order, numbers by value: probe_8 before probe_10. */
+export function compareNames(a: string, b: string): number {
+  return names.compare(a, b);
 }

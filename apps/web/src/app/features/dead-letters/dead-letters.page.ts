@@ -13,7 +13,7 @@ import { errorMessage } from '../../core/errors';
 import { DeadLetter, DeadLetterFilter, DeadLetterPage, ReasonCount } from '../../core/api.types';
 import { StateComponent } from '../../shared/state.component';
 import { fromLocalInput } from '../devices/range';
-import { formatTime } from '../../core/format';
+import { formatNumber, formatTime } from '../../core/format';
 
 export const PAGE_SIZE = 50;
 const PREVIEW_CHARS = 80;
@@ -155,8 +155,6 @@ export class DeadLettersPage {
   }
 
   protected size(bytes: number): string {
-    return bytes < 1024
-      ? `${bytes} B`
-      : `${(bytes / 1024).toLocaleString(undefined, { maximumFractionDigits: 1 })} KiB`;
+    return bytes < 1024 ? `${bytes} B` : `${formatNumber(bytes / 1024, 1)} KiB`;
   }
 }

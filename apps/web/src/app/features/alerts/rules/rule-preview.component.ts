@@ -14,7 +14,7 @@ import { ReadingsClient } from '../../../core/readings-client';
 import { AlertRuleDraft, RulePreview } from '../../../core/api.types';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { ChartThreshold, spansOf } from '../../../shared/chart/chart-marks';
-import { formatTime } from '../../../core/format';
+import { formatNumber, formatTime } from '../../../core/format';
 import { ChartOptionInput, buildChartOption } from '../../../shared/chart/chart-option';
 import { buildChartTable } from '../../../shared/chart/chart-table';
 import { ChartTableComponent } from '../../../shared/chart/chart-table.component';
@@ -177,7 +177,7 @@ export class RulePreviewComponent {
     const p: RulePreview = this.result.value()!.preview;
     const fired = p.devices.reduce((n, d) => n + d.transitions.filter((t) => t.kind === 'firing').length, 0);
     const devs = p.devices.filter((d) => d.transitions.length).length;
-    const base = `${p.readings.toLocaleString()} readings replayed: `;
+    const base = `${formatNumber(p.readings)} readings replayed: `;
     const what = fired
       ? `would have fired ${fired} time${fired === 1 ? '' : 's'} on ${devs} device${devs === 1 ? '' : 's'}`
       : 'would not have fired';
