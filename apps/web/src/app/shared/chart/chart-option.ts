@@ -1,7 +1,14 @@
 import type { EChartsCoreOption } from 'echarts/core';
 
 import { SeriesPoint } from '../../core/api.types';
-import { formatClock, formatDay, formatMeasure, formatTime, formatValue } from '../../core/format';
+import {
+  formatClock,
+  formatDay,
+  formatMeasure,
+  formatTime,
+  formatValue,
+  isMidnight,
+} from '../../core/format';
 import { ChartAlertSpan, ChartThreshold, metricMarks } from './chart-marks';
 import { chartGridLine, chartInk, chartPalette } from './palette';
 
@@ -244,7 +251,6 @@ function zoomWindow(zoom: ChartOptionInput['zoom']): Record<string, number> {
 /** Axis labels in the given zone: time of day, or the date at midnight. */
 function timeLabelFormatter(timeZone?: string) {
   return (v: number) => {
-    const clock = formatClock(v, timeZone);
-    return clock === '00:00' ? formatDay(v, timeZone) : clock;
+    return isMidnight(v, timeZone) ? formatDay(v, timeZone) : formatClock(v, timeZone);
   };
 }
