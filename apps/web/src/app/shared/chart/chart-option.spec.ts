@@ -6,7 +6,7 @@ type Opt = {
   series: AnySeries[];
   xAxis: { type: string; min: number; max: number };
   dataZoom: Record<string, number | string>[];
-  legend: { show?: boolean; data?: string[] };
+  legend: { show?: boolean; data?: string[]; type?: string };
 };
 
 const raw = (t: number, v: number): SeriesPoint => ({ t, avg: v, min: v, max: v, count: 1 });
@@ -86,6 +86,8 @@ describe('buildChartOption', () => {
       to,
     }) as unknown as Opt;
     expect(opt.legend.data).toEqual(['a', 'b']);
+    // one row that pages, never a second row over the top y-axis label
+    expect(opt.legend.type).toBe('scroll');
     expect(new Set(opt.series.filter((s) => s.stack).map((s) => s.stack))).toEqual(
       new Set(['band:a', 'band:b']),
     );

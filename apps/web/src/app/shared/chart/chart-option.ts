@@ -141,8 +141,18 @@ export function buildChartOption(input: ChartOptionInput): EChartsCoreOption {
     grid: compact
       ? { left: 8, right: 12, top: multi ? 32 : 12, bottom: 28, containLabel: true }
       : { left: 12, right: twoAxes ? 12 : 24, top: multi ? 36 : 16, bottom: 64, containLabel: true },
+    // one row that pages (◀ ▶) when the names do not fit: a wrapped second row would cover the top y-axis label
     legend: multi
-      ? { top: 0, data: series.map(seriesName), icon: 'roundRect', textStyle: { color: ink.text } }
+      ? {
+          type: 'scroll',
+          top: 0,
+          data: series.map(seriesName),
+          icon: 'roundRect',
+          textStyle: { color: ink.text },
+          pageTextStyle: { color: ink.muted },
+          pageIconColor: ink.text,
+          pageIconInactiveColor: ink.border,
+        }
       : { show: false },
     tooltip: {
       backgroundColor: ink.surface,
