@@ -79,6 +79,14 @@ describe('a device with 16 metrics', () => {
       unitsPerChart.every((n) => n <= 2),
       `units per chart: ${unitsPerChart}`,
     );
+    // unlisted metrics in natural order, numbers by value: probe_8 … probe_16, not probe_10 before probe_8
+    assert.deepEqual(
+      overlay
+        .flat()
+        .map((s) => s.name)
+        .filter((n) => n.startsWith('probe_')),
+      Array.from({ length: 9 }, (_, i) => `probe_${i + 8}`),
+    );
     // every unit has its own y axis (left or right), so % and °C never share one
     const sameColours = overlay.flat().map((s) => s.colour);
     assert.deepEqual(

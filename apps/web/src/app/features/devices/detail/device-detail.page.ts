@@ -23,7 +23,7 @@ import { LiveStream } from '../../../core/live-stream';
 import { MetricCatalog } from '../../../core/metric-catalog';
 import { alertSpans } from '../../../shared/chart/chart-marks';
 import { ZoomWindow, prefetchECharts } from '../../../shared/chart/chart.component';
-import { formatTime } from '../../../core/format';
+import { compareNames, formatTime } from '../../../core/format';
 import { StateComponent } from '../../../shared/state.component';
 import { liveDataOf } from '../device-status';
 import { KIOSK_REFRESH, isKiosk } from '../kiosk';
@@ -117,7 +117,13 @@ export class DeviceDetailPage {
 
   // equal by content: live updates replace the device object, which must not refetch the readings
   protected readonly metricNames = computed(
-    () => (this.device.hasValue() ? this.device.value().metrics.map((m) => m.metric) : []),
+    () =>
+      this.device.hasValue()
+        ? this.device
+            .value()
+            .metrics.map((m) => m.metric)
+            .sort(compareNames)
+        : [],
     { equal: sameList },
   );
   protected readonly selected = computed(

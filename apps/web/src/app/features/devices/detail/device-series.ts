@@ -1,6 +1,7 @@
 import { Signal, computed, inject, linkedSignal, resource } from '@angular/core';
 
 import { LiveReading, Series } from '../../../core/api.types';
+import { compareNames } from '../../../core/format';
 import { liveReadingTime } from '../../../core/live-readings';
 import { ALL_METRICS, ReadingsClient } from '../../../core/readings-client';
 import { ZoomWindow } from '../../../shared/chart/chart.component';
@@ -106,7 +107,7 @@ export class DeviceSeries {
       maxPoints: this.q.maxPoints,
       tz: this.q.timeZone,
     });
-    return metrics ? series : series.sort((a, b) => a.metric.localeCompare(b.metric));
+    return metrics ? series : series.sort((a, b) => compareNames(a.metric, b.metric));
   }
 }
 
