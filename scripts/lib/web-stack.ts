@@ -232,11 +232,16 @@ export async function startStack({
   }
 }
 
-/** Chromium from the OS (never a downloaded browser). */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Chromium from the OS (never a downloaded browser), in a fixed language (British English unless `lang` says
+ * otherwise): the page writes dates in the browser's language and Chromium its date-time fields, so expected strings
+ * hold whatever the machine's own language is. Pair it with a context of the same `locale`. Chromium honours --lang
+ * only for the languages it has (Debian: chromium-l10n), else its date fields fall back to US English.
+ */
+export async function launchBrowser(lang = 'en-GB'): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--lang=${lang}`] });
 }
 
 /** Signs in through the login form; resolves when the overview (or the page asked for, `path`) shows. */

@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { waitFor as poll } from '../../../scripts/lib/processes';
 import { apiLogin as login, LoginAnswer } from '../../../scripts/lib/sessions';
 import { launchBrowser, Stack, startStack } from '../../../scripts/lib/web-stack';
+
+export { launchBrowser } from '../../../scripts/lib/web-stack';
 import { testDatabasePrefix } from '../../../test/support/database';
 
 export { signIn as login } from '../../../scripts/lib/web-stack';
@@ -46,8 +48,12 @@ export function useStack({ apiEnv }: { apiEnv?: Record<string, string> } = {}): 
   return ctx;
 }
 
-async function newPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+/**
+ * A page in a context of its own, Berlin time, in `locale` — which must be the language `browser` was launched in
+ * (launchBrowser(lang)): the context's locale sets navigator.languages, the launch language Chromium's date fields.
+ */
+export async function newPage(browser: Browser, viewport = DESKTOP, locale = 'en-GB'): Promise<Page> {
+  const context = await browser.newContext({ viewport, timezoneId: 'Europe/Berlin', locale });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('[browser error]', e.message));
   return page;
