@@ -126,6 +126,26 @@ describe('devices overview', () => {
     assert.match((await page.textContent('th[aria-sort=ascending]'))!, /Battery/);
     assert.match((await page.textContent('[data-testid=device-table] tbody tr:first-child'))!, /14% low/);
     await shot(page, '44-fleet-table');
+    // every header alike; a fresh value upright, an old one (the Weather station's, 3 h) muted with its age in italics
+    const headers = await page.$$eval('[data-testid=device-table] thead th', (ths) =>
+      ths.map((th) => {
+        const label = th.querySelector('button') ?? th;
+        const s = getComputedStyle(label);
+        return `${s.textTransform} ${s.fontSize} ${s.fontWeight} ${s.letterSpacing}`;
+      }),
+    );
+    assert.equal(new Set(headers).size, 1, headers.join(' / '));
+    await page.fill('[data-testid=search]', 'Greenhouse north');
+    await page.waitForSelector(`[data-row="${stack.devices[0].id}"]`);
+    const style = (sel: string) => page.$eval(sel, (e) => getComputedStyle(e).fontStyle);
+    const fresh = `[data-row="${stack.devices[0].id}"] li[data-metric=temperature]`;
+    assert.equal(await style(`${fresh} strong`), 'normal');
+    assert.equal(await style(`${fresh} .muted`), 'normal');
+    await page.fill('[data-testid=search]', 'Weather station');
+    const old = `[data-row="${stack.devices[1].id}"] li[data-metric=temperature]`;
+    await page.waitForSelector(old);
+    assert.equal(await style(`${old} strong`), 'normal');
+    assert.equal(await style(`${old} .age`), 'italic');
     await page.context().close();
   });
 });
