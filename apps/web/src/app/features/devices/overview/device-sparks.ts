@@ -1,12 +1,14 @@
 import { computed, signal } from '@angular/core';
 
-import { ReadingsClient } from '../../../core/readings-client';
+import { ALL_METRICS, ReadingsClient } from '../../../core/readings-client';
 import { LiveReading } from '../../../core/api.types';
 import { liveReadingTime } from '../../../core/live-readings';
 
 export type Spark = (readonly [number, number])[];
 
 export const SPARK_WINDOW_S = 3600;
+/** a device quiet for longer than the window shows the day of data ending at its last reading instead */
+export const QUIET_SPARK_WINDOW_MS = 24 * 3600 * 1000;
 const SPARK_POINTS = 40;
 /** the most ids GET /sparklines takes */
 const SPARK_CHUNK = 200;
@@ -35,31 +37,53 @@ export class DeviceSparks {
 
   /**
    * Last hour of every metric of the given devices not fetched lately, in their order, one request per SPARK_CHUNK
-   * devices. Fetched buckets replace what a key held up to its last bucket; live points after it stay.
+   * devices. Fetched buckets replace what a key held up to its last bucket; live points after it stay. A device whose
+   * last reading (`lastOf`) is older than the hour gets the day ending at that reading, as the device page offers a
+   * quiet device's last day: an offline card shows its last data rather than empty lines.
    */
-  async load(ids: string[]): Promise<void> {
+  async load(ids: string[], lastOf: (id: string) => number | null = () => null): Promise<void> {
     const now = Date.now();
     const due = ids.filter((id) => now - (this.fetchedAt.get(id) ?? -Infinity) >= SPARK_FRESH_MS);
     for (const id of due) this.fetchedAt.set(id, now);
-    for (let i = 0; i < due.length; i += SPARK_CHUNK) {
-      const chunk = due.slice(i, i + SPARK_CHUNK);
-      try {
-        const series = await this.api.sparklines(chunk, SPARK_WINDOW_S, SPARK_POINTS);
-        this.sparks.update((all) => {
-          const next = { ...all };
-          for (const s of series) {
-            const k = sparkKey(s.deviceId, s.metric);
-            const pts: Spark = s.points.map((p) => [p.t, p.avg] as const);
-            const last = pts.length ? pts[pts.length - 1][0] : -Infinity;
-            const live = (all[k] ?? []).filter(([t]) => t > last);
-            next[k] = merge(pts, live);
-          }
-          return next;
-        });
-      } catch {
-        // a missing sparkline is not worth an error state; the next change of the shown set tries again
-        for (const id of chunk) this.fetchedAt.delete(id);
-      }
+    const quiet = due.filter((id) => now - (lastOf(id) ?? now) > SPARK_WINDOW_S * 1000);
+    const recent = due.filter((id) => !quiet.includes(id));
+    await Promise.all([
+      ...quiet.map((id) => this.fetch([id], () => this.lastDay(id, lastOf(id)!))),
+      ...chunks(recent, SPARK_CHUNK).map((chunk) =>
+        this.fetch(chunk, () => this.api.sparklines(chunk, SPARK_WINDOW_S, SPARK_POINTS)),
+      ),
+    ]);
+  }
+
+  private async lastDay(deviceId: string, last: number) {
+    const series = await this.api.series([{ deviceId, metric: ALL_METRICS }], {
+      from: last - QUIET_SPARK_WINDOW_MS,
+      to: last + 1,
+      maxPoints: SPARK_POINTS,
+    });
+    return series.map((s) => ({ deviceId, metric: s.metric, points: s.points }));
+  }
+
+  private async fetch(
+    ids: string[],
+    get: () => Promise<{ deviceId: string; metric: string; points: { t: number; avg: number }[] }[]>,
+  ): Promise<void> {
+    try {
+      const series = await get();
+      this.sparks.update((all) => {
+        const next = { ...all };
+        for (const s of series) {
+          const k = sparkKey(s.deviceId, s.metric);
+          const pts: Spark = s.points.map((p) => [p.t, p.avg] as const);
+          const last = pts.length ? pts[pts.length - 1][0] : -Infinity;
+          const live = (all[k] ?? []).filter(([t]) => t > last);
+          next[k] = merge(pts, live);
+        }
+        return next;
+      });
+    } catch {
+      // a missing sparkline is not worth an error state; the next change of the shown set tries again
+      for (const id of ids) this.fetchedAt.delete(id);
     }
   }
 
@@ -75,6 +99,12 @@ export class DeviceSparks {
       return next;
     });
   }
+}
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
 }
 
 function merge(a: Spark, b: Spark): Spark {

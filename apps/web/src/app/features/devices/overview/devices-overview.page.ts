@@ -135,7 +135,11 @@ export class DevicesOverviewPage {
       if (!ids || this.viewMode() === 'table') return; // the table has no sparklines
       // the first set at once; later changes (typing a search) once they pause
       const delay = this.sparks.started ? SPARK_DEBOUNCE_MS : 0;
-      const timer = setTimeout(() => void this.sparks.load(ids.split(',')), delay);
+      const last = untracked(() => new Map(this.visible().map((d) => [d.id, lastReading(d)])));
+      const timer = setTimeout(
+        () => void this.sparks.load(ids.split(','), (id) => last.get(id) ?? null),
+        delay,
+      );
       onCleanup(() => clearTimeout(timer));
     });
     effect((onCleanup) => {
@@ -251,4 +255,9 @@ export class DevicesOverviewPage {
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => void this.load(), 1000);
   }
+}
+
+/** when the device's newest value was read, if it has any */
+function lastReading(d: DeviceSummary): number | null {
+  return d.metrics.length ? Math.max(...d.metrics.map((m) => m.ts)) : null;
 }

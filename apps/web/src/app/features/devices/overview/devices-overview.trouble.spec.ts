@@ -85,6 +85,7 @@ describe(`${DevicesOverviewPage.name} (trouble first, table view, value ages, st
       for (const r of http.match('/api/v1/metrics/catalog'))
         r.flush({}, { status: 404, statusText: 'Not Found' });
       for (const r of http.match((r) => r.url === '/api/v1/sparklines')) r.flush({ series: [] });
+      for (const r of http.match((r) => r.url === '/api/v1/series')) r.flush({ series: [] });
       for (const r of http.match('/api/v1/health')) r.flush({});
       http.verify();
     } finally {
@@ -108,6 +109,29 @@ describe(`${DevicesOverviewPage.name} (trouble first, table view, value ages, st
     expect(el().querySelectorAll('[data-device=gh-1] li[data-metric]').length).toBe(6);
     expect(text('[data-device=gh-1] [data-testid=more-metrics]')).toBe('+3 more');
     expect(text('[data-device=ws-2] [data-testid=battery]')).toBe('12% low');
+
+    // the quiet device's sparklines: the day ending at its last reading, not the last hour (empty for it)
+    const hour = http.expectOne((r) => r.url === '/api/v1/sparklines');
+    expect(hour.request.params.get('devices')).toBe('gh-1');
+    hour.flush({ series: [] });
+    const day = http.expectOne((r) => r.url === '/api/v1/series');
+    const last = now - 3 * 86_400_000;
+    expect(day.request.params.get('series')).toBe('ws-2:*');
+    expect(day.request.params.get('from')).toBe(iso(last - 86_400_000));
+    const points = [1, 2, 3].map((i) => ({
+      ts: iso(last - i * 3_600_000),
+      avg: 4 + i,
+      min: 4,
+      max: 8,
+      count: 2,
+    }));
+    day.flush({
+      series: [{ deviceId: 'ws-2', metric: 'temperature', bucketSeconds: 3600, points }],
+    });
+    await render();
+    expect(
+      el().querySelector('[data-device=ws-2] li[data-metric=temperature] sh-sparkline path'),
+    ).not.toBeNull();
   });
 
   it('shows the table from ?view=table, sorted by the server; a header click puts the order into the URL', async () => {
