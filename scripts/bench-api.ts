@@ -5,10 +5,14 @@
 //   npm run bench:api -- --rows 100000000 [--connections 50] [--duration 8] [--route devices] [--keep]
 //   --seed-only: seed, keep the database, print its name and stop; --reuse NAME: measure a database seeded so
 //   (a 100M-row seed takes half an hour: seed once, measure when the machine is quiet)
+//   --cold: after each route's warm-up, the database's files are dropped from the OS page cache (server on this
+//   machine, run as root): every device's first request then reads from disk, as on a server whose RAM is smaller
 //   (DATABASE_URL: server to create the bench database on; MQTT_URL: broker, optional)
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import autocannon from 'autocannon';
@@ -39,6 +43,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'seed-only': { type: 'boolean', default: false },
     reuse: { type: 'string' },
+    cold: { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(args.rows);
@@ -70,6 +75,7 @@ async function cannon(
   token: string,
   connections: number,
   seconds: number,
+  beforeMeasuring?: () => Promise<unknown>,
 ) {
   // several paths: requested in turn, so the api's 1-second response cache answers none of them twice
   const paths = Array.isArray(pathname) ? pathname : [pathname];
@@ -90,6 +96,7 @@ async function cannon(
       if (onResponse) inst.on('response', onResponse);
     });
   await run(2);
+  await beforeMeasuring?.();
   const samples: number[] = [];
   let bad = 0;
   const res = await run(seconds, (_c, status, _bytes, ms) => {
@@ -134,6 +141,16 @@ async function startApi(databaseUrl: string): Promise<ApiProcess> {
   );
   await api.url;
   return api;
+}
+
+/** The database's files out of the OS page cache (`dd iflag=nocache count=0`: posix_fadvise DONTNEED on the file). */
+async function dropFromPageCache(db: Client): Promise<void> {
+  const { rows } = await db.query(
+    `SELECT current_setting('data_directory') AS dir, oid FROM pg_database WHERE datname = current_database()`,
+  );
+  const dir = path.join(rows[0].dir, 'base', String(rows[0].oid));
+  for (const f of fs.readdirSync(dir))
+    execFileSync('dd', [`if=${path.join(dir, f)}`, 'iflag=nocache', 'count=0', 'status=none']);
 }
 
 /** Lower the seeding backend's CPU and I/O priority when the server runs on this machine (it is shared). */
@@ -389,11 +406,14 @@ async function main() {
     console.log(
       `autocannon: ${CONNECTIONS} connection(s), ${DURATION} s per route after 2 s warm-up, distinct URLs in turn ` +
         `(devices, pages, windows: past the 1-second response cache); latency in ms; ` +
+        `${args.cold ? 'cold: database files dropped from the page cache after each warm-up; ' : ''}` +
         `load per core before: ${load()}`,
     );
     console.log(`${'route'.padEnd(44)}    p50     p95     p99    req/s   bytes`);
     for (const [, label, p] of routes) {
-      const r = await cannon(apiUrl, p, token, CONNECTIONS, DURATION);
+      const r = await cannon(apiUrl, p, token, CONNECTIONS, DURATION, () =>
+        args.cold ? dropFromPageCache(db) : Promise.resolve(),
+      );
       console.log(
         `${label.padEnd(44)}${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${r.rps.toFixed(0).padStart(8)} ${r.bytes.toFixed(0).padStart(7)}`,
       );
