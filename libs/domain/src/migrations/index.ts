@@ -7,6 +7,7 @@ import { DeadLetterReplay1796000000000 } from './1796000000000-dead-letter-repla
 import { AlertChangesPerPartition1796200000000 } from './1796200000000-alert-changes-per-partition';
 import { PartitionMoveLock1796300000000 } from './1796300000000-partition-move-lock';
 import { HourlyFillfactor1796400000000 } from './1796400000000-hourly-fillfactor';
+import { HourlyFillfactorReset1796600000000 } from './1796600000000-hourly-fillfactor-reset';
 import { CoveringRollupKeys1796500000000 } from './1796500000000-covering-rollup-keys';
 
 /** Every migration in order; the only way the schema changes (synchronize is never on). */
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PartitionMoveLock1796300000000,
   HourlyFillfactor1796400000000,
   CoveringRollupKeys1796500000000,
+  HourlyFillfactorReset1796600000000,
 ];
