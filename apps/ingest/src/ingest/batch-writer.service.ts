@@ -106,6 +106,8 @@ const mergeInto = (to: Committed, from: Committed) => {
     to.readings = from.readings; // the usual case: one transaction, nothing to copy
   else for (const r of from.readings) to.readings.push(r);
   for (const d of from.dead) to.dead.push(d);
+  for (const d of from.devices) to.devices.push(d);
+  for (const d of from.devicesWritten) to.devicesWritten.push(d);
 };
 
 /**
@@ -313,8 +315,6 @@ export class BatchWriter implements OnApplicationShutdown {
         await this.write(tx, [item], one, true);
         await tx.query('RELEASE SAVEPOINT one_message');
         mergeInto(out, one);
-        for (const d of one.devices) out.devices.push(d);
-        for (const d of one.devicesWritten) out.devicesWritten.push(d);
       } catch (err) {
         if (!isDataError(err)) throw err;
         await tx.query('ROLLBACK TO SAVEPOINT one_message');
@@ -458,8 +458,8 @@ export class BatchWriter implements OnApplicationShutdown {
     const stored = refusedReadings.size ? readings.filter((r) => !refusedReadings.has(r)) : readings;
     for (const r of stored) out.readings.push(r);
     for (const d of dead) out.dead.push(d);
-    out.devices = devices;
-    out.devicesWritten = due;
+    for (const d of devices) out.devices.push(d);
+    for (const d of due) out.devicesWritten.push(d);
     // delivered to LISTENers only when this transaction commits
     const live = encodeLive(
       stored.map((r) => [r.deviceId, r.metric, r.ts.getTime(), r.value]),
