@@ -1,4 +1,7 @@
 import { Client } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
+
+import { dataSourceOptions } from '@sensorhub/domain';
 
 import { databaseUrl, OwnDatabase, ownDatabase } from '../../scripts/lib/databases';
 import { built } from '../../scripts/lib/paths';
@@ -19,6 +22,26 @@ export function adminUrl(): string {
 
 /** The start of the name of every database of this run: the global teardown drops what a failed file left. */
 export const testDatabasePrefix = (): string => `sensorhub_test_${process.env.SENSORHUB_TEST_RUN ?? 'x'}_`;
+
+/**
+ * Runs only `migrations` on the database at `url` — the schema a migration's spec starts from, before the migration
+ * it tests — and returns a connection to it.
+ */
+export async function migratedWith(
+  url: string,
+  migrations: DataSourceOptions['migrations'],
+): Promise<Client> {
+  const before = new DataSource(dataSourceOptions(url, { migrations, logging: false }));
+  await before.initialize();
+  try {
+    await before.runMigrations();
+  } finally {
+    await before.destroy();
+  }
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
 
 /** A fresh, migrated (unless `migrate: false`) database for one test file; `drop()` removes it. */
 export async function createTestDatabase(

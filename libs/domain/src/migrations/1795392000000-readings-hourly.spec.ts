@@ -1,9 +1,8 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 
 import { createDatabase, dropDatabase } from '../../../../scripts/lib/databases';
-import { adminUrl } from '../../../../test/support/database';
-import { dataSourceOptions, runMigrations } from '../data-source';
+import { adminUrl, migratedWith } from '../../../../test/support/database';
+import { runMigrations } from '../data-source';
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 
 describe('ReadingsHourly1795392000000', () => {
@@ -14,14 +13,7 @@ describe('ReadingsHourly1795392000000', () => {
   beforeAll(async () => {
     // a half-hour session zone would shift date_trunc('hour', timestamptz) buckets; the rollup must stay in UTC hours
     url = await createDatabase(adminUrl(), name, { migrate: false, timezone: 'Asia/Kolkata' });
-    const before = new DataSource(
-      dataSourceOptions(url, { migrations: [InitialSchema1767225600000], logging: false }),
-    );
-    await before.initialize();
-    await before.runMigrations();
-    await before.destroy();
-    db = new Client({ connectionString: url });
-    await db.connect();
+    db = await migratedWith(url, [InitialSchema1767225600000]);
   });
 
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 
 import { createDatabase, dropDatabase } from '../../../../scripts/lib/databases';
-import { adminUrl } from '../../../../test/support/database';
-import { dataSourceOptions, runMigrations } from '../data-source';
+import { adminUrl, migratedWith } from '../../../../test/support/database';
+import { runMigrations } from '../data-source';
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 import { ReadingsHourly1795392000000 } from './1795392000000-readings-hourly';
 
@@ -37,17 +36,7 @@ describe('PartitionsAndRollupTriggers1795919781075', () => {
 
   beforeAll(async () => {
     url = await createDatabase(adminUrl(), name, { migrate: false, timezone: 'Asia/Kolkata' });
-    const before = new DataSource(
-      dataSourceOptions(url, {
-        migrations: [InitialSchema1767225600000, ReadingsHourly1795392000000],
-        logging: false,
-      }),
-    );
-    await before.initialize();
-    await before.runMigrations();
-    await before.destroy();
-    db = new Client({ connectionString: url });
-    await db.connect();
+    db = await migratedWith(url, [InitialSchema1767225600000, ReadingsHourly1795392000000]);
   });
 
   afterAll(async () => {

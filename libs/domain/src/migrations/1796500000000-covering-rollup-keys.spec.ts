@@ -1,9 +1,8 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 
 import { createDatabase, dropDatabase } from '../../../../scripts/lib/databases';
-import { adminUrl } from '../../../../test/support/database';
-import { dataSourceOptions, runMigrations } from '../data-source';
+import { adminUrl, migratedWith } from '../../../../test/support/database';
+import { runMigrations } from '../data-source';
 import { MIGRATIONS } from './index';
 
 const ROLLUP = (t: string, width: string) => ({
@@ -20,17 +19,10 @@ describe('CoveringRollupKeys1796500000000', () => {
 
   beforeAll(async () => {
     url = await createDatabase(adminUrl(), name, { migrate: false });
-    const before = new DataSource(
-      dataSourceOptions(url, {
-        migrations: MIGRATIONS.filter((M) => M.name !== 'CoveringRollupKeys1796500000000'),
-        logging: false,
-      }),
+    db = await migratedWith(
+      url,
+      MIGRATIONS.filter((M) => M.name !== 'CoveringRollupKeys1796500000000'),
     );
-    await before.initialize();
-    await before.runMigrations();
-    await before.destroy();
-    db = new Client({ connectionString: url });
-    await db.connect();
   });
 
   afterAll(async () => {
