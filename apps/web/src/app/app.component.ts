@@ -7,6 +7,7 @@ import { Role } from './core/api.types';
 import { AlertsState } from './core/alerts-state';
 import { AuthService } from './core/auth.service';
 import { Connectivity } from './core/connectivity';
+import { inKiosk } from './core/kiosk.guard';
 import { LiveStream } from './core/live-stream';
 import { chooseColorScheme, colorScheme } from './core/theme';
 import { ConnectionBannerComponent } from './shared/connection-banner.component';
@@ -55,7 +56,7 @@ export class AppComponent {
   /** signed in, past the login page: the connection notice applies */
   protected readonly inApp = computed(() => this.auth.isLoggedIn() && !this.url().startsWith('/login'));
   /** a wall screen (`?kiosk=1`): the page alone, no top bar */
-  protected readonly kiosk = computed(() => /[?&]kiosk=1(&|$)/.test(this.url()));
+  protected readonly kiosk = computed(() => inKiosk(this.url(), this.router));
   protected readonly showChrome = computed(() => this.inApp() && !this.kiosk());
   protected readonly nav = computed(() => NAV.filter((n) => this.auth.can(n.role)));
   /** dark mode: the system's scheme until the user toggles it (kept for the next visits) */

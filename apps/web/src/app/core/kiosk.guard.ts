@@ -4,7 +4,12 @@ import { CanActivateFn, RedirectCommand, Router } from '@angular/router';
 /** the query parameter that makes any page a wall screen (`?kiosk=1`) */
 export const KIOSK_PARAM = 'kiosk';
 
-const inKiosk = (url: string, router: Router) => router.parseUrl(url).queryParams[KIOSK_PARAM] === '1';
+/** a `kiosk` query value that turns kiosk on */
+export const isKiosk = (v: string | null | undefined): boolean => v === '1';
+
+/** whether the app URL `url` shows a wall screen */
+export const inKiosk = (url: string, router: Router): boolean =>
+  isKiosk(router.parseUrl(url).queryParams[KIOSK_PARAM]);
 
 /**
  * Kiosk stays on while the wall screen navigates within the app (a card to its device page, a page changing its own
@@ -16,7 +21,7 @@ export const keepKioskGuard: CanActivateFn = (_route, state) => {
   const router = inject(Router);
   const nav = router.currentNavigation();
   if (
-    state.root.queryParams[KIOSK_PARAM] === '1' ||
+    isKiosk(state.root.queryParams[KIOSK_PARAM]) ||
     nav?.trigger === 'popstate' ||
     !inKiosk(router.url, router)
   )

@@ -7,4 +7,4 @@ export const KIOSK_REFRESH_MS = 60_000;
 /** the device page's auto-refresh choice that matches KIOSK_REFRESH_MS */
 export const KIOSK_REFRESH = '1m';
 
-export const isKiosk = (v: string | null | undefined): boolean => v === '1';
+export { isKiosk } from '../../core/kiosk.guard';
