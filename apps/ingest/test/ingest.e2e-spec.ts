@@ -249,4 +249,26 @@ describe('ingest: wire contract end to end', () => {
       'last_seen at the last message',
     );
   });
+
+  it('gives a device deleted while it reports its row back with its next message, even one whose last_seen is held', async () => {
+    const device = `${id}-deleted`;
+    await publish(`devices/${device}/v`, '1');
+    await waitFor(async () => (await readings(device)).length === 1, 5000, 'the first reading');
+    // as DELETE /api/v1/devices/:id does, within the second in which ingest holds this device's last_seen moves
+    await db.client.query('BEGIN');
+    await db.client.query('DELETE FROM devices WHERE id = $1', [device]);
+    await db.client.query('DELETE FROM readings WHERE device_id = $1', [device]);
+    await db.client.query('COMMIT');
+    const sent = Date.now();
+    await publish(`devices/${device}/v`, '2');
+    await waitFor(async () => (await readings(device)).length === 1, 5000, 'the reading after the delete');
+    // then the device stops: the held last_seen must bring its row back, not only a later message
+    await waitFor(
+      async () => (await db.client.query('SELECT 1 FROM devices WHERE id = $1', [device])).rowCount === 1,
+      5000,
+      'the device row again',
+    );
+    const row = (await db.client.query('SELECT last_seen FROM devices WHERE id = $1', [device])).rows[0];
+    expect(row.last_seen.getTime()).toBeGreaterThanOrEqual(sent - 1000);
+  });
 });

@@ -59,4 +59,12 @@ describe(DeviceSeen.name, () => {
     expect(s.due(first)).toEqual(first); // the transaction failed: no committed() call
     expect(s.due([at('a', 10_100)])).toHaveLength(1); // so the retry writes the row again
   });
+
+  it('hands out held values in id order, the order every writer locks device rows in', () => {
+    const s = new DeviceSeen(1000);
+    const first = [at('b', 10_000), at('a', 10_000), at('c', 10_000)];
+    s.committed(first, first);
+    s.committed([at('c', 10_100), at('a', 10_200), at('b', 10_300)], []);
+    expect(s.pending().map(([id]) => id)).toEqual(['a', 'b', 'c']);
+  });
 });

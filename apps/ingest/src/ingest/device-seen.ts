@@ -51,9 +51,9 @@ export class DeviceSeen {
     }
   }
 
-  /** The held last_seen values, to write with `SEEN_FLUSH_SQL`; `flushed(them)` once committed. */
+  /** The held last_seen values in id order, to write with `SEEN_FLUSH_SQL`; `flushed(them)` once committed. */
   pending(): Array<[string, number]> {
-    return [...this.held];
+    return [...this.held].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
   flushed(entries: ReadonlyArray<[string, number]>): void {
@@ -65,11 +65,12 @@ export class DeviceSeen {
 }
 
 /**
- * Moves held last_seen values forward (never back: a batch may have written a later one meanwhile), locking the rows
- * in id order as the batches' upsert does, so that writers in several replicas cannot deadlock.
+ * Moves held last_seen values forward (never back: a batch may have written a later one meanwhile), in id order (`pending()`)
+ * as the batches' upsert does, so that writers in several replicas cannot deadlock. A row deleted since this process
+ * wrote it (an admin deleted the device while it kept reporting) is inserted again: the readings held for it were
+ * stored, and every stored reading's device has a row.
  */
 export const SEEN_FLUSH_SQL = `
-  WITH u AS (SELECT id, to_timestamp(ms / 1000) AS seen FROM unnest($1::text[], $2::float8[]) AS u(id, ms)),
-  locked AS (SELECT d.id FROM devices d JOIN u USING (id) ORDER BY d.id FOR UPDATE OF d)
-  UPDATE devices d SET last_seen = u.seen FROM u
-  WHERE d.id = u.id AND d.id IN (SELECT id FROM locked) AND d.last_seen < u.seen`;
+  INSERT INTO devices (id, first_seen, last_seen)
+  SELECT id, to_timestamp(ms / 1000), to_timestamp(ms / 1000) FROM unnest($1::text[], $2::float8[]) AS u(id, ms)
+  ON CONFLICT (id) DO UPDATE SET last_seen = EXCLUDED.last_seen WHERE devices.last_seen < EXCLUDED.last_seen`;
