@@ -73,6 +73,12 @@ async function backendsCpu(db: Client, database: string): Promise<Map<number, nu
 const sumDelta = (after: Map<number, number>, before: Map<number, number>) =>
   [...after].reduce((s, [pid, cpu]) => s + cpu - (before.get(pid) ?? 0), 0);
 
+/** CPU seconds (user + system) this process used since `since`. */
+function cpuDelta(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
+}
+
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -98,8 +104,11 @@ async function publishAll(client: MqttClient, tag: string): Promise<void> {
   });
 }
 
-async function plainRate(broker: Broker): Promise<{ rate: number; brokerCpu?: number }> {
+async function plainRate(
+  broker: Broker,
+): Promise<{ rate: number; brokerCpu?: number; benchCpu: number }> {
   const cpu0 = cpuSeconds(broker.pid);
+  const bench0 = process.cpuUsage();
   const sub = await connect(broker.url, { clientId: `bench-sub-${process.pid}`, clean: true });
   let received = 0;
   let finished!: (t: number) => void;
@@ -111,7 +120,11 @@ async function plainRate(broker: Broker): Promise<{ rate: number; brokerCpu?: nu
   await publishAll(pub, 'plain');
   const t1 = await all;
   await Promise.all([pub.endAsync(), sub.endAsync()]);
-  return { rate: N / ((t1 - t0) / 1000), brokerCpu: broker.pid ? cpuSeconds(broker.pid) - cpu0 : undefined };
+  return {
+    rate: N / ((t1 - t0) / 1000),
+    brokerCpu: broker.pid ? cpuSeconds(broker.pid) - cpu0 : undefined,
+    benchCpu: cpuDelta(bench0),
+  };
 }
 
 /**
@@ -161,6 +174,7 @@ async function ingestRate(
   measureLatency = false,
 ) {
   const clientId = `bench-ingest-${process.pid}`;
+  const metricsPort = await freePort();
   let log = '';
   const ingest: ChildProcess = spawn(
     process.execPath,
@@ -174,6 +188,7 @@ async function ingestRate(
         DATABASE_URL: databaseUrl,
         MQTT_URL: broker.url,
         INGEST_CLIENT_ID: clientId,
+        INGEST_METRICS_PORT: String(metricsPort),
         ...extraEnv,
         // INGEST_* settings of the bench's environment reach ingest, to measure them
         ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_'))),
@@ -194,6 +209,7 @@ async function ingestRate(
     ingest: cpuSeconds(ingest.pid),
     broker: cpuSeconds(broker.pid),
     pg: await backendsCpu(db, database),
+    bench: process.cpuUsage(),
   };
   const count = async () => Number((await db.query('SELECT count(*) n FROM readings')).rows[0].n);
   const t0 = Date.now();
@@ -213,9 +229,14 @@ async function ingestRate(
     ingest: cpuSeconds(ingest.pid) - cpu0.ingest,
     broker: broker.pid ? cpuSeconds(broker.pid) - cpu0.broker : undefined,
     pg: sumDelta(await backendsCpu(db, database), cpu0.pg),
+    // this process: the publisher (and the row count every 100 ms)
+    publisher: cpuDelta(cpu0.bench),
   };
   // peak resident memory of the ingest process (Linux), before the latency run
   const peakRss = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${ingest.pid}/status`, 'utf8'))?.[1];
+  // committed batches so far, from ingest's /metrics: how the messages were grouped
+  const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const batches = Number(/^sensorhub_ingest_batch_duration_seconds_count (\d+)/m.exec(scrape)?.[1] ?? NaN);
   await pub.endAsync();
   const lat = measureLatency && n >= N ? await latency(broker.url, databaseUrl) : undefined;
   ingest.kill('SIGTERM');
@@ -232,6 +253,7 @@ async function ingestRate(
     peakRssMb: peakRss ? Number(peakRss) / 1024 : undefined,
     cpu,
     lat,
+    batches,
   };
 }
 
@@ -274,7 +296,7 @@ async function main() {
     console.log(
       `bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, ${RULES} alert rules, broker ${kind}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
     );
-    const { rate: plain, brokerCpu: plainBrokerCpu } = await plainRate(broker);
+    const { rate: plain, brokerCpu: plainBrokerCpu, benchCpu: plainBenchCpu } = await plainRate(broker);
     const r = await ingestRate(broker, url, db, {}, true);
     console.log(
       `plain publisher → subscriber (stores nothing): ${Math.round(plain).toLocaleString('en')} msg/s`,
@@ -287,7 +309,10 @@ async function main() {
     );
     console.log(`ratio ingest / plain: ${(r.rate / plain).toFixed(2)}`);
     console.log(
-      `CPU per 100k messages: ingest ${per100k(r.cpu.ingest)}, PostgreSQL ${per100k(r.cpu.pg)}, broker ${per100k(r.cpu.broker)} (broker in the plain run: ${per100k(plainBrokerCpu)})`,
+      `CPU per 100k messages: ingest ${per100k(r.cpu.ingest)}, PostgreSQL ${per100k(r.cpu.pg)}, broker ${per100k(r.cpu.broker)}, publisher ${per100k(r.cpu.publisher)} (plain run: broker ${per100k(plainBrokerCpu)}, publisher and subscriber ${per100k(plainBenchCpu)})`,
+    );
+    console.log(
+      `transactions: ${r.batches.toLocaleString('en')}, ${Math.round(N / r.batches).toLocaleString('en')} messages each on average`,
     );
     if (r.lat)
       console.log(
