@@ -246,7 +246,17 @@ describe('alerts through the real path (MQTT → ingest → readings trigger →
         .get(`/api/v1/devices/${device}/alerts`)
         .auth(viewer, { type: 'bearer' })
         .expect(200);
-      expect(list.body).toMatchObject({ total: 1, items: [{ state: 'resolved', ruleName: 'too hot' }] });
+      expect(list.body).toMatchObject({
+        total: 1,
+        items: [{ state: 'resolved', ruleName: 'too hot', deviceName: null }],
+      });
+      // the device's display name, as soon as it has one
+      await db.client.query(`UPDATE devices SET name = 'Cold room 2' WHERE id = $1`, [device]);
+      const named = await http()
+        .get(`/api/v1/alerts/${alerts[0].id}`)
+        .auth(viewer, { type: 'bearer' })
+        .expect(200);
+      expect(named.body).toMatchObject({ deviceId: device, deviceName: 'Cold room 2' });
       const events = await http()
         .get(`/api/v1/alerts/${alerts[0].id}/events`)
         .auth(viewer, { type: 'bearer' })

@@ -92,6 +92,9 @@ describe('alerts', () => {
     await row.and(page.locator('[data-state=firing]')).waitFor({ timeout: 15_000 });
     assert.equal((await page.locator('[data-testid=alert-badge]').textContent())!.trim(), '1');
     assert.match((await row.textContent())!, /critical.*firing.*e2e_temp 45\.5/s);
+    // the device by its name, its id beneath
+    assert.equal((await row.locator('[data-label=Device] a').textContent())!.trim(), stack.devices[0].name);
+    assert.equal((await row.locator('[data-label=Device] .device-id').textContent())!.trim(), id);
     await shot(page, '30-alerts-firing');
 
     await row.locator('[data-testid=ack]').click();

@@ -208,6 +208,8 @@ export interface AlertResponse {
   ruleId: string;
   ruleName: string;
   deviceId: string;
+  /** the device's display name; null when it has none (or no row any more) */
+  deviceName: string | null;
   metric: string;
   severity: AlertSeverity;
   state: AlertState;

@@ -13,10 +13,11 @@ import { notifyAlerts } from './alert-sql';
 import { AlertDto, AlertEventDto, AlertsPageDto, AlertsQueryDto } from './dto/alert.dto';
 
 const SELECT = `
-  SELECT a.id, a.rule_id, r.name AS rule_name, a.device_id, a.metric, a.severity, a.state, a.value, r.threshold,
+  SELECT a.id, a.rule_id, r.name AS rule_name, a.device_id, d.name AS device_name, a.metric, a.severity, a.state, a.value, r.threshold,
          r.threshold_high, a.started_at, a.fired_at, a.resolved_at, a.acknowledged_by, u.email AS ack_email,
          a.acknowledged_at, a.ack_note
-    FROM alerts a JOIN alert_rules r ON r.id = a.rule_id LEFT JOIN users u ON u.id = a.acknowledged_by`;
+    FROM alerts a JOIN alert_rules r ON r.id = a.rule_id LEFT JOIN users u ON u.id = a.acknowledged_by
+    LEFT JOIN devices d ON d.id = a.device_id`;
 
 @Injectable()
 export class AlertsService implements OnModuleInit {
@@ -167,6 +168,7 @@ function toAlert(r: Record<string, unknown>): AlertDto {
     ruleId: r.rule_id as string,
     ruleName: r.rule_name as string,
     deviceId: r.device_id as string,
+    deviceName: (r.device_name as string) ?? null,
     metric: r.metric as string,
     severity: r.severity as string,
     state: r.state as string,

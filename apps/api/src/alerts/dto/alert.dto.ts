@@ -20,6 +20,8 @@ export class AlertDto {
   @ApiProperty() ruleId: string;
   @ApiProperty() ruleName: string;
   @ApiProperty() deviceId: string;
+  @ApiProperty({ type: String, nullable: true, description: "the device's display name, if it has one" })
+  deviceName: string | null;
   @ApiProperty() metric: string;
   @ApiProperty({ enum: ALERT_SEVERITIES }) severity: string;
   @ApiProperty({ enum: ALERT_STATES }) state: string;

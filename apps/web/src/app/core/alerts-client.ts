@@ -30,6 +30,7 @@ function toAlert(a: AlertResponse): AlertItem {
     ruleId: a.ruleId,
     ruleName: a.ruleName,
     deviceId: a.deviceId,
+    deviceName: a.deviceName ?? null,
     metric: a.metric,
     severity: a.severity,
     state: a.state,

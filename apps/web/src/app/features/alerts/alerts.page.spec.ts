@@ -11,6 +11,7 @@ const alert = (id: string, extra: Partial<AlertResponse> = {}): AlertResponse =>
   ruleId: 'r1',
   ruleName: 'Too warm',
   deviceId: 'gh-1',
+  deviceName: null,
   metric: 'temperature',
   severity: 'critical',
   state: 'firing',
@@ -55,6 +56,16 @@ describe(AlertsPage.name, () => {
     });
   }
   afterEach(() => t.done());
+
+  it('names each device by its display name with its id beneath, or by its id when it has no name', async () => {
+    await open('viewer');
+    list().flush(page([alert('a1', { deviceName: 'Greenhouse 1' }), alert('a2', { deviceId: 'gh-2' })]));
+    await t.stable();
+    expect(t.text('[data-alert=a1] [data-label=Device] a')).toBe('Greenhouse 1');
+    expect(t.text('[data-alert=a1] [data-label=Device] .device-id')).toBe('gh-1');
+    expect(t.text('[data-alert=a2] [data-label=Device] a')).toBe('gh-2');
+    expect(t.el().querySelector('[data-alert=a2] [data-label=Device] .device-id')).toBeNull();
+  });
 
   it('lets an operator acknowledge a firing alert with a note, then shows who acknowledged it', async () => {
     await open('operator');

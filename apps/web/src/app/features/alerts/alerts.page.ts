@@ -68,7 +68,10 @@ export class AlertsPage {
     try {
       await this.api.acknowledgeAlert(a.id, this.note.trim());
       this.acking.set(null);
-      this.message.set({ kind: 'success', text: `Acknowledged ${a.ruleName} on ${a.deviceId}.` });
+      this.message.set({
+        kind: 'success',
+        text: `Acknowledged ${a.ruleName} on ${a.deviceName || a.deviceId}.`,
+      });
       this.page.reload();
     } catch (e) {
       this.message.set({ kind: 'error', text: errorMessage(e) });

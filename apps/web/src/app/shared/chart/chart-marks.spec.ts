@@ -105,6 +105,7 @@ describe('alertSpans', () => {
     ruleId: 'r',
     ruleName: 'Hot',
     deviceId: 'd',
+    deviceName: null,
     metric: 'temp',
     severity: 'critical',
     state: resolvedAt ? 'resolved' : firedAt ? 'firing' : 'pending',
