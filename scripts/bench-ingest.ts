@@ -104,9 +104,7 @@ async function publishAll(client: MqttClient, tag: string): Promise<void> {
   });
 }
 
-async function plainRate(
-  broker: Broker,
-): Promise<{ rate: number; brokerCpu?: number; benchCpu: number }> {
+async function plainRate(broker: Broker): Promise<{ rate: number; brokerCpu?: number; benchCpu: number }> {
   const cpu0 = cpuSeconds(broker.pid);
   const bench0 = process.cpuUsage();
   const sub = await connect(broker.url, { clientId: `bench-sub-${process.pid}`, clean: true });
