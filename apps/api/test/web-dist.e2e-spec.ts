@@ -28,6 +28,9 @@ describe('the dashboard files and API JSON over the wire', () => {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'sensorhub-dist-'));
   // a chunk as Angular names it, large enough to be worth compressing
   const chunk = Array.from({ length: 2000 }, (_, i) => `export const v${i} = "value ${i}";`).join('\n');
+  // a file with the compressed copies the build writes beside it (precompressDashboard)
+  const main = Array.from({ length: 2000 }, (_, i) => `export const w${i} = ${i};`).join('\n');
+  const builtCopies = { br: zlib.brotliCompressSync(main), gzip: zlib.gzipSync(main, { level: 9 }) };
 
   const get = (p: string, headers: Record<string, string> = {}): Promise<Answer> =>
     new Promise((resolve, reject) => {
@@ -48,6 +51,9 @@ describe('the dashboard files and API JSON over the wire', () => {
       '<!doctype html><title>SensorHub</title><app-root></app-root>',
     );
     fs.writeFileSync(path.join(dist, 'chunk-5WQFEXTB.js'), chunk);
+    fs.writeFileSync(path.join(dist, 'main-7QGDX2AB.js'), main);
+    fs.writeFileSync(path.join(dist, 'main-7QGDX2AB.js.br'), builtCopies.br);
+    fs.writeFileSync(path.join(dist, 'main-7QGDX2AB.js.gz'), builtCopies.gzip);
     fs.copyFileSync(ROBOTS, path.join(dist, 'robots.txt'));
     db = await createTestDatabase();
     await createUsers(db.client, ['viewer']);
@@ -79,6 +85,25 @@ describe('the dashboard files and API JSON over the wire', () => {
     const plain = await get('/chunk-5WQFEXTB.js');
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toBe(chunk);
+  });
+
+  it('sends the copy compressed at build time as it is, when there is one, still cached for a year', async () => {
+    for (const [accept, encoding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+    ] as const) {
+      const res = await get('/main-7QGDX2AB.js', { 'Accept-Encoding': accept });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-encoding']).toBe(encoding);
+      expect(res.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+      expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(res.headers.vary).toMatch(/Accept-Encoding/i);
+      // byte for byte the build's copy, not compressed again per request
+      expect(res.body.equals(builtCopies[encoding])).toBe(true);
+    }
+    const plain = await get('/main-7QGDX2AB.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(main);
   });
 
   it('makes the browser revalidate index.html on every load, for the root and client-side routes alike', async () => {
