@@ -169,4 +169,27 @@ describe('app shell', () => {
     assert.deepEqual(violations, []);
     await page.context().close();
   });
+
+  it("asks for a device page's code while Angular boots, before the app's first API call", async () => {
+    const { stack } = env;
+    const signedIn = await newPage();
+    await login(signedIn, stack.baseUrl, stack.users.viewer);
+    // a second tab of the signed-in session: only this load's requests
+    const page = await signedIn.context().newPage();
+    const order: string[] = [];
+    page.on('request', (r) => order.push(new URL(r.url()).pathname));
+    // the device page's chunk: the script that defines its component
+    let pageCode = '';
+    page.on('response', async (r) => {
+      if (r.url().endsWith('.js') && /["'`]sh-device-detail["'`]/.test(await r.text()))
+        pageCode = new URL(r.url()).pathname;
+    });
+    await page.goto(`${stack.baseUrl}/devices/${stack.devices[0].id}?range=now-24h`);
+    await waitForChart(page);
+    assert.ok(pageCode, "the device page's chunk was loaded");
+    const firstApi = order.findIndex((p) => p.startsWith('/api/'));
+    assert.ok(firstApi > 0, order.join(' '));
+    assert.ok(order.indexOf(pageCode) < firstApi, order.join(' '));
+    await page.context().close();
+  });
 });

@@ -2,6 +2,7 @@ import { Routes } from '@angular/router';
 
 import { authGuard, roleGuard } from './core/auth.guards';
 import { keepKioskGuard } from './core/kiosk.guard';
+import { DEVICES_ROUTES } from './features/devices/devices.routes';
 
 export const routes: Routes = [
   { path: 'login', loadChildren: () => import('./features/login/login.routes').then((m) => m.LOGIN_ROUTES) },
@@ -12,10 +13,7 @@ export const routes: Routes = [
     runGuardsAndResolvers: 'always',
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'devices' },
-      {
-        path: 'devices',
-        loadChildren: () => import('./features/devices/devices.routes').then((m) => m.DEVICES_ROUTES),
-      },
+      { path: 'devices', children: DEVICES_ROUTES },
       {
         path: 'dead-letters',
         canActivate: [roleGuard('operator')],

@@ -1,6 +1,6 @@
 import { Routes } from '@angular/router';
 
-import { DeviceDetailPage } from './detail/device-detail.page';
+import { loadDevicePage } from '../../core/page-code';
 import { DevicesOverviewPage } from './overview/devices-overview.page';
 
 export const DEVICES_ROUTES: Routes = [
@@ -10,5 +10,9 @@ export const DEVICES_ROUTES: Routes = [
     loadComponent: () => import('./compare/compare.page').then((m) => m.ComparePage),
     title: 'Compare · SensorHub',
   },
-  { path: ':id', component: DeviceDetailPage, title: 'Device · SensorHub' },
+  {
+    path: ':id',
+    loadComponent: loadDevicePage,
+    title: 'Device · SensorHub',
+  },
 ];

@@ -23,6 +23,7 @@ import { Connectivity } from '../../../core/connectivity';
 import { applyLiveReadings } from '../../../core/live-readings';
 import { LiveStream } from '../../../core/live-stream';
 import { MetricCatalog } from '../../../core/metric-catalog';
+import { preloadDevicePage } from '../../../core/page-code';
 import { StateComponent } from '../../../shared/state.component';
 import { COMPARE_MAX } from '../compare/compare';
 import { isOnline } from '../device-status';
@@ -173,6 +174,7 @@ export class DevicesOverviewPage {
       if (seq !== this.loads) return; // a later search answered first
       this.page.set(page);
       this.devices.set(items);
+      if (seq === 1) preloadDevicePage(); // a card's page opens at once, even with the api gone
     } catch (e) {
       if (seq === this.loads) this.error.set(errorMessage(e));
     }
