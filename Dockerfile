@@ -10,7 +10,7 @@ COPY libs/contracts/package.json libs/contracts/
 COPY libs/domain/package.json libs/domain/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx tsc -b tsconfig.build.json && npx ng build && node dist/scripts/precompress-web.js && npm prune --omit=dev
+RUN npm run build:web && npm prune --omit=dev
 
 FROM nginx:1.27-alpine AS web
 COPY deploy/nginx/default.conf /etc/nginx/conf.d/default.conf

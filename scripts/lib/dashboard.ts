@@ -17,6 +17,14 @@ function newestMtime(dir: string): number {
 }
 
 /**
+ * How the dashboard is built for serving (as `npm run build:web` does): Angular's chunk optimizer merges esbuild's
+ * small shared chunks (rolldown), so the initial JavaScript is one file instead of eleven — fewer round trips before
+ * the first paint on a phone's connection (Lighthouse mobile FCP 2.0-2.2 -> 1.5-1.7 s on the overview and device
+ * pages).
+ */
+export const DASHBOARD_BUILD_ENV = { NG_BUILD_OPTIMIZE_CHUNKS: '1' };
+
+/**
  * `ng build` when the built dashboard is missing or older than apps/web/src, then its compressed copies (also for a
  * build made by a bare `ng build`); `say` announces it. Throws if it fails.
  */
@@ -31,7 +39,7 @@ export function buildDashboardIfStale(say: (line: string) => void): void {
   const r = spawnSync(process.execPath, [require.resolve('@angular/cli/bin/ng.js'), 'build'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
+    env: { ...process.env, NG_CLI_ANALYTICS: 'false', ...DASHBOARD_BUILD_ENV },
   });
   if (r.status !== 0) throw new Error('ng build failed (see above)');
   precompressDashboard();

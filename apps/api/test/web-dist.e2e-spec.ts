@@ -51,6 +51,8 @@ describe('the dashboard files and API JSON over the wire', () => {
       '<!doctype html><title>SensorHub</title><app-root></app-root>',
     );
     fs.writeFileSync(path.join(dist, 'chunk-5WQFEXTB.js'), chunk);
+    fs.writeFileSync(path.join(dist, 'chunk-Bp4yUZL_.js'), 'export const a = 1;');
+    fs.writeFileSync(path.join(dist, 'chunk-g2-7zl1v.js'), 'export const b = 2;');
     fs.writeFileSync(path.join(dist, 'main-7QGDX2AB.js'), main);
     fs.writeFileSync(path.join(dist, 'main-7QGDX2AB.js.br'), builtCopies.br);
     fs.writeFileSync(path.join(dist, 'main-7QGDX2AB.js.gz'), builtCopies.gzip);
@@ -104,6 +106,14 @@ describe('the dashboard files and API JSON over the wire', () => {
     const plain = await get('/main-7QGDX2AB.js');
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toBe(main);
+  });
+
+  it('caches the chunks the build merges (rolldown names: mixed case, _ and -) for a year too', async () => {
+    for (const name of ['chunk-Bp4yUZL_.js', 'chunk-g2-7zl1v.js']) {
+      const res = await get(`/${name}`);
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
   });
 
   it('makes the browser revalidate index.html on every load, for the root and client-side routes alike', async () => {

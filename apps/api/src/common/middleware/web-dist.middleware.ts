@@ -7,9 +7,12 @@ import expressStaticGzip from 'express-static-gzip';
 
 import { JsonLogger } from '../logging/json-logger';
 
-/** Angular's output names carry a content hash (`main-5WQFEXTB.js`, `chunk-…`, `styles-…`, `media/…`); `.br`/`.gz`: their
- * compressed copies. */
-const HASHED = /-[A-Z0-9]{8}\.[a-z0-9]+(\.br|\.gz)?$/;
+/**
+ * Angular's output names carry a content hash: esbuild's (`main-5WQFEXTB.js`, `styles-…`, `media/…`) and, for the
+ * chunks the build merges (NG_BUILD_OPTIMIZE_CHUNKS), rolldown's (`chunk-Bp4yUZL_.js`); `.br`/`.gz`: their
+ * compressed copies.
+ */
+const HASHED = /-[A-Za-z0-9_-]{8}\.[a-z0-9]+(\.br|\.gz)?$/;
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
