@@ -21,6 +21,7 @@ export function prefetchECharts(): void {
   if (typeof echarts === 'function') echarts().catch(() => undefined);
 }
 
+import { ChartTurns } from './chart-turns';
 import { chartInk, tokenColor } from './palette';
 
 export interface ZoomWindow {
@@ -31,7 +32,8 @@ export interface ZoomWindow {
 /**
  * The one wrapper around ngx-echarts: sizing, loading overlay, drag-to-select zoom reported as a time window
  * (debounced), and a crosshair and zoom shared with the other charts of its `group`. The host says
- * `data-state="ready"` once the current options are drawn (tests and bench:web wait for it).
+ * `data-state="ready"` once the current options are drawn (tests and bench:web wait for it). A page's first chart
+ * draws before the others (ChartTurns); until its turn a chart holds its place with an empty box of its height.
  */
 @Component({
   selector: 'sh-chart',
@@ -58,14 +60,24 @@ export class ChartComponent {
   }));
   private chart: ECharts | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** the options drag-to-select was last switched on for */
+  private selectFor: EChartsCoreOption | null = null;
   /** the options ECharts last finished drawing */
   private readonly drawn = signal<EChartsCoreOption | null>(null);
   protected readonly state = computed(() =>
     !this.loading() && this.drawn() === this.options() ? 'ready' : 'loading',
   );
 
+  /** its turn to draw came (ChartTurns): the ECharts element exists */
+  protected readonly drawing = signal(false);
+  private readonly leaveTurn: () => void;
+
   constructor() {
-    inject(DestroyRef).onDestroy(() => clearTimeout(this.timer));
+    this.leaveTurn = inject(ChartTurns).enter(() => this.drawing.set(true));
+    inject(DestroyRef).onDestroy(() => {
+      clearTimeout(this.timer);
+      this.leaveTurn();
+    });
   }
 
   onInit(chart: ECharts): void {
@@ -75,13 +87,22 @@ export class ChartComponent {
       chart.group = group;
       void import('./echarts-setup').then((m) => m.echarts.connect(group));
     }
-    this.selectOnDrag();
   }
 
   onFinished(): void {
     if (this.drawn() === this.options()) return;
     this.drawn.set(this.options());
-    // new options replace the toolbox: switch drag-to-select zoom on again
+    this.leaveTurn();
+  }
+
+  /**
+   * The pointer came over the chart: drag-to-select zoom on, for what is drawn, before a drag can start. Switched on
+   * at each drawing instead, it cost every chart a second drawing (ECharts updates the whole chart for it).
+   */
+  onPointerEnter(): void {
+    const drawn = this.drawn();
+    if (!this.chart || !drawn || this.selectFor === drawn) return;
+    this.selectFor = drawn;
     this.selectOnDrag();
   }
 
@@ -103,9 +124,8 @@ export class ChartComponent {
   }
 
   private selectOnDrag(): void {
-    // escapeConnect: ECharts' connect would pass the action to every chart of the group, each drawing itself again
-    // (a dozen connected charts: 66 extra draws on a page load, 132 on each live point). It rides in the payload, as
-    // an action dispatched while a chart draws (this one, from 'finished') waits in ECharts' queue without its options.
+    // escapeConnect (in the payload: ECharts reads it there): connect would pass the action to every chart of the
+    // group, each drawing itself again
     this.chart?.dispatchAction({
       type: 'takeGlobalCursor',
       key: 'dataZoomSelect',
