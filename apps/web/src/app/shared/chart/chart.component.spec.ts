@@ -1,12 +1,15 @@
+import { provideZonelessChangeDetection, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { NGX_ECHARTS_CONFIG } from 'ngx-echarts';
 
 import { prefetchECharts } from './chart.component';
 
 describe(prefetchECharts.name, () => {
-  const run = (echarts: unknown) => {
-    TestBed.configureTestingModule({ providers: [{ provide: NGX_ECHARTS_CONFIG, useValue: { echarts } }] });
-    TestBed.runInInjectionContext(() => prefetchECharts());
+  const run = (echarts: unknown, after?: () => boolean) => {
+    TestBed.configureTestingModule({
+      providers: [{ provide: NGX_ECHARTS_CONFIG, useValue: { echarts } }, provideZonelessChangeDetection()],
+    });
+    TestBed.runInInjectionContext(() => prefetchECharts(after));
   };
   afterEach(() => TestBed.resetTestingModule());
 
@@ -19,5 +22,21 @@ describe(prefetchECharts.name, () => {
 
   it('leaves a library provided as is (tests) alone', () => {
     expect(() => run({ init: () => undefined })).not.toThrow();
+  });
+
+  it('with a condition, starts once it holds and the page has rendered since', () => {
+    const load = vi.fn(() => Promise.resolve({}));
+    const headerShown = signal(false);
+    run(load, headerShown);
+    TestBed.tick();
+    expect(load).not.toHaveBeenCalled();
+    headerShown.set(true);
+    expect(load).not.toHaveBeenCalled();
+    TestBed.tick();
+    expect(load).toHaveBeenCalledTimes(1);
+    headerShown.set(false);
+    headerShown.set(true);
+    TestBed.tick();
+    expect(load).toHaveBeenCalledTimes(1);
   });
 });

@@ -209,7 +209,8 @@ export class DeviceDetailPage {
   protected readonly exportError = signal<string | null>(null);
 
   constructor() {
-    prefetchECharts();
+    // once the device's header is on screen (its name is the page's largest paint)
+    prefetchECharts(() => this.device.hasValue());
     reloadAfterOutage(this.device, this.readings, this.fine);
     void this.catalog.load();
     const stop = this.liveStream.listen({ readings: (b) => this.onLive(b) });
