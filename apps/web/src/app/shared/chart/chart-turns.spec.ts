@@ -77,6 +77,14 @@ describe(ChartTurns.name, () => {
     await nextMessage();
     expect(drawing).toEqual(['a', 'b']);
   });
+
+  it('once ECharts has loaded, lets a first chart draw at once (in the render that creates it)', async () => {
+    setup({ init: () => undefined });
+    turns.prefetch();
+    await settle();
+    enter('a');
+    expect(drawing).toEqual(['a']);
+  });
 });
 
 /** resolves after the tasks queued so far (the turns hand over through a MessageChannel) */

@@ -18,6 +18,8 @@ export class ChartTurns {
   private first: (() => void) | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private loaded: Promise<unknown> | null = null;
+  /** ECharts has loaded (or failed to) */
+  private ready = false;
   /** a new task, without the nesting clamp of chained timers (4 ms each after five) */
   private readonly channel = new MessageChannel();
 
@@ -32,14 +34,18 @@ export class ChartTurns {
   enter(go: () => void): () => void {
     let left = false;
     const turn = () => !left && go();
+    const start = () => {
+      this.timer = setTimeout(() => this.first === turn && this.pass(), TURN_TIMEOUT_MS);
+      go();
+    };
     if (this.first || this.waiting.length) this.waiting.push(turn);
-    else {
+    else if (this.ready) {
+      // ECharts is there: drawn in the render that creates the chart, not one later
       this.first = turn;
-      void this.echarts().then(() => {
-        if (this.first !== turn) return; // given back meanwhile
-        this.timer = setTimeout(() => this.first === turn && this.pass(), TURN_TIMEOUT_MS);
-        go();
-      });
+      start();
+    } else {
+      this.first = turn;
+      void this.echarts().then(() => this.first === turn && start()); // unless given back meanwhile
     }
     return () => {
       if (left) return;
@@ -60,10 +66,16 @@ export class ChartTurns {
     void this.echarts().then(() => all.forEach((go) => go()));
   }
 
+  /** starts loading ECharts (a chart page, beside its data), so that its first chart can draw as soon as it renders */
+  prefetch(): void {
+    void this.echarts();
+  }
+
   /** the lazy ECharts import (the app's), loaded once; a failed load lets the charts try (and say so) themselves */
   private echarts(): Promise<unknown> {
     const { echarts } = this.config;
-    return (this.loaded ??=
-      typeof echarts === 'function' ? echarts().catch(() => undefined) : Promise.resolve(echarts));
+    return (this.loaded ??= (
+      typeof echarts === 'function' ? echarts().catch(() => undefined) : Promise.resolve(echarts)
+    ).then(() => (this.ready = true)));
   }
 }

@@ -10,7 +10,10 @@ import {
   signal,
 } from '@angular/core';
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
-import { NGX_ECHARTS_CONFIG, NgxEchartsDirective } from 'ngx-echarts';
+import { NgxEchartsDirective } from 'ngx-echarts';
+
+import { ChartTurns } from './chart-turns';
+import { chartInk, tokenColor } from './palette';
 
 /**
  * Starts fetching ECharts (the lazy chunk the first chart needs) now, in parallel with a chart page's data, rather
@@ -19,20 +22,14 @@ import { NGX_ECHARTS_CONFIG, NgxEchartsDirective } from 'ngx-echarts';
  * Lighthouse times) first, with nothing else to fetch meanwhile; the library then, still beside the charts' data.
  */
 export function prefetchECharts(after?: () => boolean): void {
-  const { echarts } = inject(NGX_ECHARTS_CONFIG);
-  // a function is the app's lazy import; tests provide the library itself
-  if (typeof echarts !== 'function') return;
-  const fetch = () => void echarts().catch(() => undefined);
-  if (!after) return fetch();
+  const turns = inject(ChartTurns);
+  if (!after) return turns.prefetch();
   const ref = afterRenderEffect(() => {
     if (!after()) return;
     ref.destroy();
-    fetch();
+    turns.prefetch();
   });
 }
-
-import { ChartTurns } from './chart-turns';
-import { chartInk, tokenColor } from './palette';
 
 export interface ZoomWindow {
   start: number;
