@@ -11,7 +11,10 @@ describe(prefetchECharts.name, () => {
     });
     TestBed.runInInjectionContext(() => prefetchECharts(after));
   };
-  afterEach(() => TestBed.resetTestingModule());
+  afterEach(() => {
+    vi.useRealTimers();
+    TestBed.resetTestingModule();
+  });
 
   it('starts the lazy ECharts import once, and a failed fetch stays quiet (the chart retries it)', async () => {
     const load = vi.fn(() => Promise.reject(new Error('offline')));
@@ -24,19 +27,23 @@ describe(prefetchECharts.name, () => {
     expect(() => run({ init: () => undefined })).not.toThrow();
   });
 
-  it('with a condition, starts once it holds and the page has rendered since', () => {
+  it('with a condition, starts once it holds and the page has been painted since', () => {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'setTimeout'] });
     const load = vi.fn(() => Promise.resolve({}));
     const headerShown = signal(false);
     run(load, headerShown);
     TestBed.tick();
+    vi.advanceTimersByTime(100);
     expect(load).not.toHaveBeenCalled();
     headerShown.set(true);
-    expect(load).not.toHaveBeenCalled();
     TestBed.tick();
+    expect(load).not.toHaveBeenCalled(); // rendered, not yet painted
+    vi.advanceTimersByTime(100); // a frame, then a task
     expect(load).toHaveBeenCalledTimes(1);
     headerShown.set(false);
     headerShown.set(true);
     TestBed.tick();
+    vi.advanceTimersByTime(100);
     expect(load).toHaveBeenCalledTimes(1);
   });
 });

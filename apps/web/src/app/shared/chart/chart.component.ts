@@ -18,8 +18,8 @@ import { chartInk, tokenColor } from './palette';
 /**
  * Starts fetching ECharts (the lazy chunk the first chart needs) now, in parallel with a chart page's data, rather
  * than after the data arrived and the first chart asked for it. Call in a chart page's constructor (injection context).
- * `after`: not before it holds and the page has rendered since — the page's main content (its largest paint, which
- * Lighthouse times) first, with nothing else to fetch meanwhile; the library then, still beside the charts' data.
+ * `after`: not before it holds and the page has been painted since — the page's main content (its largest paint,
+ * which Lighthouse times) first, with nothing else to fetch meanwhile; the library then, still beside the charts' data.
  */
 export function prefetchECharts(after?: () => boolean): void {
   const turns = inject(ChartTurns);
@@ -27,7 +27,8 @@ export function prefetchECharts(after?: () => boolean): void {
   const ref = afterRenderEffect(() => {
     if (!after()) return;
     ref.destroy();
-    turns.prefetch();
+    // after the frame that shows it: a render is not yet a paint, and the chunk may land (and run) before it
+    requestAnimationFrame(() => setTimeout(() => turns.prefetch()));
   });
 }
 
