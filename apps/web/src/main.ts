@@ -10,7 +10,6 @@ import { initColorScheme } from './app/core/theme';
 initColorScheme();
 // dates in the browser's language, as its own date-time fields write them
 usePageLocale(navigator.languages);
-const booted = bootstrapApplication(AppComponent, appConfig);
-booted.catch((err: unknown) => console.error(err));
-// a device page's code is fetched while Angular boots, ECharts once the first frame is drawn
-preloadPageCode(location.pathname, booted);
+bootstrapApplication(AppComponent, appConfig).catch((err: unknown) => console.error(err));
+// a device page's code is fetched while Angular boots
+preloadPageCode(location.pathname);

@@ -10,19 +10,13 @@ export const loadDevicePage = () =>
 const afterNextFrame = (fn: () => void) => requestAnimationFrame(() => setTimeout(fn));
 
 /**
- * On a load of a device page, asks for the page's code at once, while Angular boots, and for ECharts as soon as the
- * app has drawn its first frame (`booted`: bootstrapApplication's promise): the router asks for the page's chunk only
- * once booted, and the first chart for ECharts later still, each a round trip more on a phone's connection. ECharts
- * (180 KB) waits for that first frame so it does not hold up what the frame shows. The router and the chart then get
- * the same modules, already on their way.
+ * On a load of a device page, asks for the page's code at once, while Angular boots: the router asks for the page's
+ * chunk only once booted, a round trip more on a phone's connection; the router then gets the module already on its
+ * way. ECharts (180 KB) is left to the page, which asks for it once the device's header is painted
+ * (`prefetchECharts`): fetched earlier, it finishes before the header and counts in the page's largest paint.
  */
-export function preloadPageCode(pathname: string, booted: Promise<unknown>): void {
-  if (!isDevicePage(pathname)) return;
-  void loadDevicePage();
-  booted.then(
-    () => afterNextFrame(() => void import('../shared/chart/echarts-setup')),
-    () => undefined,
-  );
+export function preloadPageCode(pathname: string): void {
+  if (isDevicePage(pathname)) void loadDevicePage();
 }
 
 /**
