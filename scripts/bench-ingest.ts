@@ -9,6 +9,8 @@
 //   BENCH_PERSISTENCE=1: Mosquitto also with the shipped persistence (saves every second), to measure its cost
 //   BENCH_RULES (0): enabled alert rules on the published metric (never firing), to measure the readings trigger
 //   BENCH_INGEST_NODE_ARGS: extra node flags for ingest (e.g. --cpu-prof)
+//   --sink: a minimal sink (scripts/lib/minimal-sink.ts: PUBACK on receipt, multi-row INSERT into readings) instead
+//   of ingest, the reference for ingest's own cost; --sink-plain: the same into a table without the rollup triggers
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -32,6 +34,13 @@ const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 1000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = path.resolve(__dirname, '../..');
+const SINK = process.argv.includes('--sink-plain')
+  ? 'sink_readings'
+  : process.argv.includes('--sink')
+    ? 'readings'
+    : undefined;
+/** the table the run writes: readings, unless the sink writes its own */
+const TABLE = SINK ?? 'readings';
 
 interface Broker {
   url: string;
@@ -178,7 +187,7 @@ async function ingestRate(
     process.execPath,
     [
       ...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      path.join(ROOT, 'apps/ingest/dist/main.js'),
+      SINK ? path.join(__dirname, 'lib/minimal-sink.js') : path.join(ROOT, 'apps/ingest/dist/main.js'),
     ],
     {
       env: {
@@ -187,6 +196,7 @@ async function ingestRate(
         MQTT_URL: broker.url,
         INGEST_CLIENT_ID: clientId,
         INGEST_METRICS_PORT: String(metricsPort),
+        ...(SINK ? { SINK_TABLE: SINK } : {}),
         ...extraEnv,
         // INGEST_* settings of the bench's environment reach ingest, to measure them
         ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_'))),
@@ -213,7 +223,15 @@ async function ingestRate(
   // readings scanned up to 200,000 rows in three processes per poll; polled every 10 ms, so that the time of the
   // last commit is known to about that, as the plain run knows its last message's
   const count = async () =>
-    Number((await db.query('SELECT coalesce(sum(count), 0) AS n FROM readings_hourly')).rows[0].n);
+    Number(
+      (
+        await db.query(
+          TABLE === 'readings'
+            ? 'SELECT coalesce(sum(count), 0) AS n FROM readings_hourly'
+            : `SELECT count(*) AS n FROM ${TABLE}`,
+        )
+      ).rows[0].n,
+    );
   const t0 = Date.now();
   await publishAll(pub, 'dev');
   const published = Date.now();
@@ -237,14 +255,14 @@ async function ingestRate(
   // peak resident memory of the ingest process (Linux), before the latency run
   const peakRss = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${ingest.pid}/status`, 'utf8'))?.[1];
   // committed batches so far, from ingest's /metrics: how the messages were grouped
-  const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const scrape = SINK ? '' : await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const batches = Number(/^sensorhub_ingest_batch_duration_seconds_count (\d+)/m.exec(scrape)?.[1] ?? NaN);
   await pub.endAsync();
   const lat = measureLatency && n >= N ? await latency(broker.url, databaseUrl) : undefined;
   ingest.kill('SIGTERM');
   await new Promise((r) => ingest.once('exit', r));
   const { rows } = await db.query(
-    `SELECT count(*) AS total, count(DISTINCT (device_id, metric, ts)) AS distinct_keys FROM readings WHERE device_id LIKE 'dev%'`,
+    `SELECT count(*) AS total, count(DISTINCT (device_id, metric, ts)) AS distinct_keys FROM ${TABLE} WHERE device_id LIKE 'dev%'`,
   );
   return {
     rate: N / ((t1 - t0) / 1000),
@@ -299,7 +317,8 @@ async function main() {
       `bench:ingest — ${N.toLocaleString('en')} QoS 1 messages, ${DEVICES} devices, ${RULES} alert rules, broker ${kind}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
     );
     const { rate: plain, brokerCpu: plainBrokerCpu, benchCpu: plainBenchCpu } = await plainRate(broker);
-    const r = await ingestRate(broker, url, db, {}, true);
+    // the sink sends no live notifications: no latency run
+    const r = await ingestRate(broker, url, db, {}, !SINK);
     console.log(
       `plain publisher → subscriber (stores nothing): ${Math.round(plain).toLocaleString('en')} msg/s`,
     );
@@ -313,9 +332,14 @@ async function main() {
     console.log(
       `CPU per 100k messages: ingest ${per100k(r.cpu.ingest)}, PostgreSQL ${per100k(r.cpu.pg)}, broker ${per100k(r.cpu.broker)}, publisher ${per100k(r.cpu.publisher)} (plain run: broker ${per100k(plainBrokerCpu)}, publisher and subscriber ${per100k(plainBenchCpu)})`,
     );
-    console.log(
-      `transactions: ${r.batches.toLocaleString('en')}, ${Math.round(N / r.batches).toLocaleString('en')} messages each on average`,
-    );
+    if (SINK)
+      console.log(
+        `(a minimal sink into ${SINK} instead of ingest: ${SINK === 'readings' ? 'with' : 'without'} the rollup triggers)`,
+      );
+    else
+      console.log(
+        `transactions: ${r.batches.toLocaleString('en')}, ${Math.round(N / r.batches).toLocaleString('en')} messages each on average`,
+      );
     if (r.lat)
       console.log(
         `publish → commit latency at a steady ${LATENCY_RATE} msg/s for ${LATENCY_SECONDS} s: p50 ${r.lat.p50?.toFixed(1)} ms, p99 ${r.lat.p99?.toFixed(1)} ms, max ${r.lat.max?.toFixed(1)} ms (${r.lat.n} of ${r.lat.total} seen)`,
