@@ -79,6 +79,43 @@ describe('several series in one request', () => {
     expect(Math.max(...freezer.map((p) => p.max))).toBeLessThan(-16);
   });
 
+  it('answers bucketed series exactly as the readings route does, whatever the width, cut hours and zone', async () => {
+    // a device's bucketed series are read in one statement: each must still be what it is alone
+    const cut = (ms: number) => new Date(ms).toISOString();
+    const ranges = [
+      `from=${cut(start.getTime() + 1_234_567)}&to=${cut(end.getTime() - 2_345_678)}`, // cut hours at both ends
+      `from=${cut(end.getTime() - 2 * DAY - 754_321)}&to=${cut(end.getTime() - 123_456)}`, // 30-minute buckets
+    ];
+    const queries = [
+      ...ranges.map((r) => `${r}&maxPoints=100`),
+      `${ranges[0]}&maxPoints=20`, // whole days: the daily rollup
+      `${ranges[0]}&maxPoints=20&tz=Europe/Berlin`, // local days from the hourly rollup
+      `${ranges[0]}&maxPoints=20&tz=Asia/Kolkata`, // local days from the raw rows (half-hour offset)
+    ];
+    const widths = new Set<number>();
+    for (const query of queries) {
+      const res = await http()
+        .get(`/api/v1/series?series=room:temperature,freezer:temperature,room:humidity&${query}`)
+        .auth(viewer, { type: 'bearer' })
+        .expect(200);
+      const got = res.body.series as { deviceId: string; metric: string; bucketSeconds: number }[];
+      expect(got.map((s) => `${s.deviceId}:${s.metric}`)).toEqual([
+        'room:temperature',
+        'freezer:temperature',
+        'room:humidity',
+      ]);
+      for (const s of got) {
+        const one = await http()
+          .get(`/api/v1/devices/${s.deviceId}/readings?metric=${s.metric}&${query}`)
+          .auth(viewer, { type: 'bearer' })
+          .expect(200);
+        expect(s).toEqual(one.body);
+        widths.add(s.bucketSeconds);
+      }
+    }
+    expect([...widths].sort((a, b) => a - b)).toEqual([1800, 43_200, 172_800]);
+  });
+
   it('rounds min, avg and max to digits= significant digits, and refuses digits outside 1-17', async () => {
     const url = `/api/v1/series?series=room:humidity,freezer:temperature&${range}`;
     const full = await http().get(url).auth(viewer, { type: 'bearer' }).expect(200);

@@ -15,6 +15,7 @@ import { ALL_METRICS, SeriesDto, SeriesQueryDto } from './dto/series.dto';
 import { SparklineSeriesDto, SparklinesDto, SparklinesQueryDto } from './dto/sparklines.dto';
 import {
   BUCKET_SQL,
+  perMetric,
   DAILY_BUCKET_SQL,
   EXPORT_SQL,
   LOCAL_BUCKET_SQL,
@@ -56,9 +57,38 @@ export class ReadingsService {
     const { from, to } = range(q);
     const pairs = await this.expandAllMetrics(q.series);
     if (pairs.length > max) throw tooMany();
+    await this.assertTimeZone(q.tz);
     const counts = await this.countWholeHoursOf(pairs, from, to);
+    // above maxPoints in the whole hours alone a series is bucketed (see query()): a device's such series in one
+    // statement (a device page of 12 metrics: 1 statement, not 12); the others as query() answers each
+    const bucketed = new Map<string, string[]>();
+    for (const s of pairs) {
+      if ((counts.get(s) ?? 0) <= q.maxPoints) continue;
+      const [deviceId, metric] = s.split(':');
+      bucketed.set(deviceId, [...(bucketed.get(deviceId) ?? []), metric]);
+    }
+    const done = new Map<string, ReadingsDto>();
+    await Promise.all(
+      [...bucketed].map(async ([deviceId, metrics]) => {
+        const { bucketSeconds, sql, params } = bucketStatement(q, from, to);
+        const rows = await this.db.query<({ metric: string } & PointDto)[]>(perMetric(sql), [
+          deviceId,
+          metrics,
+          ...params,
+        ]);
+        const points = new Map<string, PointDto[]>(metrics.map((m) => [m, []]));
+        for (const { metric, ts, min, avg, max, count } of rows)
+          points.get(metric)!.push({ ts, min, avg, max, count });
+        for (const m of metrics) {
+          const base = { deviceId, metric: m, from, to, tz: q.tz ?? null };
+          done.set(`${deviceId}:${m}`, { ...base, bucketSeconds, points: points.get(m)! });
+        }
+      }),
+    );
     const series = await Promise.all(
       pairs.map((s) => {
+        const answered = done.get(s);
+        if (answered) return answered;
         const [deviceId, metric] = s.split(':');
         return this.query(deviceId, { ...q, metric, from, to }, counts.get(s) ?? 0).catch((e: unknown) => {
           // among several devices, say which one is unknown
@@ -93,9 +123,7 @@ export class ReadingsService {
    */
   async query(deviceId: string, q: ReadingsQueryDto, wholeHoursCount?: number): Promise<ReadingsDto> {
     const { from, to } = range(q);
-    if (q.tz !== undefined && !(await this.timeZones()).has(q.tz)) {
-      throw badRequest(`unknown time zone ${q.tz}`, [{ field: 'tz', errors: ['not in pg_timezone_names'] }]);
-    }
+    await this.assertTimeZone(q.tz);
     const base = { deviceId, metric: q.metric, from, to, tz: q.tz ?? null };
     const [a, b] = wholeHours(from, to);
     // the whole hours' count is a lower bound: above maxPoints there is no need to probe the raw rows
@@ -116,22 +144,9 @@ export class ReadingsService {
     }
     let bucketSeconds: number | null = null;
     if (!points) {
-      bucketSeconds = chooseBucketSeconds(to.getTime() - from.getTime(), q.maxPoints);
-      const local = q.tz !== undefined && bucketSeconds >= DAY_SECONDS;
-      const interval = `${bucketSeconds} seconds`;
-      const params: unknown[] = [deviceId, q.metric, from, to, interval];
-      let sql: string;
-      if (bucketSeconds % DAY_SECONDS === 0 && !local) {
-        sql = DAILY_BUCKET_SQL;
-        params.push(a, b, ...wholeDays(a, b));
-      } else if (bucketSeconds % HOUR_SECONDS === 0) {
-        sql = local ? ROLLUP_LOCAL_BUCKET_SQL : ROLLUP_BUCKET_SQL;
-        params.push(a, b);
-      } else {
-        sql = local ? LOCAL_BUCKET_SQL : BUCKET_SQL;
-      }
-      if (local) params.push(q.tz);
-      points = await this.db.query<PointDto[]>(sql, params);
+      const st = bucketStatement(q, from, to);
+      bucketSeconds = st.bucketSeconds;
+      points = await this.db.query<PointDto[]>(st.sql, [deviceId, q.metric, ...st.params]);
     }
     if (points.length === 0) await this.devices.assertExists(deviceId);
     return { ...base, bucketSeconds, points };
@@ -242,6 +257,13 @@ export class ReadingsService {
     }
   }
 
+  /** 400 for a zone PostgreSQL does not know (none: fine) */
+  private async assertTimeZone(tz: string | undefined): Promise<void> {
+    if (tz !== undefined && !(await this.timeZones()).has(tz)) {
+      throw badRequest(`unknown time zone ${tz}`, [{ field: 'tz', errors: ['not in pg_timezone_names'] }]);
+    }
+  }
+
   /** Valid zone names, read once (pg_timezone_names scans the zone files: too slow per request). */
   private timeZones(): Promise<Set<string>> {
     this.zones ??= this.db
@@ -253,6 +275,33 @@ export class ReadingsService {
       });
     return this.zones;
   }
+}
+
+/**
+ * The statement of a bucketed series over [from, to) and its parameters after $1 (device) and $2 (metric): the daily
+ * rollup for whole-day widths (UTC), the hourly one for whole hours, else the raw rows; local days in zone q.tz.
+ */
+function bucketStatement(
+  q: ReadingsQueryDto | SeriesQueryDto,
+  from: Date,
+  to: Date,
+): { bucketSeconds: number; sql: string; params: unknown[] } {
+  const bucketSeconds = chooseBucketSeconds(to.getTime() - from.getTime(), q.maxPoints);
+  const local = q.tz !== undefined && bucketSeconds >= DAY_SECONDS;
+  const [a, b] = wholeHours(from, to);
+  const params: unknown[] = [from, to, `${bucketSeconds} seconds`];
+  let sql: string;
+  if (bucketSeconds % DAY_SECONDS === 0 && !local) {
+    sql = DAILY_BUCKET_SQL;
+    params.push(a, b, ...wholeDays(a, b));
+  } else if (bucketSeconds % HOUR_SECONDS === 0) {
+    sql = local ? ROLLUP_LOCAL_BUCKET_SQL : ROLLUP_BUCKET_SQL;
+    params.push(a, b);
+  } else {
+    sql = local ? LOCAL_BUCKET_SQL : BUCKET_SQL;
+  }
+  if (local) params.push(q.tz);
+  return { bucketSeconds, sql, params };
 }
 
 /** a series with min, avg and max at `digits` significant digits */

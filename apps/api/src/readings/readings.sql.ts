@@ -94,6 +94,15 @@ export const ROLLUP_LOCAL_BUCKET_SQL = `WITH split_hours AS MATERIALIZED (
 SELECT date_bin($5::interval, ts AT TIME ZONE $8, TIMESTAMP '2000-01-03') AT TIME ZONE $8 AS ts, ${ROLLUP_AGGREGATES}
   FROM parts GROUP BY 1 ORDER BY 1`;
 
+/**
+ * A one-series statement (device $1, metric $2) for several metrics of the device at once ($2 a text[]): the same
+ * statement run for each metric in turn (a lateral subquery), its rows prefixed with the metric, in $2's order.
+ * Each series is thus exactly what the statement answers alone, in one round trip and one plan.
+ */
+export const perMetric = (sql: string): string =>
+  `SELECT x.metric, s.* FROM unnest($2::text[]) WITH ORDINALITY AS x(metric, i)
+  CROSS JOIN LATERAL (${sql.replace(/\$2(?!\d)/g, 'x.metric')}) s ORDER BY x.i, s.ts`;
+
 export const EXPORT_SQL = (withMetric: boolean) => `SELECT metric, ts, value FROM readings
   WHERE device_id = $1 ${withMetric ? 'AND metric = $4' : ''} AND ts >= $2 AND ts < $3 ORDER BY ${withMetric ? 'ts' : 'metric, ts'}`;
 
