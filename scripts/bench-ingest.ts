@@ -82,12 +82,6 @@ async function backendsCpu(db: Client, database: string): Promise<Map<number, nu
 const sumDelta = (after: Map<number, number>, before: Map<number, number>) =>
   [...after].reduce((s, [pid, cpu]) => s + cpu - (before.get(pid) ?? 0), 0);
 
-/** CPU seconds (user + system) this process used since `since`. */
-function cpuDelta(since: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) / 1e6;
-}
-
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -115,7 +109,7 @@ async function publishAll(client: MqttClient, tag: string): Promise<void> {
 
 async function plainRate(broker: Broker): Promise<{ rate: number; brokerCpu?: number; benchCpu: number }> {
   const cpu0 = cpuSeconds(broker.pid);
-  const bench0 = process.cpuUsage();
+  const bench0 = cpuSeconds(process.pid);
   const sub = await connect(broker.url, { clientId: `bench-sub-${process.pid}`, clean: true });
   let received = 0;
   let finished!: (t: number) => void;
@@ -130,7 +124,7 @@ async function plainRate(broker: Broker): Promise<{ rate: number; brokerCpu?: nu
   return {
     rate: N / ((t1 - t0) / 1000),
     brokerCpu: broker.pid ? cpuSeconds(broker.pid) - cpu0 : undefined,
-    benchCpu: cpuDelta(bench0),
+    benchCpu: cpuSeconds(process.pid) - bench0,
   };
 }
 
@@ -217,7 +211,7 @@ async function ingestRate(
     ingest: cpuSeconds(ingest.pid),
     broker: cpuSeconds(broker.pid),
     pg: await backendsCpu(db, database),
-    bench: process.cpuUsage(),
+    bench: cpuSeconds(process.pid),
   };
   // progress from the hourly rollup, kept in each batch's transaction: a sum over ~1,000 rows, where count(*) of
   // readings scanned up to 200,000 rows in three processes per poll; polled every 10 ms, so that the time of the
@@ -249,8 +243,8 @@ async function ingestRate(
     ingest: cpuSeconds(ingest.pid) - cpu0.ingest,
     broker: broker.pid ? cpuSeconds(broker.pid) - cpu0.broker : undefined,
     pg: sumDelta(await backendsCpu(db, database), cpu0.pg),
-    // this process: the publisher (and the row count every 100 ms)
-    publisher: cpuDelta(cpu0.bench),
+    // this process: the publisher (and the progress poll after it)
+    publisher: cpuSeconds(process.pid) - cpu0.bench,
   };
   // peak resident memory of the ingest process (Linux), before the latency run
   const peakRss = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${ingest.pid}/status`, 'utf8'))?.[1];
