@@ -65,12 +65,15 @@ export class ReadingsService {
     for (const s of pairs) {
       if ((counts.get(s) ?? 0) <= q.maxPoints) continue;
       const [deviceId, metric] = s.split(':');
-      bucketed.set(deviceId, [...(bucketed.get(deviceId) ?? []), metric]);
+      const metrics = bucketed.get(deviceId);
+      if (metrics) metrics.push(metric);
+      else bucketed.set(deviceId, [metric]);
     }
     const done = new Map<string, ReadingsDto>();
+    // one width and statement for every series of the range
+    const { bucketSeconds, sql, params } = bucketStatement(q, from, to);
     await Promise.all(
       [...bucketed].map(async ([deviceId, metrics]) => {
-        const { bucketSeconds, sql, params } = bucketStatement(q, from, to);
         const rows = await this.db.query<({ metric: string } & PointDto)[]>(perMetric(sql), [
           deviceId,
           metrics,
