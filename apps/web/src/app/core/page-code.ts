@@ -1,3 +1,5 @@
+import { afterNextFrame } from './frames';
+
 /** a device page: /devices/<id> (query and fragment aside), not /devices/compare */
 export const isDevicePage = (pathname: string): boolean =>
   /^\/devices\/(?!compare\/?$)[^/]+\/?$/.test(pathname);
@@ -5,9 +7,6 @@ export const isDevicePage = (pathname: string): boolean =>
 /** the device page's code (its own chunk: the router's loadComponent, and the early loads below) */
 export const loadDevicePage = () =>
   import('../features/devices/detail/device-detail.page').then((m) => m.DeviceDetailPage);
-
-/** after the frame being drawn now: soon, but never ahead of what that frame shows */
-const afterNextFrame = (fn: () => void) => requestAnimationFrame(() => setTimeout(fn));
 
 /**
  * On a load of a device page, asks for the page's code at once, while Angular boots: the router asks for the page's

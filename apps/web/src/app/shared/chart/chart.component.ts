@@ -12,6 +12,7 @@ import {
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
 
+import { afterNextFrame } from '../../core/frames';
 import { ChartTurns } from './chart-turns';
 import { chartInk, tokenColor } from './palette';
 
@@ -28,7 +29,7 @@ export function prefetchECharts(after?: () => boolean): void {
     if (!after()) return;
     ref.destroy();
     // after the frame that shows it: a render is not yet a paint, and the chunk may land (and run) before it
-    requestAnimationFrame(() => setTimeout(() => turns.prefetch()));
+    afterNextFrame(() => turns.prefetch());
   });
 }
 
